@@ -1,0 +1,67 @@
+// batchUpdateTasks: plan → dispatch → merge. Backends run concurrently (each adapter chunks and
+// parallelises within its vendor's rules); outcomes are placed by input index, so vendor ordering never
+// matters. Every item ends with exactly one outcome, whatever an adapter does: a wrong count or a throw
+// is turned into per-item errors here, and logged, because it is a bug.
+
+import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
+import { outcomeFromError } from '../errors.js';
+import type { TaskUpdate } from '../domain.js';
+import type { Registry } from '../registry.js';
+import type { Loaders } from '../loaders.js';
+import type { Logger } from '../logger.js';
+import { nativeIdOfUpdate, planBatch } from './plan.js';
+import type { ItemResult, PlannedItem } from './plan.js';
+
+export interface RunOptions {
+  dryRun: boolean;
+  loaders: Loaders;
+  signal: AbortSignal;
+}
+
+export class BatchEngine {
+  constructor(private readonly registry: Registry, private readonly logger: Logger) {}
+
+  async run(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
+    const plan = planBatch(items, this.registry);
+    const results = plan.decided;
+    await Promise.all([...plan.groups].map(async ([backend, group]) => {
+      const outcomes = opts.dryRun
+        ? await this.lookUp(backend, group, opts)
+        : await this.dispatch(backend, group, opts);
+      group.forEach((item, i) => {
+        results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: outcomes[i]! };
+      });
+      if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
+    }));
+    return results.map((r, index) => r ?? this.missing(index, items[index]!));
+  }
+
+  private async dispatch(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
+    const adapter = this.registry.get(backend)!;
+    try {
+      const outcomes = await adapter.applyUpdates(group.map((g) => g.update) as never, opts.signal);
+      if (outcomes.length === group.length) return outcomes;
+      throw new Error(`${backend} adapter returned ${outcomes.length} outcomes for ${group.length} items`);
+    } catch (err) {
+      this.logger.error({ err, backend }, 'adapter broke its contract; items answered as failed');
+      const outcome = outcomeFromError(err, backend, { idempotent: adapter.idempotentWrites });
+      return group.map(() => outcome);
+    }
+  }
+
+  /** dryRun: what would be sent is validated (planning did that) and looked up; nothing is written. */
+  private async lookUp(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
+    const loader = opts.loaders[backend]!;
+    const found = await loader.loadMany(group.map((g) => g.nativeId));
+    return found.map((task): UpdateOutcome => {
+      if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
+      if (task === null) return { kind: 'ERROR', code: 'NOT_FOUND', message: `${backend} has no task with this id`, retryable: false };
+      return { kind: 'UPDATED', task: task as DomainTask };
+    });
+  }
+
+  private missing(index: number, item: TaskUpdate): ItemResult {
+    this.logger.error({ index }, 'batch item left without an outcome');
+    return { index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome: outcomeFromError(new Error('no outcome'), item.backend, { idempotent: false }) };
+  }
+}

@@ -1,0 +1,173 @@
+// loadConfig(env): every setting validated at start into one frozen object. Problems are collected and
+// reported together, each naming the variable, what was expected and what was given (secrets are never
+// echoed). Every variable is listed with its default in the README's configuration table.
+
+import type { Backend } from './domain.js';
+import { DEFAULT_TRAFFIC_POLICY } from './backends/http.js';
+import type { TrafficPolicy } from './backends/http.js';
+
+export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
+export interface BasicSettings { baseUrl: string; username: string; password: string }
+export interface SuperOfficeSettings { baseUrl: string; token: string; appToken?: string; writeConcurrency: number }
+
+export interface BackendSettings {
+  ZUORA?: ZuoraSettings;
+  IBM_BPM?: BasicSettings;
+  K2?: BasicSettings;
+  SUPEROFFICE?: SuperOfficeSettings;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  /** True when no *_BASE_URL is set: start the built-in emulators and point the facade at them. */
+  embedded: boolean;
+  /** Latency the embedded emulators add to every answer (demo and benchmarks). */
+  embeddedLatencyMs: number;
+  backends: BackendSettings;
+  traffic: Record<Backend, TrafficPolicy>;
+  apiKeys: readonly string[];
+  maxBatchItems: number;
+  idempotencyTtlMs: number;
+  introspection: boolean;
+  graphiql: boolean;
+  limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
+  shutdownTimeoutMs: number;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+// Suffixes of the per-backend traffic settings: `ZUORA_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
+const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
+  ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
+  ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],
+  ['totalTimeoutMs', 'TOTAL_TIMEOUT_MS', 1],
+  ['maxRetries', 'MAX_RETRIES', 0],
+  ['retryBaseMs', 'RETRY_BASE_MS', 0],
+  ['retryMaxMs', 'RETRY_MAX_MS', 0],
+  ['maxConnections', 'MAX_CONNECTIONS', 1],
+  ['maxResponseBytes', 'MAX_RESPONSE_BYTES', 1024],
+  ['breakerFailureThreshold', 'BREAKER_FAILURES', 1],
+  ['breakerResetMs', 'BREAKER_RESET_MS', 1],
+];
+
+const BASE_URL_VARS: Record<Backend, string> = {
+  ZUORA: 'ZUORA_BASE_URL', IBM_BPM: 'IBM_BPM_BASE_URL', K2: 'K2_BASE_URL', SUPEROFFICE: 'SUPEROFFICE_BASE_URL',
+};
+
+export function loadConfig(env: Env): Readonly<Config> {
+  const problems: string[] = [];
+  const str = (name: string) => {
+    const v = env[name]?.trim();
+    return v === undefined || v === '' ? undefined : v;
+  };
+  const int = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!/^-?\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}; got '${raw.slice(0, 40)}'`);
+      return fallback;
+    }
+    return n;
+  };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    if (/^(true|1|yes|on)$/i.test(raw)) return true;
+    if (/^(false|0|no|off)$/i.test(raw)) return false;
+    problems.push(`${name} must be true or false; got '${raw.slice(0, 40)}'`);
+    return fallback;
+  };
+  const baseUrl = (name: string): string | undefined => {
+    const raw = str(name);
+    if (raw === undefined) return undefined;
+    let url: URL;
+    try { url = new URL(raw); } catch {
+      problems.push(`${name} must be an absolute http(s) URL such as https://host:port/path; got a value that is not a URL`);
+      return undefined;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') problems.push(`${name} must use http or https; got '${url.protocol}'`);
+    // Never echo userinfo: it is a credential.
+    if (url.username || url.password) problems.push(`${name} must not carry credentials; use the backend's own credential variables`);
+    if (url.search || url.hash) problems.push(`${name} must be a base without query or fragment`);
+    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  };
+  const need = (name: string, because: string): string => {
+    const v = str(name);
+    if (v === undefined) problems.push(`${name} is required when ${because} is set`);
+    return v ?? '';
+  };
+
+  const backends: BackendSettings = {};
+  const zuoraUrl = baseUrl('ZUORA_BASE_URL');
+  if (zuoraUrl) backends.ZUORA = {
+    baseUrl: zuoraUrl, clientId: need('ZUORA_CLIENT_ID', 'ZUORA_BASE_URL'), clientSecret: need('ZUORA_CLIENT_SECRET', 'ZUORA_BASE_URL'),
+  };
+  const ibmUrl = baseUrl('IBM_BPM_BASE_URL');
+  if (ibmUrl) backends.IBM_BPM = {
+    baseUrl: ibmUrl, username: need('IBM_BPM_USERNAME', 'IBM_BPM_BASE_URL'), password: need('IBM_BPM_PASSWORD', 'IBM_BPM_BASE_URL'),
+  };
+  const k2Url = baseUrl('K2_BASE_URL');
+  if (k2Url) backends.K2 = {
+    baseUrl: k2Url, username: need('K2_USERNAME', 'K2_BASE_URL'), password: need('K2_PASSWORD', 'K2_BASE_URL'),
+  };
+  const soUrl = baseUrl('SUPEROFFICE_BASE_URL');
+  const soAppToken = str('SUPEROFFICE_APP_TOKEN');
+  if (soUrl) backends.SUPEROFFICE = {
+    baseUrl: soUrl, token: need('SUPEROFFICE_TOKEN', 'SUPEROFFICE_BASE_URL'),
+    ...(soAppToken === undefined ? {} : { appToken: soAppToken }),
+    writeConcurrency: int('SUPEROFFICE_WRITE_CONCURRENCY', 8, 1, 256),
+  };
+  // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
+  const anyBaseUrlGiven = Object.values(BASE_URL_VARS).some((v) => str(v) !== undefined);
+
+  const traffic = {} as Record<Backend, TrafficPolicy>;
+  for (const backend of Object.keys(BASE_URL_VARS) as Backend[]) {
+    const policy = { ...DEFAULT_TRAFFIC_POLICY };
+    for (const [key, suffix, min] of TRAFFIC_VARS) {
+      const global = int(`TASKHUB_${suffix}`, DEFAULT_TRAFFIC_POLICY[key], min);
+      policy[key] = int(`${backend}_${suffix}`, global, min);
+    }
+    if (policy.firstByteTimeoutMs > policy.totalTimeoutMs) {
+      problems.push(`${backend}: the first-byte timeout (${policy.firstByteTimeoutMs} ms) must not exceed the total timeout (${policy.totalTimeoutMs} ms)`);
+    }
+    traffic[backend] = Object.freeze(policy);
+  }
+
+  const apiKeys = (str('TASKHUB_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (apiKeys.some((k) => k.length < 16)) problems.push('TASKHUB_API_KEYS: every key must be at least 16 characters long');
+
+  const config: Config = {
+    port: int('PORT', 4000, 0, 65535),
+    host: str('HOST') ?? '127.0.0.1',
+    embedded: !anyBaseUrlGiven,
+    embeddedLatencyMs: int('TASKHUB_EMULATOR_LATENCY_MS', 0, 0, 60_000),
+    backends,
+    traffic,
+    apiKeys: Object.freeze(apiKeys),
+    maxBatchItems: int('TASKHUB_MAX_BATCH_ITEMS', 1000, 1, 100_000),
+    idempotencyTtlMs: int('TASKHUB_IDEMPOTENCY_TTL_SECONDS', 86_400, 1) * 1000,
+    introspection: bool('TASKHUB_INTROSPECTION', true),
+    graphiql: bool('TASKHUB_GRAPHIQL', true),
+    limits: {
+      maxDepth: int('TASKHUB_MAX_DEPTH', 12, 1, 1000),
+      maxAliases: int('TASKHUB_MAX_ALIASES', 100, 1, 10_000),
+      maxTokens: int('TASKHUB_MAX_TOKENS', 100_000, 100, 10_000_000),
+      maxBatchOperations: int('TASKHUB_MAX_BATCH_OPERATIONS', 10, 1, 1000),
+      maxBodyBytes: int('TASKHUB_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024),
+    },
+    shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    logLevel: str('LOG_LEVEL') ?? 'info',
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,28 @@
+// Per-request state (loaders, ids, signals) built by the server for every GraphQL operation, next to the
+// long-lived services it points at (registry, engine, idempotency store) which are built once.
+
+import type { Config } from './config.js';
+import type { Registry } from './registry.js';
+import type { Loaders } from './loaders.js';
+import type { BatchEngine } from './batch/engine.js';
+import type { IdempotencyStore } from './batch/idempotency.js';
+import type { Logger } from './logger.js';
+
+export interface Services {
+  config: Readonly<Config>;
+  registry: Registry;
+  engine: BatchEngine;
+  idempotency: IdempotencyStore;
+  logger: Logger;
+  /** Aborted when a graceful shutdown runs out of time; writes listen to this, not to the client. */
+  shutdownSignal: AbortSignal;
+}
+
+export interface Context extends Services {
+  loaders: Loaders;
+  requestId: string;
+  /** The client's request: reads stop when the client goes away. */
+  signal: AbortSignal;
+  /** Who is calling, for scoping idempotency keys: a digest of the API key, or 'anonymous'. */
+  clientId: string;
+}

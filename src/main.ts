@@ -1,0 +1,82 @@
+// Process entry: loadConfig(env) → start the emulators when no backend is configured → createApp →
+// listen → graceful shutdown on SIGTERM/SIGINT (readiness 503 first, stop accepting, let in-flight
+// batches finish within TASKHUB_SHUTDOWN_TIMEOUT_MS, then abort what is left and close the pools).
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from './config.js';
+import type { Config } from './config.js';
+import { createLogger } from './logger.js';
+import { createRegistry } from './registry.js';
+import { createApp, GRAPHQL_ENDPOINT } from './server.js';
+import { startEmbeddedBackends } from './embedded.js';
+
+function secretsOf(config: Readonly<Config>): string[] {
+  const b = config.backends;
+  return [
+    b.ZUORA?.clientSecret, b.ZUORA?.clientId, b.IBM_BPM?.password, b.K2?.password,
+    b.SUPEROFFICE?.token, b.SUPEROFFICE?.appToken, ...config.apiKeys,
+  ].filter((s): s is string => !!s);
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<Config>;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`taskhub: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  let embedded: Awaited<ReturnType<typeof startEmbeddedBackends>> | undefined;
+  if (config.embedded) {
+    embedded = await startEmbeddedBackends({ latencyMs: config.embeddedLatencyMs });
+    config = Object.freeze({ ...config, backends: embedded.settings });
+  }
+  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  if (embedded) {
+    logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
+      'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
+  }
+  if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
+
+  const registry = createRegistry(config);
+  const app = createApp(config, registry, logger);
+  const server = createServer(app.yoga);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const { port } = server.address() as AddressInfo;
+  logger.info({ url: `http://${config.host}:${port}${GRAPHQL_ENDPOINT}` }, 'taskhub is serving GraphQL (GraphiQL on GET from a browser)');
+  void app.readiness.start();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: /ready now answers 503');
+    app.readiness.beginShutdown();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
+    if (await Promise.race([closed, timeout]) === 'timeout') {
+      logger.warn('in-flight requests did not finish in time; aborting them');
+      app.abortInFlight();
+      server.closeAllConnections();
+    }
+    await app.yoga.dispose();
+    await registry.close();
+    await embedded?.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`taskhub failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,45 @@
+// /ready: 200 once every configured backend has answered an authenticated read once, 503 before that and
+// from the moment a shutdown starts. Backends are pinged in the background until each has answered.
+
+import type { Registry } from './registry.js';
+import type { Logger } from './logger.js';
+import type { Backend } from './domain.js';
+
+export class Readiness {
+  private readonly answered = new Set<Backend>();
+  private shuttingDown = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly registry: Registry, private readonly logger: Logger, private readonly intervalMs = 2_000) {}
+
+  /** Starts pinging; resolves after the first round. */
+  async start(): Promise<void> {
+    await this.pingPending();
+    if (!this.isReady() && !this.shuttingDown) {
+      this.timer = setInterval(() => void this.pingPending(), this.intervalMs);
+      this.timer.unref();
+    }
+  }
+
+  isReady(): boolean {
+    return !this.shuttingDown && this.registry.all().every((a) => this.answered.has(a.backend));
+  }
+
+  beginShutdown(): void {
+    this.shuttingDown = true;
+    clearInterval(this.timer);
+  }
+
+  private async pingPending(): Promise<void> {
+    await Promise.all(this.registry.all().filter((a) => !this.answered.has(a.backend)).map(async (a) => {
+      try {
+        await a.ping(AbortSignal.timeout(5_000));
+        this.answered.add(a.backend);
+        this.logger.info({ backend: a.backend }, 'backend answered');
+      } catch (err) {
+        this.logger.warn({ backend: a.backend, err }, 'backend not answering yet');
+      }
+    }));
+    if (this.isReady()) clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,115 @@
+// createApp: the Yoga instance with its plugins and per-request context. It never listens: main.ts does,
+// and tests call `app.yoga.fetch(...)` or serve it on port 0.
+
+import { randomUUID } from 'node:crypto';
+import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import type { Plugin, YogaServerInstance } from 'graphql-yoga';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import type { Config } from './config.js';
+import type { Context, Services } from './context.js';
+import type { Registry } from './registry.js';
+import type { Logger } from './logger.js';
+import { schema } from './schema/index.js';
+import { createLoaders } from './loaders.js';
+import { BatchEngine } from './batch/engine.js';
+import { MemoryIdempotencyStore } from './batch/idempotency.js';
+import type { IdempotencyStore } from './batch/idempotency.js';
+import { Readiness } from './readiness.js';
+import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
+import { useRequestBodyLimit } from './plugins/use-request-limits.js';
+
+export const GRAPHQL_ENDPOINT = '/graphql';
+
+export interface App {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  readiness: Readiness;
+  services: Services;
+  /** Aborts writes still running when a graceful shutdown runs out of time. */
+  abortInFlight(): void;
+}
+
+export interface AppOptions {
+  idempotency?: IdempotencyStore;
+  extraPlugins?: Plugin[];
+}
+
+// Client-supplied request ids are echoed only when they are short and plain.
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(config: Readonly<Config>, registry: Registry, logger: Logger, opts: AppOptions = {}): App {
+  const shutdown = new AbortController();
+  const services: Services = {
+    config,
+    registry,
+    engine: new BatchEngine(registry, logger),
+    idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
+    logger,
+    shutdownSignal: shutdown.signal,
+  };
+  const readiness = new Readiness(registry, logger);
+  const { limits } = config;
+
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.graphiql ? { title: 'taskhub' } : false,
+    // Never expose internals, whatever NODE_ENV says: unexpected errors become "Unexpected error.".
+    maskedErrors: { isDev: false },
+    batching: { limit: limits.maxBatchOperations },
+    logging: {
+      debug: (...args) => logger.debug(args.map(String).join(' ')),
+      info: (...args) => logger.info(args.map(String).join(' ')),
+      warn: (...args) => logger.warn(args.map(String).join(' ')),
+      error: (...args) => {
+        const err = args.find((a) => a instanceof Error);
+        logger.error({ err }, 'graphql request failed');
+      },
+    },
+    context: ({ request }): Context => {
+      const given = request.headers.get('x-request-id');
+      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      return {
+        ...services,
+        loaders: createLoaders(registry, request.signal),
+        requestId,
+        signal: request.signal,
+        clientId: clientIdOf(request.headers.get('authorization')),
+      };
+    },
+    plugins: [
+      useRequestBodyLimit(limits.maxBodyBytes),
+      useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
+      useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
+      // GET and form posts need a header a browser cannot add cross-site; JSON POSTs (scripts) are unaffected.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      EnvelopArmorPlugin({
+        maxDepth: { n: limits.maxDepth },
+        maxAliases: { n: limits.maxAliases },
+        maxTokens: { n: limits.maxTokens },
+        maxDirectives: { n: 50 },
+        costLimit: { enabled: false },
+        // Field suggestions would reveal the schema when introspection is off.
+        blockFieldSuggestion: { enabled: !config.introspection },
+      }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      useRequestIdHeader(),
+      ...(opts.extraPlugins ?? []),
+    ],
+  });
+
+  return { yoga, readiness, services, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
+}
+
+/** Echoes the request id, so a client can quote it when reporting a problem. */
+function useRequestIdHeader(): Plugin<Context> {
+  return {
+    onResponse({ response, serverContext }) {
+      const id = (serverContext as Partial<Context> | undefined)?.requestId;
+      if (id) response.headers.set('x-request-id', id);
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// The merged task list behind `tasks`: backends in a fixed order, each in its own list order, one opaque
+// cursor (backend + offset in that backend's list). Backends are asked concurrently for just enough tasks
+// to fill the page; the status filter is applied here, because no vendor filters on our normalised status.
+// A backend that fails contributes what it returned before failing plus a BackendError entry; the page
+// is still answered.
+
+import type { Backend, DomainTask, ErrorCode, TaskStatus } from './domain.js';
+import { BACKENDS } from './domain.js';
+import type { BackendAdapter } from './backends/adapter.js';
+import type { Registry } from './registry.js';
+import { isBackendError } from './errors.js';
+import type { ListPosition } from './global-id.js';
+
+export interface ListedTask { task: DomainTask; position: ListPosition }
+export interface ListBackendError { backend: Backend; code: ErrorCode; message: string }
+export interface TaskPage { items: ListedTask[]; hasNextPage: boolean; backendErrors: ListBackendError[] }
+
+export interface PageRequest {
+  backends?: readonly Backend[] | null;
+  statuses?: readonly TaskStatus[] | null;
+  first: number;
+  after: ListPosition | null;
+}
+
+const VENDOR_CHUNK = 100;
+
+export async function listTaskPage(registry: Registry, req: PageRequest, signal: AbortSignal): Promise<TaskPage> {
+  const wanted = req.backends?.length ? new Set(req.backends) : null;
+  const statuses = req.statuses?.length ? new Set(req.statuses) : null;
+  const order = BACKENDS.filter((b) => !wanted || wanted.has(b));
+  const startIndex = req.after ? order.indexOf(req.after.backend) : 0;
+  const backendErrors: ListBackendError[] = [];
+  for (const b of order) {
+    if (!registry.get(b) && wanted) {
+      backendErrors.push({ backend: b, code: 'BACKEND_NOT_CONFIGURED', message: `backend ${b} is not configured on this taskhub` });
+    }
+  }
+  if (startIndex < 0) return { items: [], hasNextPage: false, backendErrors };
+
+  // One more than asked, to know whether a next page exists.
+  const need = req.first + 1;
+  const slices = await Promise.all(order.slice(startIndex).map(async (backend, i) => {
+    const adapter = registry.get(backend);
+    if (!adapter) return [];
+    const from = i === 0 && req.after ? req.after.offset : 0;
+    try {
+      return await collect(adapter, from, need, statuses, signal);
+    } catch (err) {
+      const e = err as { partial?: ListedTask[] };
+      backendErrors.push(toListError(backend, (err as { cause?: unknown }).cause ?? err));
+      return e.partial ?? [];
+    }
+  }));
+  const merged = slices.flat();
+  return {
+    items: merged.slice(0, req.first),
+    hasNextPage: merged.length > req.first,
+    backendErrors: backendErrors.sort((a, b) => BACKENDS.indexOf(a.backend) - BACKENDS.indexOf(b.backend)),
+  };
+}
+
+async function collect(
+  adapter: BackendAdapter, from: number, need: number, statuses: Set<TaskStatus> | null, signal: AbortSignal,
+): Promise<ListedTask[]> {
+  const out: ListedTask[] = [];
+  let offset = from;
+  while (out.length < need) {
+    // Without a status filter, ask for exactly what is missing; with one, read in full vendor pages.
+    const limit = statuses ? VENDOR_CHUNK : Math.min(VENDOR_CHUNK, need - out.length);
+    let slice;
+    try {
+      slice = await adapter.listTasks(offset, limit, signal);
+    } catch (err) {
+      throw Object.assign(new Error('list failed', { cause: err }), { partial: out });
+    }
+    slice.tasks.forEach((task, i) => {
+      if (out.length < need && (!statuses || statuses.has(task.status))) {
+        out.push({ task, position: { backend: adapter.backend, offset: offset + i + 1 } });
+      }
+    });
+    offset += slice.tasks.length;
+    if (slice.done || slice.tasks.length === 0) break;
+  }
+  return out;
+}
+
+function toListError(backend: Backend, err: unknown): ListBackendError {
+  if (isBackendError(err)) return { backend, code: err.code, message: err.message };
+  return { backend, code: 'BACKEND_UNAVAILABLE', message: `${backend} list failed unexpectedly` };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const problemsOf = (env: Record<string, string>) => {
+  try { loadConfig(env); } catch (e) { if (e instanceof ConfigError) return e.problems; throw e; }
+  return [];
+};
+
+describe('loadConfig', () => {
+  it('defaults to the embedded emulators on 127.0.0.1:4000', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', embedded: true, maxBatchItems: 1000, apiKeys: [] });
+    expect(c.backends).toEqual({});
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+
+  it('configures a backend from its base URL and credentials, leaving the others unconfigured', () => {
+    const c = loadConfig({ K2_BASE_URL: 'https://k2.example.com/K2Services/SyncREST.svc/', K2_USERNAME: 'svc', K2_PASSWORD: 'pw' });
+    expect(c.embedded).toBe(false);
+    expect(c.backends).toEqual({ K2: { baseUrl: 'https://k2.example.com/K2Services/SyncREST.svc', username: 'svc', password: 'pw' } });
+  });
+
+  it('says which variable is wrong, what was expected and what came, all at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', ZUORA_BASE_URL: 'https://rest.test.zuora.com', TASKHUB_MAX_BATCH_ITEMS: '0' });
+    expect(problems).toEqual(expect.arrayContaining([
+      "PORT must be a whole number from 0 to 65535; got 'eighty'",
+      'ZUORA_CLIENT_ID is required when ZUORA_BASE_URL is set',
+      'ZUORA_CLIENT_SECRET is required when ZUORA_BASE_URL is set',
+      "TASKHUB_MAX_BATCH_ITEMS must be a whole number from 1 to 100000; got '0'",
+    ]));
+  });
+
+  it('refuses base URLs with credentials in them, without echoing them', () => {
+    const problems = problemsOf({ IBM_BPM_BASE_URL: 'https://admin:s3cret@bpm.example.com', IBM_BPM_USERNAME: 'u', IBM_BPM_PASSWORD: 'p' });
+    expect(problems.join('\n')).toMatch(/IBM_BPM_BASE_URL must not carry credentials/);
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
+  it('refuses a non-URL and a non-http scheme', () => {
+    expect(problemsOf({ K2_BASE_URL: 'not a url', K2_USERNAME: 'u', K2_PASSWORD: 'p' })[0]).toMatch(/K2_BASE_URL must be an absolute http\(s\) URL/);
+    expect(problemsOf({ K2_BASE_URL: 'ftp://k2', K2_USERNAME: 'u', K2_PASSWORD: 'p' })[0]).toMatch(/must use http or https/);
+  });
+
+  it('an invalid base URL does not silently fall back to the embedded emulators', () => {
+    expect(problemsOf({ ZUORA_BASE_URL: '::' }).length).toBeGreaterThan(0);
+  });
+
+  it('lets a backend override the shared traffic policy', () => {
+    const c = loadConfig({ TASKHUB_TOTAL_TIMEOUT_MS: '9000', K2_TOTAL_TIMEOUT_MS: '20000', TASKHUB_FIRST_BYTE_TIMEOUT_MS: '5000' });
+    expect(c.traffic.ZUORA.totalTimeoutMs).toBe(9000);
+    expect(c.traffic.K2.totalTimeoutMs).toBe(20000);
+    expect(problemsOf({ TASKHUB_TOTAL_TIMEOUT_MS: '100' }).join()).toMatch(/first-byte timeout .* must not exceed the total timeout/);
+  });
+
+  it('parses API keys and refuses short ones', () => {
+    expect(loadConfig({ TASKHUB_API_KEYS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbbbbbb ' }).apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
+    expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);
+  });
+
+  it('reads booleans strictly', () => {
+    expect(loadConfig({ TASKHUB_INTROSPECTION: 'false' }).introspection).toBe(false);
+    expect(problemsOf({ TASKHUB_INTROSPECTION: 'maybe' })).toEqual(["TASKHUB_INTROSPECTION must be true or false; got 'maybe'"]);
+  });
+});
