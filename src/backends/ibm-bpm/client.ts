@@ -1,0 +1,218 @@
+// IBM BPM / BAW BPEL human tasks over the HTM REST API (/rest/bpm/htm/v1), HTTP Basic. Reads are one GET
+// per tkiid; writes are IBM's bulk update, which applies ONE value set to many tkiids, so updates are grouped
+// by their value set. What IBM's replies mean is decided in mapping.ts; this file only moves requests.
+
+import type { DomainTask, IbmBpmTaskUpdate, UpdateOutcome } from '../../domain.js';
+import { outcomeError } from '../../domain.js';
+import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
+import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { BackendHttp, basicAuth, pathSegment } from '../http.js';
+import type { HttpResponse } from '../http.js';
+import {
+  errorBodyOf, errorFromResponse, idsNamedBy, isValidTkiid, meansNoSuchTask, outcomeFromFailure, parseBulkReply,
+  parseJson, propertyValuesOf, taskFromWire, tasksFromList, validateUpdate,
+} from './mapping.js';
+import type { IbmBulkUpdateRequest, IbmUpdatedPropertyValues } from './wire.js';
+
+const B = 'IBM_BPM' as const;
+const ROOT = '/rest/bpm/htm/v1';
+/** IBM documents no cap on `updatedTaskIDs`; 500 keeps one request body and one server transaction modest. */
+export const IBM_BULK_CHUNK = 500;
+const READ_CONCURRENCY = 8;
+/** Whole-call 400s that name one bad id are retried without it at most this often per chunk. */
+const MAX_ISOLATION_ROUNDS = 25;
+
+export interface IbmBpmClientOptions extends ClientCommon {
+  username: string;
+  password: string;
+  /** Rows asked for per `/tasks/filter` call (default 100). */
+  pageSize?: number;
+}
+
+export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
+  readonly backend = B;
+  // Bulk update sets values: sending it twice leaves the same state, so retries and replays are safe.
+  readonly idempotentWrites = true;
+  private readonly http: BackendHttp;
+  private readonly headers: Record<string, string>;
+  private readonly pageSize: number;
+
+  constructor(opts: IbmBpmClientOptions) {
+    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
+    this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
+  }
+
+  isValidNativeId(id: string): boolean { return isValidTkiid(id); }
+
+  nativeIdOf(update: IbmBpmTaskUpdate): string { return update.id; }
+
+  validateUpdate(update: IbmBpmTaskUpdate): string | null { return validateUpdate(update); }
+
+  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
+    const unique = [...new Set(ids.filter(isValidTkiid))];
+    const found = new Map<string, DomainTask | null | Error>();
+    let next = 0;
+    const worker = async () => {
+      while (next < unique.length) {
+        const id = unique[next++]!;
+        found.set(id, await this.getOne(id, signal));
+      }
+    };
+    const width = Math.min(READ_CONCURRENCY, this.http.policy.maxConnections, unique.length);
+    await Promise.all(Array.from({ length: width }, worker));
+    return ids.map((id) => (isValidTkiid(id) ? found.get(id)! : null));
+  }
+
+  async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
+    const tasks: DomainTask[] = [];
+    let position = Math.max(0, Math.floor(offset));
+    const wanted = Math.max(0, Math.floor(limit));
+    for (;;) {
+      const want = wanted - tasks.length;
+      // One row more than needed tells whether anything follows without an extra call.
+      const page = await this.page(position, Math.min(this.pageSize, want + 1), signal);
+      if (page.length === 0) return { tasks, done: true };
+      if (page.length > want) return { tasks: [...tasks, ...page.slice(0, want)], done: false };
+      tasks.push(...page);
+      position += page.length;
+      // A short page is not proof of the end (a server may cap `size`); only an empty page is.
+    }
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.page(0, 1, signal);
+  }
+
+  async applyUpdates(updates: ReadonlyArray<IbmBpmTaskUpdate>, signal?: AbortSignal): Promise<UpdateOutcome[]> {
+    const outcomes: Array<UpdateOutcome | undefined> = new Array(updates.length).fill(undefined);
+    try {
+      const groups = new Map<string, { values: IbmUpdatedPropertyValues; indices: number[] }>();
+      updates.forEach((u, i) => {
+        const problem = validateUpdate(u);
+        if (problem !== null) { outcomes[i] = outcomeError('INVALID_INPUT', problem); return; }
+        const values = propertyValuesOf(u);
+        const key = JSON.stringify(values);
+        const group = groups.get(key) ?? { values, indices: [] };
+        group.indices.push(i);
+        groups.set(key, group);
+      });
+      const calls: Array<Promise<void>> = [];
+      for (const { values, indices } of groups.values()) {
+        for (let at = 0; at < indices.length; at += IBM_BULK_CHUNK) {
+          const chunk = indices.slice(at, at + IBM_BULK_CHUNK);
+          calls.push(this.sendChunk(chunk.map((i) => updates[i]!.id), values, signal).then((byId) => {
+            for (const i of chunk) outcomes[i] = byId.get(updates[i]!.id);
+          }));
+        }
+      }
+      const settled = await Promise.allSettled(calls);
+      const failure = settled.find((s) => s.status === 'rejected');
+      if (failure) throw failure.reason;
+    } catch (err) {
+      const fallback = outcomeFromError(err, B, { idempotent: true });
+      return outcomes.map((o) => o ?? fallback);
+    }
+    return outcomes.map((o) => o ?? outcomeError('OUTCOME_UNKNOWN', 'IBM BPM update reached no verdict for this task', { retryable: true }));
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async getOne(id: string, signal?: AbortSignal): Promise<DomainTask | null | Error> {
+    try {
+      const res = await this.call('GET', `${ROOT}/task/${pathSegment(id)}`, undefined, signal);
+      const text = res.text();
+      if (meansNoSuchTask(res.status, text)) return null;
+      if (res.status < 200 || res.status > 299) return errorFromResponse(res.status, text);
+      const task = taskFromWire(parseJson(text));
+      if (task === null) return new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM sent an unreadable task', { status: res.status });
+      if (task.tkiid.toLowerCase() !== id.toLowerCase()) {
+        return new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM answered with a different task than requested', { status: res.status });
+      }
+      return task;
+    } catch (err) {
+      if (isBackendError(err)) return err;
+      throw err;
+    }
+  }
+
+  private async page(offset: number, size: number, signal?: AbortSignal): Promise<DomainTask[]> {
+    const res = await this.call('GET', `${ROOT}/tasks/filter?offset=${offset}&size=${size}`, undefined, signal);
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
+    const tasks = tasksFromList(parseJson(res.text()));
+    if (tasks === null) throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM sent an unreadable task list', { status: res.status });
+    return tasks;
+  }
+
+  /**
+   * One bulk PUT for tkiids sharing a value set; an outcome per tkiid. A whole-call refusal that names some of
+   * the ids (e.g. 400 CWTKA0001E for one malformed tkiid) settles those and resends the rest, so one bad id
+   * does not sink its neighbours.
+   */
+  private async sendChunk(ids: string[], values: IbmUpdatedPropertyValues, signal?: AbortSignal) {
+    const out = new Map<string, UpdateOutcome>();
+    let pending = [...new Set(ids)];
+    for (let round = 0; pending.length > 0; round++) {
+      const body: IbmBulkUpdateRequest = { updatedTaskIDs: pending, updatedPropertyValues: values };
+      let res: HttpResponse;
+      try {
+        res = await this.call('PUT', `${ROOT}/task?action=update`, JSON.stringify(body), signal);
+      } catch (err) {
+        const outcome = outcomeFromError(err, B, { idempotent: true });
+        for (const id of pending) out.set(id, outcome);
+        return out;
+      }
+      const text = res.text();
+      if (res.status >= 200 && res.status <= 299) {
+        this.settleReport(pending, text, out);
+        return out;
+      }
+      const named = [400, 404, 409].includes(res.status) && round < MAX_ISOLATION_ROUNDS ? idsNamedBy(text, pending) : [];
+      if (named.length === 0) {
+        const outcome = outcomeFromError(errorFromResponse(res.status, text), B, { idempotent: true });
+        for (const id of pending) out.set(id, outcome);
+        return out;
+      }
+      const outcome = outcomeFromFailure(errorBodyOf(text));
+      for (const id of named) out.set(id, outcome);
+      pending = pending.filter((id) => !named.includes(id));
+    }
+    return out;
+  }
+
+  private settleReport(ids: string[], text: string, out: Map<string, UpdateOutcome>) {
+    const reply = parseBulkReply(text);
+    if (reply.kind === 'unreadable') {
+      const unknown = outcomeError('OUTCOME_UNKNOWN',
+        'IBM BPM answered the update with an unreadable reply; it may have been applied. Sending it again is safe.',
+        { retryable: true });
+      for (const id of ids) out.set(id, unknown);
+      return;
+    }
+    const asked = new Set(ids);
+    let unattributed = false;
+    for (const f of reply.failures) {
+      // A report about ids we did not send says nothing about ours.
+      if (typeof f.tkiid !== 'string') unattributed = true;
+      else if (asked.has(f.tkiid) && !out.has(f.tkiid)) out.set(f.tkiid, outcomeFromFailure(f));
+    }
+    for (const id of ids) {
+      if (out.has(id)) continue;
+      out.set(id, unattributed
+        ? outcomeError('OUTCOME_UNKNOWN', 'IBM BPM reported a failure without naming the task; this one may not have been updated',
+          { retryable: true })
+        : { kind: 'UPDATED' });
+    }
+  }
+
+  private call(method: 'GET' | 'PUT', path: string, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.http.request({
+      method, path, idempotent: true,
+      headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body }),
+      ...(signal === undefined ? {} : { signal }),
+    });
+  }
+}

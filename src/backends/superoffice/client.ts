@@ -1,0 +1,172 @@
+// SuperOffice Web API v1 BatchTask adapter. One BackendHttp against the tenant root
+// (https://online.superoffice.com/Cust12345); the bearer token (and app token) is added in `headers()`.
+// Reads are one GET per id; writes are one PUT per task, each carrying all four writable fields, the
+// unchanged ones read from the task first, because a PUT may reset a writable field it leaves out.
+//
+// No Accept-Language / SO-TimeZone on purpose: values come back raw (`[SR_…]`, multi-language strings,
+// dates with their offset), so what is written back unchanged is exactly what the vendor held.
+
+import type { DomainTask, SuperOfficeTask, SuperOfficeTaskUpdate, UpdateOutcome } from '../../domain.js';
+import { outcomeError } from '../../domain.js';
+import { BackendError, outcomeFromError } from '../../errors.js';
+import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { BackendHttp, pathSegment } from '../http.js';
+import type { HttpResponse } from '../http.js';
+import {
+  errorFromReply, isValidBatchTaskId, needsCurrentTask, parseJson, taskFromPutReply, taskFromReadReply,
+  tasksFromListReply, toPutBody, validateSuperOfficeUpdate,
+} from './mapping.js';
+
+const B = 'SUPEROFFICE' as const;
+const READ_CONCURRENCY = 8;
+
+export interface SuperOfficeClientOptions extends ClientCommon {
+  /** SuperID access token, sent as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Sent as `SO-AppToken` when set (the app's client secret, for server-to-server calls). */
+  appToken?: string;
+  /** PUTs in flight at once, across all callers of this client. Default 8. */
+  writeConcurrency?: number;
+}
+
+/** A counting semaphore: a freed slot is handed straight to the next waiter. */
+class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.active < this.max) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await fn();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next(); else this.active--;
+    }
+  }
+}
+
+export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
+  readonly backend = B;
+  /** A PUT sets values, so sending it twice is harmless. */
+  readonly idempotentWrites = true;
+  private readonly http: BackendHttp;
+  private readonly auth: Record<string, string>;
+  private readonly reads = new Limiter(READ_CONCURRENCY);
+  private readonly writes: Limiter;
+
+  constructor(opts: SuperOfficeClientOptions) {
+    const writeConcurrency = opts.writeConcurrency ?? 8;
+    if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) {
+      throw new RangeError(`writeConcurrency must be a positive integer, got ${String(opts.writeConcurrency)}`);
+    }
+    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.writes = new Limiter(writeConcurrency);
+    this.auth = {
+      authorization: `Bearer ${opts.token}`,
+      ...(opts.appToken ? { 'so-apptoken': opts.appToken } : {}),
+    };
+  }
+
+  isValidNativeId(id: string): boolean {
+    return isValidBatchTaskId(id);
+  }
+
+  nativeIdOf(update: SuperOfficeTaskUpdate): string {
+    return update.id;
+  }
+
+  validateUpdate(update: SuperOfficeTaskUpdate): string | null {
+    return validateSuperOfficeUpdate(update);
+  }
+
+  /** An id that cannot be a BatchTask id cannot exist: null, and no call. */
+  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
+    const unique = [...new Set(ids)].filter((id) => isValidBatchTaskId(id));
+    const results = new Map<string, DomainTask | null | Error>();
+    await Promise.all(unique.map(async (id) => {
+      try {
+        results.set(id, await this.reads.run(() => this.readTask(Number(id), signal)));
+      } catch (err) {
+        results.set(id, isNotFound(err) ? null : toError(err));
+      }
+    }));
+    return ids.map((id) => results.get(id) ?? null);
+  }
+
+  /** GET /All has no paging: the whole list is read and sliced, in Id order. */
+  async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
+    const res = await this.get('/api/v1/BatchTask/All', signal);
+    const all = tasksFromListReply(res.status, res.text());
+    const start = Math.max(0, offset);
+    const end = start + Math.max(0, limit);
+    return { tasks: all.slice(start, end), done: end >= all.length };
+  }
+
+  applyUpdates(updates: readonly SuperOfficeTaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+    return Promise.all(updates.map((u) => this.applyOne(u, signal)));
+  }
+
+  /** `New` is a short array (tasks waiting to run), unlike `All`. */
+  async ping(signal?: AbortSignal): Promise<void> {
+    const res = await this.get('/api/v1/BatchTask/New', signal);
+    if (res.status === 404) {
+      throw new BackendError(B, 'BACKEND_UNAVAILABLE',
+        'SuperOffice base URL does not serve the BatchTask API (HTTP 404); it must be the tenant root', { status: 404 });
+    }
+    if (res.status < 200 || res.status > 299) throw errorFromReply(res.status, res.text());
+    if (!Array.isArray(parseJson(res.text()))) {
+      throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'SuperOffice answered the readiness check without a BatchTask list');
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private async applyOne(update: SuperOfficeTaskUpdate, signal?: AbortSignal): Promise<UpdateOutcome> {
+    try {
+      const invalid = validateSuperOfficeUpdate(update);
+      if (invalid !== null) return outcomeError('INVALID_INPUT', invalid);
+      const id = Number(update.id);
+      const current: SuperOfficeTask | null = needsCurrentTask(update)
+        ? await this.reads.run(() => this.readTask(id, signal))
+        : null;
+      const body = JSON.stringify(toPutBody(id, update, current));
+      const task = await this.writes.run(async () => {
+        const res = await this.http.request({
+          method: 'PUT',
+          path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
+          headers: { ...this.auth, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
+          body,
+          idempotent: true,
+          ...(signal ? { signal } : {}),
+        });
+        return taskFromPutReply(id, res.status, res.text());
+      });
+      return { kind: 'UPDATED', task };
+    } catch (err) {
+      return outcomeFromError(err, B, { idempotent: true });
+    }
+  }
+
+  private async readTask(id: number, signal?: AbortSignal): Promise<SuperOfficeTask> {
+    const res = await this.get(`/api/v1/BatchTask/${pathSegment(String(id))}`, signal);
+    return taskFromReadReply(id, res.status, res.text());
+  }
+
+  private get(path: string, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.http.request({
+      method: 'GET', path, headers: { ...this.auth, accept: 'application/json' }, idempotent: true,
+      ...(signal ? { signal } : {}),
+    });
+  }
+}
+
+const isNotFound = (err: unknown): boolean => err instanceof BackendError && err.code === 'NOT_FOUND';
+
+function toError(err: unknown): Error {
+  if (err instanceof BackendError) return err;
+  return new BackendError(B, 'BACKEND_UNAVAILABLE', 'SuperOffice read failed unexpectedly', { cause: err });
+}
