@@ -1,0 +1,259 @@
+// Zuora Workflow tasks over one BackendHttp: OAuth client-credentials token (added in one place, `call`),
+// page arithmetic for the list, one GET per id for reads (there is no batch read), and batch_update in
+// chunks of 50 with the work needed to tell which items Zuora refused when it refuses a whole batch.
+
+import type { DomainTask, UpdateOutcome, ZuoraTask, ZuoraTaskUpdate } from '../../domain.js';
+import { outcomeError } from '../../domain.js';
+import { BackendError, outcomeFromError } from '../../errors.js';
+import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { BackendHttp, pathSegment } from '../http.js';
+import type { HttpMethod, HttpResponse } from '../http.js';
+import {
+  INVALID_ID_MESSAGE, errorFromResponse, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
+  toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate,
+} from './mapping.js';
+import type { ZuoraUpdateTask } from './wire.js';
+
+/** Zuora's maximum page_length. */
+const PAGE_LENGTH = 100;
+/** Zuora's maximum batch_update size. */
+const CHUNK_SIZE = 50;
+const READ_CONCURRENCY = 8;
+/** Halving 50 items reaches single items by depth 6, so valid items always end up applied. */
+const MAX_BISECT_DEPTH = 6;
+
+/** How long a token is reused: until 300 s before it expires, or a tenth of its life when that is shorter. */
+export const tokenReuseMs = (expiresInSeconds: number): number =>
+  Math.max(0, (expiresInSeconds - Math.min(300, expiresInSeconds / 10)) * 1000);
+
+/** Runs `fn` over `items` with at most `limit` in flight; results in input order. `fn` must not reject. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+interface Item { index: number; nativeId: string; body: ZuoraUpdateTask }
+type Outcomes = Array<UpdateOutcome | undefined>;
+type PutReply = { updated: Map<number, unknown> } | { notFound: BackendError };
+
+export class ZuoraClient implements BackendAdapter<'ZUORA'> {
+  readonly backend = 'ZUORA' as const;
+  readonly idempotentWrites = true;
+  private readonly http: BackendHttp;
+  private readonly clientId: string;
+  private readonly clientSecret: string;
+  private token: { value: string; reuseUntil: number } | undefined;
+  private tokenFetch: Promise<string> | undefined;
+
+  constructor(opts: ClientCommon & { clientId: string; clientSecret: string }) {
+    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer);
+    this.clientId = opts.clientId;
+    this.clientSecret = opts.clientSecret;
+  }
+
+  isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
+  nativeIdOf(update: ZuoraTaskUpdate): string { return update.id; }
+  validateUpdate(update: ZuoraTaskUpdate): string | null { return validateZuoraUpdate(update); }
+
+  /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
+  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
+    const distinct = [...new Set(ids.filter(isValidZuoraId))];
+    const fetched = await mapBounded(distinct, READ_CONCURRENCY,
+      (id) => this.fetchTask(id, signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+    const byId = new Map(distinct.map((id, i) => [id, fetched[i]!] as const));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Zuora pages are fixed-size and 1-based, so any offset is a page number plus a skip inside it. */
+  async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
+    const start = Math.max(0, Math.floor(offset));
+    const max = Math.max(0, Math.floor(limit));
+    let page = Math.floor(start / PAGE_LENGTH) + 1;
+    let skip = start % PAGE_LENGTH;
+    const tasks: DomainTask[] = [];
+    for (;;) {
+      const got = await this.fetchPage(page, PAGE_LENGTH, signal);
+      const rest = got.tasks.slice(skip);
+      const wanted = max - tasks.length;
+      tasks.push(...rest.slice(0, wanted));
+      if (rest.length > wanted) return { tasks, done: false };
+      // next_page points at another host, so only its presence is used; a short page also ends the list.
+      if (!got.hasNextPage || got.tasks.length < PAGE_LENGTH) return { tasks, done: true };
+      if (tasks.length >= max) return { tasks, done: false };
+      page += 1;
+      skip = 0;
+    }
+  }
+
+  async applyUpdates(updates: readonly ZuoraTaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+    const out: Outcomes = new Array(updates.length).fill(undefined);
+    try {
+      const items: Item[] = [];
+      updates.forEach((u, index) => {
+        if (isValidZuoraId(u.id)) items.push({ index, nativeId: u.id, body: toUpdateTask(u) });
+        else out[index] = outcomeError('INVALID_INPUT', INVALID_ID_MESSAGE, { retryable: false });
+      });
+      const chunks: Item[][] = [];
+      for (let i = 0; i < items.length; i += CHUNK_SIZE) chunks.push(items.slice(i, i + CHUNK_SIZE));
+      await Promise.all(chunks.map((chunk) => this.applyChunk(chunk, out, signal)));
+    } catch {
+      // Only a bug lands here; the items it left without an outcome get the masked one below.
+    }
+    return out.map((o) => o ?? outcomeFromError(undefined, 'ZUORA', { idempotent: true }));
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.fetchPage(1, 1, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  // ---- writes ----
+
+  /** A 404 refuses the whole batch without naming the culprit: find unknown ids, resend the rest once, then bisect. */
+  private async applyChunk(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<void> {
+    const refused = await this.settle(items, out, signal);
+    if (!refused) return;
+    const existing = await this.dropUnknown(refused.items, out, signal);
+    if (existing.length === 0) return;
+    const refusedAgain = await this.settle(existing, out, signal);
+    if (refusedAgain) await this.bisect(refusedAgain.items, refusedAgain.err, out, signal, 0);
+  }
+
+  /** Sends `items` and records their outcomes, except on a 404, which is handed back to the caller. */
+  private async settle(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<{ items: Item[]; err: BackendError } | null> {
+    try {
+      const reply = await this.put(items, signal);
+      if ('notFound' in reply) return { items, err: reply.notFound };
+      await this.confirm(items, reply.updated, out, signal);
+    } catch (err) {
+      for (const it of items) out[it.index] = outcomeFromError(err, 'ZUORA', { idempotent: true });
+    }
+    return null;
+  }
+
+  private async put(items: Item[], signal?: AbortSignal): Promise<PutReply> {
+    const body = JSON.stringify({ data: items.map((it) => it.body) });
+    const res = await this.call('PUT', '/workflows/tasks/batch_update', signal, body);
+    if (res.status === 404) return { notFound: errorFromResponse(404, res.text()) };
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
+    return { updated: toUpdatedById(res.text()) };
+  }
+
+  /** UPDATED only for ids the reply carries; a left-out id is checked, never assumed applied. */
+  private async confirm(items: Item[], updated: Map<number, unknown>, out: Outcomes, signal?: AbortSignal): Promise<void> {
+    const missing: Item[] = [];
+    for (const it of items) {
+      const entry = updated.get(it.body.id);
+      if (entry === undefined) missing.push(it);
+      else out[it.index] = { kind: 'UPDATED', task: toZuoraTask(entry) };
+    }
+    await mapBounded(missing, READ_CONCURRENCY, async (it) => {
+      const now = await this.fetchTask(it.nativeId, signal).catch(() => undefined);
+      out[it.index] = now === null ? notFoundOutcome(it.nativeId) : unconfirmedOutcome(it.nativeId);
+    });
+  }
+
+  /** Records NOT_FOUND (or the read's failure) for ids a GET cannot find; returns the others, in order. */
+  private async dropUnknown(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<Item[]> {
+    const exists = await mapBounded(items, READ_CONCURRENCY, async (it) => {
+      try {
+        if (await this.fetchTask(it.nativeId, signal)) return true;
+        out[it.index] = notFoundOutcome(it.nativeId);
+      } catch (err) {
+        out[it.index] = outcomeFromError(err, 'ZUORA', { idempotent: true });
+      }
+      return false;
+    });
+    return items.filter((_, i) => exists[i]);
+  }
+
+  /** The ids exist but the batch is still refused: halve until the refusing items stand alone. */
+  private async bisect(items: Item[], err: BackendError, out: Outcomes, signal: AbortSignal | undefined, depth: number): Promise<void> {
+    if (items.length === 1 || depth >= MAX_BISECT_DEPTH) {
+      for (const it of items) out[it.index] = notFoundOutcome(it.nativeId, err);
+      return;
+    }
+    const mid = Math.ceil(items.length / 2);
+    await Promise.all([items.slice(0, mid), items.slice(mid)].map(async (half) => {
+      const refused = await this.settle(half, out, signal);
+      if (refused) await this.bisect(refused.items, refused.err, out, signal, depth + 1);
+    }));
+  }
+
+  // ---- reads ----
+
+  private async fetchTask(id: string, signal?: AbortSignal): Promise<ZuoraTask | null> {
+    const res = await this.call('GET', `/workflows/tasks/${pathSegment(id)}`, signal);
+    if (res.status === 404) return null;
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
+    const task = toZuoraTask(parseJson(res.text(), res.status));
+    if (task.nativeId !== id) {
+      throw new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', `Zuora answered with task ${task.nativeId} when asked for task ${id}`);
+    }
+    return task;
+  }
+
+  private async fetchPage(page: number, length: number, signal?: AbortSignal) {
+    const res = await this.call('GET', `/workflows/tasks?page=${page}&page_length=${length}`, signal);
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
+    return toTaskPage(parseJson(res.text(), res.status));
+  }
+
+  // ---- auth ----
+
+  /** Every workflow call goes through here. A 401 means nothing was applied: one new token, one resend. */
+  private async call(method: HttpMethod, path: string, signal?: AbortSignal, body?: string): Promise<HttpResponse> {
+    const send = (token: string) => this.http.request({
+      method, path, signal, idempotent: true, body,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'accept-encoding': 'gzip',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+    });
+    const token = await this.accessToken();
+    const res = await send(token);
+    if (res.status !== 401) return res;
+    if (this.token?.value === token) this.token = undefined;
+    const again = await send(await this.accessToken());
+    if (again.status === 401) throw errorFromResponse(401, again.text());
+    return again;
+  }
+
+  private accessToken(): Promise<string> {
+    if (this.token && Date.now() < this.token.reuseUntil) return Promise.resolve(this.token.value);
+    // Zuora limits token minting per IP and asks clients to reuse tokens: concurrent callers share one fetch.
+    this.tokenFetch ??= this.fetchToken().finally(() => { this.tokenFetch = undefined; });
+    return this.tokenFetch;
+  }
+
+  /** No Authorization header here: Zuora's docs forbid it on the token call. */
+  private async fetchToken(): Promise<string> {
+    const requestedAt = Date.now();
+    const res = await this.http.request({
+      method: 'POST',
+      path: '/oauth/token',
+      idempotent: true, // a second token is harmless; retrying a 429/5xx here is what the docs advise
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({
+        client_id: this.clientId, client_secret: this.clientSecret, grant_type: 'client_credentials',
+      }).toString(),
+    });
+    if (res.status !== 200) throw tokenError(res.status);
+    const { accessToken, expiresIn } = toAccessToken(res.text());
+    this.token = { value: accessToken, reuseUntil: requestedAt + tokenReuseMs(expiresIn) };
+    return accessToken;
+  }
+}
