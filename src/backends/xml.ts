@@ -47,6 +47,8 @@ export function createXmlCodec(arrayElements: readonly string[]): XmlCodec {
     suppressEmptyNode: true,
     // Escaping on: every value is text, never markup.
     processEntities: true,
+    // Otherwise an attribute whose value is exactly "true" is written as a bare name, which is not XML.
+    suppressBooleanAttributes: false,
   });
   return {
     parse(xml: string) {
@@ -58,7 +60,10 @@ export function createXmlCodec(arrayElements: readonly string[]): XmlCodec {
       }
     },
     build(doc) {
-      return builder.build(doc) as string;
+      // The builder writes CR, LF and TAB raw; a conforming parser turns CRLF into LF in text and all three
+      // into spaces in attributes. As character references they survive byte-exact. The builder never
+      // emits them itself (no pretty-printing), so every one in its output came from a value.
+      return (builder.build(doc) as string).replace(/[\t\n\r]/g, (c) => `&#${c.charCodeAt(0)};`);
     },
   };
 }

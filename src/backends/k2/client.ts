@@ -1,0 +1,199 @@
+// K2 SyncREST Task service client: GET one task per serial number, GET the current user's worklist,
+// POST UpdateTasks in XML. Writes are actions (not idempotent): sent once, never retried; a lost reply is
+// OUTCOME_UNKNOWN. Every K2 answer is interpreted in mapping.ts.
+
+import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain.js';
+import { outcomeError } from '../../domain.js';
+import { BackendError, outcomeFromError } from '../../errors.js';
+import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { BackendHttp, basicAuth, pathSegment } from '../http.js';
+import type { HttpResponse } from '../http.js';
+import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
+
+export interface K2ClientOptions extends ClientCommon {
+  username: string;
+  password: string;
+}
+
+/** `{ProcessInstanceID}_{ActivityInstanceDestinationID}`, e.g. `19_10`. */
+const SERIAL_NUMBER = /^\d+_\d+$/;
+/** K2 documents no batch limit; 100 keeps one POST (and one lost reply) bounded. */
+const CHUNK_SIZE = 100;
+const READ_CONCURRENCY = 8;
+/** Correlation ids are per POST; K2 requires an integer and echoes it in Success/Failure. */
+const FIRST_CORRELATION_ID = 1000;
+// Data options are off by default on K2; the domain task carries process and activity data fields.
+const DETAIL = 'piDataField=true&actDataField=true';
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Characters XML 1.0 cannot carry even as a character reference, and unpaired surrogates. */
+const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CHOICES = ['action', 'redirectTo', 'delegateTo', 'sleepSeconds'] as const;
+const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlFields', 'activityXmlFields'] as const;
+
+export class K2Client implements BackendAdapter<'K2'> {
+  readonly backend = 'K2' as const;
+  readonly idempotentWrites = false;
+  private readonly http: BackendHttp;
+  private readonly authorization: string;
+
+  constructor(options: K2ClientOptions) {
+    this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer);
+    this.authorization = basicAuth(options.username, options.password);
+  }
+
+  isValidNativeId(id: string): boolean {
+    return SERIAL_NUMBER.test(id);
+  }
+
+  nativeIdOf(update: K2TaskUpdate): string {
+    return update.serialNumber;
+  }
+
+  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
+    const byId = new Map<string, K2Task | null | Error>();
+    await forEachLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
+      byId.set(id, await this.getOne(id, signal));
+    });
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
+    if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(limit) || limit < 0) {
+      throw new RangeError(`listTasks needs non-negative integers; got offset ${offset}, limit ${limit}`);
+    }
+    // One more than asked tells whether anything follows. A short page is taken as "maybe capped" and
+    // followed up: K2 documents no page cap, but ending a list early would silently hide tasks.
+    const want = limit + 1;
+    const tasks: K2Task[] = [];
+    const seen = new Set<string>();
+    for (let skip = offset; tasks.length < want;) {
+      // Never $top=0: K2 reads it as "everything".
+      const page = await this.list(`$top=${want - tasks.length}&$skip=${skip}&${DETAIL}`, signal);
+      const before = tasks.length;
+      for (const t of page) if (!seen.has(t.serialNumber)) { seen.add(t.serialNumber); tasks.push(t); }
+      if (page.length === 0 || tasks.length === before) break;
+      skip += page.length;
+    }
+    return { tasks: tasks.slice(0, limit), done: tasks.length <= limit };
+  }
+
+  validateUpdate(u: K2TaskUpdate): string | null {
+    if (typeof u.serialNumber !== 'string' || !SERIAL_NUMBER.test(u.serialNumber)) {
+      return `serialNumber must look like 19_10 (process instance id, underscore, destination id); got ${JSON.stringify(u.serialNumber)}`;
+    }
+    const given = CHOICES.filter((k) => u[k] != null);
+    if (given.length !== 1) {
+      const got = given.length === 0 ? 'none' : `${given.slice(0, -1).join(', ')} and ${given.at(-1)}`;
+      return `give exactly one of action, redirectTo, delegateTo, sleepSeconds; got ${got}`;
+    }
+    const which = given[0]!;
+    if (which === 'sleepSeconds') {
+      if (!Number.isSafeInteger(u.sleepSeconds)) return `sleepSeconds must be a whole number of seconds (0 sleeps until woken, negative wakes); got ${u.sleepSeconds}`;
+    } else {
+      const v = u[which];
+      if (typeof v !== 'string' || v.trim() === '') return `${which} must not be empty`;
+      if (CONTROL.test(v) || NOT_XML.test(v)) return `${which} must not contain control characters`;
+    }
+    for (const list of FIELD_LISTS) {
+      const why = checkFields(u[list]);
+      if (why) return `${list}: ${why}`;
+    }
+    return null;
+  }
+
+  async applyUpdates(updates: readonly K2TaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+    const out: Array<UpdateOutcome | undefined> = new Array(updates.length);
+    try {
+      const valid: Array<{ index: number; update: K2TaskUpdate }> = [];
+      updates.forEach((update, index) => {
+        const why = this.validateUpdate(update);
+        if (why) out[index] = outcomeError('INVALID_INPUT', why);
+        else valid.push({ index, update });
+      });
+      const chunks: Array<typeof valid> = [];
+      for (let i = 0; i < valid.length; i += CHUNK_SIZE) chunks.push(valid.slice(i, i + CHUNK_SIZE));
+      await Promise.all(chunks.map(async (chunk) => {
+        const results = await this.sendChunk(chunk.map((c) => c.update), signal);
+        chunk.forEach((c, k) => { out[c.index] = results[k]; });
+      }));
+    } catch (err) {
+      // Only a bug lands here; items already decided keep their outcome, the rest are not confirmed.
+      out.forEach((o, i) => { out[i] = o ?? outcomeFromError(err, 'K2', { idempotent: false }); });
+    }
+    return Array.from(out, (o) => o ?? outcomeFromError(undefined, 'K2', { idempotent: false }));
+  }
+
+  async ping(signal?: AbortSignal): Promise<void> {
+    await this.list('$top=1', signal);
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Exactly one POST, never retried. */
+  private async sendChunk(updates: readonly K2TaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+    const ids = updates.map((_, k) => String(FIRST_CORRELATION_ID + k));
+    if (signal?.aborted) {
+      return updates.map(() => outcomeError('BACKEND_UNAVAILABLE', 'K2 update cancelled before it was sent'));
+    }
+    try {
+      const res = await this.http.request({
+        method: 'POST',
+        path: '/Task/Items/UpdateTasks',
+        // K2 answers a JSON body with 202 and applies nothing: the body is always XML.
+        headers: { authorization: this.authorization, 'content-type': 'application/xml', accept: 'application/xml' },
+        body: updateTasksXml(updates.map((update, k) => ({ id: ids[k]!, update }))),
+        idempotent: false,
+        signal,
+      });
+      return interpretUpdateReply(res.status, res.text(), ids);
+    } catch (err) {
+      return updates.map(() => outcomeFromError(err, 'K2', { idempotent: false }));
+    }
+  }
+
+  private async getOne(serialNumber: string, signal?: AbortSignal): Promise<K2Task | null | Error> {
+    if (!this.isValidNativeId(serialNumber)) return null;
+    try {
+      const res = await this.get(`/Task/Items(${pathSegment(serialNumber)})?${DETAIL}`, signal);
+      return interpretGetOne(res.status, res.text(), serialNumber);
+    } catch (err) {
+      return err instanceof Error ? err : new BackendError('K2', 'BACKEND_UNAVAILABLE', 'K2 read failed unexpectedly');
+    }
+  }
+
+  private async list(query: string, signal?: AbortSignal): Promise<K2Task[]> {
+    const res = await this.get(`/Task/Items?${query}`, signal);
+    const tasks = interpretList(res.status, res.text());
+    if (tasks instanceof Error) throw tasks;
+    return tasks;
+  }
+
+  private get(path: string, signal?: AbortSignal): Promise<HttpResponse> {
+    return this.http.request({
+      method: 'GET', path, headers: { authorization: this.authorization, accept: 'application/xml' }, idempotent: true, signal,
+    });
+  }
+}
+
+function checkFields(list: readonly KeyValue[] | null | undefined): string | null {
+  if (list == null) return null;
+  const names = new Set<string>();
+  for (const { key, value } of list) {
+    if (typeof key !== 'string' || key.trim() === '') return 'a field name is empty';
+    if (names.has(key)) return `field ${JSON.stringify(key)} is given twice`;
+    names.add(key);
+    if (NOT_XML.test(key) || typeof value !== 'string' || NOT_XML.test(value)) {
+      return `field ${JSON.stringify(key)} holds characters XML cannot carry (control characters other than tab, LF, CR)`;
+    }
+  }
+  return null;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
