@@ -41,11 +41,14 @@ export async function startHarness(opts: {
   /** Drop these backends from the configuration (to test BACKEND_NOT_CONFIGURED). */
   without?: Array<keyof Config['backends']>;
   extraTasks?: number;
+  /** Replace some backends' settings (e.g. a base URL where nothing listens). */
+  override?: Partial<Config['backends']>;
 } = {}): Promise<Harness> {
   const vendors = await startEmbeddedBackends({ extraTasks: opts.extraTasks ?? 0 });
   const base = loadConfig({ ...TEST_TRAFFIC_ENV, ...opts.env });
   const backends = { ...vendors.settings };
   for (const b of opts.without ?? []) delete backends[b];
+  Object.assign(backends, opts.override);
   const config = Object.freeze({ ...base, backends });
   const s = vendors.settings;
   const secrets = [s.ZUORA!.clientSecret, s.IBM_BPM!.password, s.K2!.password, s.SUPEROFFICE!.token, ...(s.SUPEROFFICE!.appToken ? [s.SUPEROFFICE!.appToken] : []), ...config.apiKeys];

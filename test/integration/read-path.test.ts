@@ -1,0 +1,179 @@
+// The read path end to end: GraphQL → facade → the four emulators over real sockets.
+
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { printSdl } from '../../src/schema/index.js';
+import { TASK_STATUSES } from '../../src/domain.js';
+
+const LIST = `query($first: Int, $after: String, $filter: TaskFilter) {
+  tasks(first: $first, after: $after, filter: $filter) {
+    edges { cursor node { id backend nativeId name status vendorStatus } }
+    pageInfo { hasNextPage endCursor }
+    backendErrors { backend code message }
+  }
+}`;
+
+type Edge = { cursor: string; node: { id: string; backend: string; nativeId: string; status: string; vendorStatus: string } };
+
+let h: Harness;
+let all: Edge[];
+beforeAll(async () => {
+  h = await startHarness();
+  const res = await h.gql(LIST, { first: 500 });
+  expect(res.body.errors).toBeUndefined();
+  all = res.body.data.tasks.edges;
+});
+afterAll(() => h.close());
+
+async function pageThrough(first: number, filter?: object): Promise<Edge[]> {
+  const seen: Edge[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < 500; i++) {
+    const res: { body: { data?: any; errors?: unknown[] } } = await h.gql(LIST, { first, after, filter });
+    expect(res.body.errors).toBeUndefined();
+    const { edges, pageInfo, backendErrors }: { edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string }; backendErrors: unknown[] } = res.body.data.tasks;
+    expect(backendErrors).toEqual([]);
+    expect(edges.length).toBeLessThanOrEqual(first);
+    seen.push(...edges);
+    if (!pageInfo.hasNextPage) return seen;
+    expect(pageInfo.endCursor).toBe(edges[edges.length - 1].cursor);
+    after = pageInfo.endCursor;
+  }
+  throw new Error('paging did not end');
+}
+
+describe('tasks', () => {
+  it('lists the demo tasks of all four vendors, in backend order, covering every normalised status', () => {
+    const backends = [...new Set(all.map((e) => e.node.backend))];
+    expect(backends).toEqual(['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE']);
+    const statuses = new Set(all.map((e) => e.node.status));
+    for (const s of TASK_STATUSES) expect(statuses, `status ${s}`).toContain(s);
+    expect(new Set(all.map((e) => e.node.id)).size).toBe(all.length);
+  });
+
+  it.each([1, 2, 3, 7, 11, 50])('pages of %i cross vendor boundaries with no duplicate and nothing missing', async (first) => {
+    const paged = await pageThrough(first);
+    expect(paged.map((e) => e.node.id)).toEqual(all.map((e) => e.node.id));
+  });
+
+  it('filters by backend and status, and pages the filtered list the same way', async () => {
+    const filter = { backends: ['K2', 'IBM_BPM'], statuses: ['IN_PROGRESS', 'READY'] };
+    const expected = all.filter((e) => ['K2', 'IBM_BPM'].includes(e.node.backend) && ['IN_PROGRESS', 'READY'].includes(e.node.status));
+    expect(expected.length).toBeGreaterThan(2);
+    const paged = await pageThrough(2, filter);
+    expect(paged.map((e) => e.node.id)).toEqual(expected.map((e) => e.node.id));
+  });
+
+  it('refuses a cursor it did not issue and a page size out of range', async () => {
+    const bad = await h.gql(LIST, { first: 5, after: 'not-a-cursor' });
+    expect(bad.body.errors?.[0]?.message).toBe('after is not a cursor returned by this API');
+    const big = await h.gql(LIST, { first: 100000 });
+    expect(big.body.errors?.[0]?.message).toBe('first must be between 0 and 500; got 100000');
+  });
+});
+
+describe('task, node and nodes', () => {
+  it('reads one task of each vendor with its own fields, and resolves it again by global id', async () => {
+    for (const backend of ['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE']) {
+      const edge = all.find((e) => e.node.backend === backend)!;
+      const res = await h.gql(`query($b: Backend!, $n: String!, $id: ID!) {
+        task(backend: $b, nativeId: $n) {
+          __typename id nativeId status
+          ... on ZuoraWorkflowTask { actionType workflowId tags }
+          ... on IbmBpmTask { tkiid state displayName }
+          ... on K2Task { serialNumber processName actions { name batchable } }
+          ... on BatchTask { state progressPercent created }
+        }
+        node(id: $id) { id ... on Task { nativeId backend } }
+      }`, { b: backend, n: edge.node.nativeId, id: edge.node.id });
+      expect(res.body.errors).toBeUndefined();
+      const task = res.body.data.task;
+      expect(task.id).toBe(edge.node.id);
+      expect(task.__typename).toBe({ ZUORA: 'ZuoraWorkflowTask', IBM_BPM: 'IbmBpmTask', K2: 'K2Task', SUPEROFFICE: 'BatchTask' }[backend]);
+      expect(res.body.data.node).toEqual({ id: edge.node.id, nativeId: edge.node.nativeId, backend });
+    }
+  });
+
+  it('answers null for a task the vendor does not have, and for an id that cannot exist without calling the vendor', async () => {
+    const before = h.vendors.k2.server.requests.length;
+    const res = await h.gql(`{
+      missing: task(backend: K2, nativeId: "999_999") { id }
+      invalid: task(backend: K2, nativeId: "../Items?$top=0") { id }
+      zuoraMissing: task(backend: ZUORA, nativeId: "987654321") { id }
+      soMissing: task(backend: SUPEROFFICE, nativeId: "99999") { id }
+      ibmMissing: task(backend: IBM_BPM, nativeId: "_TKI:a01b0130.23ef69dd.2c2a1ff5.deadbeef") { id }
+      bogusNode: node(id: "bm9wZQ") { id }
+    }`);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data).toEqual({ missing: null, invalid: null, zuoraMissing: null, soMissing: null, ibmMissing: null, bogusNode: null });
+    expect(h.vendors.k2.server.requests.slice(before).map((r) => r.path)).toEqual(['/K2Services/SyncREST.svc/Task/Items(999_999)']);
+  });
+
+  it('fetches each id once per request however many fields, aliases and nodes entries ask for it', async () => {
+    const zuoraIds = all.filter((e) => e.node.backend === 'ZUORA').slice(0, 3);
+    const soIds = all.filter((e) => e.node.backend === 'SUPEROFFICE').slice(0, 3);
+    const zBefore = h.vendors.zuora.server.count('GET', /^\/workflows\/tasks\/\d+$/);
+    const sBefore = h.vendors.superOffice.server.count('GET', /\/api\/v1\/BatchTask\/\d+$/);
+    const aliases = [...zuoraIds, ...soIds, ...zuoraIds].map((e, i) =>
+      `a${i}: task(backend: ${e.node.backend}, nativeId: "${e.node.nativeId}") { id name }`).join('\n');
+    const res = await h.gql(`query($ids: [ID!]!) { ${aliases} nodes(ids: $ids) { id } }`,
+      { ids: [...zuoraIds, ...soIds, ...soIds].map((e) => e.node.id) });
+    expect(res.body.errors).toBeUndefined();
+    expect(h.vendors.zuora.server.count('GET', /^\/workflows\/tasks\/\d+$/) - zBefore).toBe(3);
+    expect(h.vendors.superOffice.server.count('GET', /\/api\/v1\/BatchTask\/\d+$/) - sBefore).toBe(3);
+  });
+});
+
+describe('a backend that fails', () => {
+  it('leaves the other backends answering, with a backendErrors entry', async () => {
+    h.vendors.ibmBpm.server.addFault({ fault: { kind: 'status', status: 500, body: { errorNumber: 'CWTKE9999E', errorMessage: 'boom' } }, path: /tasks\/filter/ });
+    try {
+      const res = await h.gql(LIST, { first: 500 });
+      expect(res.body.errors).toBeUndefined();
+      const { edges, backendErrors } = res.body.data.tasks;
+      expect(backendErrors).toEqual([{ backend: 'IBM_BPM', code: 'BACKEND_UNAVAILABLE', message: expect.any(String) }]);
+      expect(edges.map((e: Edge) => e.node.id)).toEqual(all.filter((e) => e.node.backend !== 'IBM_BPM').map((e) => e.node.id));
+    } finally {
+      h.vendors.ibmBpm.server.clearFaults();
+    }
+  });
+});
+
+describe('schema', () => {
+  it('schema/schema.graphql matches the code (run `npm run schema:print` after a schema change)', () => {
+    expect(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8')).toBe(printSdl());
+  });
+
+  it('has a description on every type and field', () => {
+    const sdl = printSdl();
+    // Every declaration (type, field, argument, enum value) must follow a description block.
+    const lines = sdl.split('\n');
+    const missing: string[] = [];
+    lines.forEach((line, i) => {
+      const trimmed = line.trim();
+      const isDecl = /^(type|interface|union|enum|input|scalar)\s/.test(trimmed) || /^[a-zA-Z_]\w*(\(|:)/.test(trimmed) || /^[A-Za-z_]\w*$/.test(trimmed);
+      if (!isDecl || trimmed.startsWith('schema') || trimmed === '') return;
+      const prev = lines[i - 1]?.trim() ?? '';
+      if (!prev.endsWith('"""')) missing.push(trimmed);
+    });
+    expect(lines.length).toBeGreaterThan(500);
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('unconfigured backend', () => {
+  it('its tasks are absent from lists; asking for it by filter says it is not configured', async () => {
+    const partial = await startHarness({ without: ['SUPEROFFICE'] });
+    try {
+      const res = await partial.gql(LIST, { first: 500 });
+      expect(res.body.data.tasks.edges.some((e: Edge) => e.node.backend === 'SUPEROFFICE')).toBe(false);
+      expect(res.body.data.tasks.backendErrors).toEqual([]);
+      const filtered = await partial.gql(LIST, { first: 5, filter: { backends: ['SUPEROFFICE'] } });
+      expect(filtered.body.data.tasks.backendErrors).toEqual([{ backend: 'SUPEROFFICE', code: 'BACKEND_NOT_CONFIGURED', message: 'backend SUPEROFFICE is not configured on this taskhub' }]);
+    } finally {
+      await partial.close();
+    }
+  });
+});
