@@ -5,6 +5,8 @@
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './backends/http.js';
 import type { TrafficPolicy } from './backends/http.js';
+import { createRedactor } from './redact.js';
+import type { Redact } from './redact.js';
 
 export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
 export interface BasicSettings { baseUrl: string; username: string; password: string }
@@ -33,6 +35,8 @@ export interface Config {
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
   shutdownTimeoutMs: number;
+  /** After SIGTERM, /ready answers 503 this long while the server still accepts, so load balancers drain it. */
+  shutdownDrainMs: number;
   logLevel: string;
 }
 
@@ -166,8 +170,23 @@ export function loadConfig(env: Env): Readonly<Config> {
       maxBodyBytes: int('TASKHUB_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024),
     },
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
+}
+
+/** Redacts every credential this configuration holds (and its Basic/base64 forms) from outgoing text. */
+export function redactorFor(config: Pick<Config, 'backends' | 'apiKeys'>): Redact {
+  const b = config.backends;
+  const secrets = [
+    b.ZUORA?.clientSecret, b.IBM_BPM?.password, b.K2?.password, b.SUPEROFFICE?.token, b.SUPEROFFICE?.appToken,
+    ...config.apiKeys,
+  ].filter((s): s is string => !!s);
+  const pairs: Array<[string, string]> = [];
+  if (b.ZUORA) pairs.push([b.ZUORA.clientId, b.ZUORA.clientSecret]);
+  if (b.IBM_BPM) pairs.push([b.IBM_BPM.username, b.IBM_BPM.password]);
+  if (b.K2) pairs.push([b.K2.username, b.K2.password]);
+  return createRedactor(secrets, pairs);
 }

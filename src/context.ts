@@ -7,6 +7,7 @@ import type { Loaders } from './loaders.js';
 import type { BatchEngine } from './batch/engine.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import type { Logger } from './logger.js';
+import type { Redact } from './redact.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -14,6 +15,8 @@ export interface Services {
   engine: BatchEngine;
   idempotency: IdempotencyStore;
   logger: Logger;
+  /** Removes configured credentials from text bound for a client (vendor messages may echo them). */
+  redact: Redact;
   /** Aborted when a graceful shutdown runs out of time; writes listen to this, not to the client. */
   shutdownSignal: AbortSignal;
 }

@@ -4,16 +4,12 @@
 
 import pino from 'pino';
 import type { Logger as PinoLogger } from 'pino';
+import type { Redact } from './redact.js';
 
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
-export function createLogger(opts: { level: string; secrets: readonly string[]; destination?: pino.DestinationStream }): PinoLogger {
-  const secrets = opts.secrets.filter((s) => s.length >= 4);
-  const scrub = (text: string): string => {
-    let out = text.replace(/\/\/[^/@\s:]+:[^/@\s]+@/g, '//[redacted]@');
-    for (const s of secrets) out = out.split(s).join('[redacted]');
-    return out;
-  };
+export function createLogger(opts: { level: string; redact: Redact; destination?: pino.DestinationStream }): PinoLogger {
+  const scrub = opts.redact;
   const serializeErr = (err: unknown): unknown => {
     if (!(err instanceof Error)) return err;
     const e = err as Error & { code?: unknown; status?: unknown };
@@ -32,10 +28,8 @@ export function createLogger(opts: { level: string; secrets: readonly string[]; 
     },
     serializers: { err: serializeErr },
     hooks: {
-      // Message text last: scrub it too (it may quote a vendor reply).
-      logMethod(args, method) {
-        method.apply(this, args.map((a) => (typeof a === 'string' ? scrub(a) : a)) as Parameters<typeof method>);
-      },
+      // The serialised line, whatever fields it has: a vendor reply quoted anywhere is scrubbed too.
+      streamWrite: (line) => scrub(line),
     },
   }, opts.destination);
 }

@@ -4,20 +4,12 @@
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { startEmbeddedBackends } from './embedded.js';
-
-function secretsOf(config: Readonly<Config>): string[] {
-  const b = config.backends;
-  return [
-    b.ZUORA?.clientSecret, b.ZUORA?.clientId, b.IBM_BPM?.password, b.K2?.password,
-    b.SUPEROFFICE?.token, b.SUPEROFFICE?.appToken, ...config.apiKeys,
-  ].filter((s): s is string => !!s);
-}
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -36,7 +28,8 @@ async function main(): Promise<void> {
     embedded = await startEmbeddedBackends({ latencyMs: config.embeddedLatencyMs });
     config = Object.freeze({ ...config, backends: embedded.settings });
   }
-  const logger = createLogger({ level: config.logLevel, secrets: secretsOf(config) });
+  const redact = redactorFor(config);
+  const logger = createLogger({ level: config.logLevel, redact });
   if (embedded) {
     logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
       'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
@@ -44,7 +37,7 @@ async function main(): Promise<void> {
   if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
 
   const registry = createRegistry(config);
-  const app = createApp(config, registry, logger);
+  const app = createApp(config, registry, logger, { redact });
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -58,12 +51,17 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: /ready now answers 503');
     app.readiness.beginShutdown();
+    // Keep accepting for a moment so a load balancer sees the 503 and stops sending (not for Ctrl-C).
+    if (signal === 'SIGTERM') await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
     if (await Promise.race([closed, timeout]) === 'timeout') {
       logger.warn('in-flight requests did not finish in time; aborting them');
       app.abortInFlight();
+      // Aborted writes still answer their items (as OUTCOME_UNKNOWN or BACKEND_UNAVAILABLE); give
+      // those replies a moment to go out before the sockets are cut.
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
       server.closeAllConnections();
     }
     await app.yoga.dispose();

@@ -7,7 +7,9 @@ import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { redactorFor } from './config.js';
 import type { Config } from './config.js';
+import type { Redact } from './redact.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
@@ -32,6 +34,8 @@ export interface App {
 
 export interface AppOptions {
   idempotency?: IdempotencyStore;
+  /** Defaults to a redactor for the credentials in `config`. */
+  redact?: Redact;
   extraPlugins?: Plugin[];
 }
 
@@ -46,6 +50,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     engine: new BatchEngine(registry, logger),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
     logger,
+    redact: opts.redact ?? redactorFor(config),
     shutdownSignal: shutdown.signal,
   };
   const readiness = new Readiness(registry, logger);

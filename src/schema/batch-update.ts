@@ -53,7 +53,7 @@ const ErrorRef = builder.interfaceRef<ItemResult>('TaskUpdateError').implement({
       description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
       resolve: (r) => errorOf(r).code,
     }),
-    message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r) => errorOf(r).message }),
+    message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
     vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r) => errorOf(r).vendorCode ?? null }),
     retryable: t.boolean({ description: 'Whether sending the same item again may succeed and is safe.', resolve: (r) => errorOf(r).retryable }),
   }),
@@ -79,7 +79,7 @@ const AcceptedRef = builder.objectRef<ItemResult>('TaskUpdateAccepted').implemen
   description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
   interfaces: [OutcomeRef],
   fields: (t) => ({
-    message: t.string({ description: 'What the backend said, or did not.', resolve: (r) => (r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
+    message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.redact(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
   }),
 });
 

@@ -97,7 +97,7 @@ async function loadTask(ctx: Context, backend: Backend, nativeId: string): Promi
     return await loader.load(nativeId);
   } catch (err) {
     if (isBackendError(err)) {
-      throw createGraphQLError(err.message, { extensions: { code: err.code, backend, retryable: err.retryable } });
+      throw createGraphQLError(ctx.redact(err.message), { extensions: { code: err.code, backend, retryable: err.retryable } });
     }
     throw err;
   }
@@ -194,7 +194,7 @@ const BackendErrorRef = builder.objectRef<ListBackendError>('BackendError').impl
   fields: (t) => ({
     backend: t.field({ type: BackendEnum, description: 'The backend that failed.', resolve: (e) => e.backend }),
     code: t.exposeString('code', { description: 'BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED, BACKEND_NOT_CONFIGURED, ...' }),
-    message: t.exposeString('message', { description: 'What went wrong, safe to show to a person.' }),
+    message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (e, _a, ctx) => ctx.redact(e.message) }),
   }),
 });
 

@@ -6,7 +6,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, redactorFor } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';
@@ -54,9 +54,10 @@ export async function startHarness(opts: {
   const secrets = [s.ZUORA!.clientSecret, s.IBM_BPM!.password, s.K2!.password, s.SUPEROFFICE!.token, ...(s.SUPEROFFICE!.appToken ? [s.SUPEROFFICE!.appToken] : []), ...config.apiKeys];
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
-  const logger = createLogger({ level: 'debug', secrets, destination: sink });
+  const redact = redactorFor(config);
+  const logger = createLogger({ level: 'debug', redact, destination: sink });
   const registry = createRegistry(config);
-  const app = createApp(config, registry, logger);
+  const app = createApp(config, registry, logger, { redact });
   let server: Server | undefined;
 
   return {

@@ -1,0 +1,172 @@
+// Who may call, what a request may cost, and what never leaves the process: API keys, CSRF, query limits,
+// introspection, masked errors, and a scan of every response and log line for the configured secrets.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { BATCH, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+
+const KEY = 'test-key-0123456789abcdef';
+const OTHER_KEY = 'other-key-0123456789abcdef';
+
+let h: Harness;
+let url: string;
+const responses: string[] = [];
+const post = async (body: unknown, headers: Record<string, string> = {}) => {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  responses.push(text, JSON.stringify([...res.headers]));
+  return { status: res.status, text, json: () => JSON.parse(text) };
+};
+const auth = { authorization: `Bearer ${KEY}` };
+
+beforeAll(async () => {
+  h = await startHarness({ env: { TASKHUB_API_KEYS: `${KEY},${OTHER_KEY}`, TASKHUB_MAX_ALIASES: '5', TASKHUB_MAX_BATCH_OPERATIONS: '2', TASKHUB_MAX_BODY_BYTES: '200000' } });
+  url = await h.listen();
+});
+afterAll(() => h.close());
+
+describe('API keys', () => {
+  it('refuses /graphql without a valid key with 401, and serves it with one', async () => {
+    const q = { query: '{ tasks(first: 1) { edges { node { id } } } }' };
+    expect((await post(q)).status).toBe(401);
+    expect((await post(q, { authorization: 'Bearer wrong-key-0123456789abcdef' })).status).toBe(401);
+    expect((await post(q, { authorization: `Basic ${KEY}` })).status).toBe(401);
+    const ok = await post(q, auth);
+    expect(ok.status).toBe(200);
+    expect(ok.json().data.tasks.edges).toHaveLength(1);
+    expect((await post(q, { authorization: `Bearer ${OTHER_KEY}` })).status).toBe(200);
+  });
+
+  it('leaves /health, /ready and the GraphiQL page open', async () => {
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    await h.app.readiness.start();
+    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/graphiql/i);
+  });
+
+  it('scopes idempotency keys by API key: the same key from another client is its own batch', async () => {
+    const input = { items: [{ zuora: { id: '2771', name: 'scoped' } }], idempotencyKey: 'shared-name' };
+    const before = h.vendors.zuora.server.count('PUT');
+    await post({ query: BATCH, variables: { input } }, auth);
+    await post({ query: BATCH, variables: { input } }, { authorization: `Bearer ${OTHER_KEY}` });
+    expect(h.vendors.zuora.server.count('PUT') - before).toBe(2);
+  });
+});
+
+describe('request limits', () => {
+  it('refuses too deep, too many aliases, too many batched operations and too large bodies, clearly', async () => {
+    // Five levels against a limit of 3 (introspection fields do not count: graphql-armor's default).
+    const shallow = await startHarness({ env: { TASKHUB_MAX_DEPTH: '3' } });
+    try {
+      const deep = await shallow.gql('{ tasks { edges { node { ... on K2Task { actions { name } } } } } }');
+      expect(deep.body.errors?.[0]?.message).toMatch(/depth limit of 3 exceeded/i);
+      expect(shallow.vendors.k2.server.requests).toHaveLength(0);
+    } finally {
+      await shallow.close();
+    }
+    const aliases = await post({ query: `{ ${Array.from({ length: 7 }, (_, i) => `a${i}: task(backend: K2, nativeId: "12_8") { id }`).join(' ')} }` }, auth);
+    expect(aliases.json().errors?.[0]?.message, aliases.text).toMatch(/aliases limit of 5 exceeded/i);
+    const batch = await post([{ query: '{ __typename }' }, { query: '{ __typename }' }, { query: '{ __typename }' }], auth);
+    expect(batch.status).toBe(413);
+    expect(batch.text).toMatch(/Batching is limited to 2 operations/);
+    const big = await post({ query: '{ __typename }', variables: { pad: 'x'.repeat(300_000) } }, auth);
+    expect(big.status).toBe(413);
+    expect(big.json().errors[0].message).toMatch(/at most 200000 are accepted/);
+  });
+
+  it('refuses GET operations without the CSRF header, and serves them with it', async () => {
+    const q = encodeURIComponent('{ __typename }');
+    const bare = await fetch(`${url}/graphql?query=${q}`, { headers: { ...auth, accept: 'application/json' } });
+    expect(bare.status).toBe(403);
+    const withHeader = await fetch(`${url}/graphql?query=${q}`, { headers: { ...auth, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+    expect(withHeader.status).toBe(200);
+  });
+
+  it('can switch introspection off, without leaking field names through suggestions', async () => {
+    const closed = await startHarness({ env: { TASKHUB_INTROSPECTION: 'false' } });
+    try {
+      const intro = await closed.gql('{ __schema { types { name } } }');
+      expect(intro.body.errors?.[0]?.message).toMatch(/introspection has been disabled/i);
+      const typo = await closed.gql('{ taskz(first: 1) { edges { cursor } } }');
+      expect(typo.text).not.toMatch(/Did you mean/);
+    } finally {
+      await closed.close();
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('malformed GraphQL and JSON get clear errors and no backend call', async () => {
+    const before = h.vendors.zuora.server.requests.length;
+    const syntax = await post({ query: 'mutation { batchUpdateTasks(input: { items: [ { zuora: { id: "1" } ' }, auth);
+    expect(syntax.json().errors[0].message).toMatch(/Syntax Error/);
+    const notJson = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(notJson.status).toBe(400);
+    responses.push(await notJson.text());
+    expect(h.vendors.zuora.server.requests.length).toBe(before);
+  });
+
+  it('random batches never make the server fail: always one result per item, never HTTP 500', async () => {
+    const id = fc.oneof(fc.constantFrom('2771', '2772', '101', '12_8', '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135', '0', '-1', '', '99999999999'), fc.string({ maxLength: 12 }));
+    const text = fc.option(fc.string({ maxLength: 20 }), { nil: undefined });
+    const itemArb = fc.oneof(
+      fc.record({ zuora: fc.record({ id, name: text, concurrentLimit: fc.option(fc.integer({ min: -5, max: 10_000_000 }), { nil: undefined }) }, { requiredKeys: ['id'] }) }),
+      fc.record({ ibmBpm: fc.record({ id, priority: fc.option(fc.integer(), { nil: undefined }), dueTime: text }, { requiredKeys: ['id'] }) }),
+      fc.record({ k2: fc.record({ serialNumber: id, action: text, redirectTo: text, sleepSeconds: fc.option(fc.integer({ min: -100, max: 100 }), { nil: undefined }) }, { requiredKeys: ['serialNumber'] }) }),
+      fc.record({ superOffice: fc.record({ id, state: fc.option(fc.constantFrom('New', 'Aquired', 'All', 'Failed'), { nil: undefined }), description: text }, { requiredKeys: ['id'] }) }),
+    );
+    await fc.assert(fc.asyncProperty(fc.array(itemArb, { maxLength: 25 }), fc.boolean(), async (items, dryRun) => {
+      const res = await post({ query: BATCH, variables: { input: { items, dryRun } } }, auth);
+      expect(res.status).toBe(200);
+      const body = res.json();
+      expect(body.errors).toBeUndefined();
+      expect(body.data.batchUpdateTasks.results).toHaveLength(items.length);
+      body.data.batchUpdateTasks.results.forEach((r: { index: number }, i: number) => expect(r.index).toBe(i));
+    }), { numRuns: 40 });
+  });
+});
+
+describe('no leaks', () => {
+  it('a vendor echoing our credentials in an error does not pass them on', async () => {
+    const echo = `auth failed for ${h.secrets.join(' ')} Basic ${Buffer.from(`bpmadmin:${h.vendors.settings.IBM_BPM!.password}`).toString('base64')}`;
+    h.vendors.ibmBpm.server.addFault({ fault: { kind: 'status', status: 400, body: { errorNumber: 'CWTKA0013E', errorMessage: echo } }, method: 'PUT' });
+    try {
+      const res = await post({ query: BATCH, variables: { input: { items: [{ ibmBpm: { id: '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135', priority: 3 } }] } } }, auth);
+      expect(res.json().data.batchUpdateTasks.results[0].code).toBe('REJECTED');
+    } finally {
+      h.vendors.ibmBpm.server.clearFaults();
+    }
+  });
+
+  it('wrong vendor credentials are reported without the credentials', async () => {
+    const s = h.vendors.settings;
+    const wrong = await startHarness({ override: { IBM_BPM: { ...s.IBM_BPM!, password: 'definitely-wrong-password' }, ZUORA: { ...s.ZUORA!, clientSecret: 'definitely-wrong-secret' } } });
+    try {
+      const res = await wrong.gql(BATCH, { input: { items: [{ ibmBpm: { id: '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135', priority: 3 } }, { zuora: { id: '2771', name: 'x' } }] } });
+      const r = res.body.data.batchUpdateTasks.results;
+      expect(r.map((x: { code: string }) => x.code)).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
+      const all = res.text + wrong.logLines.join('');
+      expect(all).not.toContain('definitely-wrong-password');
+      expect(all).not.toContain('definitely-wrong-secret');
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('no response or log line of this file carries a configured secret, a Basic credential or a stack trace', () => {
+    const basic = (u: string, p: string) => Buffer.from(`${u}:${p}`).toString('base64');
+    const s = h.vendors.settings;
+    const needles = [...h.secrets, basic(s.IBM_BPM!.username, s.IBM_BPM!.password), basic(s.K2!.username, s.K2!.password)];
+    const haystack = [...responses, ...h.logLines];
+    expect(haystack.length).toBeGreaterThan(50);
+    for (const text of haystack) {
+      for (const secret of needles) expect(text.includes(secret), `leak of a secret in: ${text.slice(0, 200)}`).toBe(false);
+    }
+    for (const text of responses) expect(text).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+  });
+});
