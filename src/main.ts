@@ -10,6 +10,7 @@ import { createLogger } from './logger.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { startEmbeddedBackends } from './embedded.js';
+import { Metrics } from './metrics.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -36,8 +37,9 @@ async function main(): Promise<void> {
   }
   if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
 
-  const registry = createRegistry(config);
-  const app = createApp(config, registry, logger, { redact });
+  const metrics = new Metrics();
+  const registry = createRegistry(config, metrics.http);
+  const app = createApp(config, registry, logger, { redact, metrics });
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));

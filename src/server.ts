@@ -10,6 +10,8 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
+import type { Metrics } from './metrics.js';
+import { runInRequestScope } from './request-scope.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
@@ -36,6 +38,8 @@ export interface AppOptions {
   idempotency?: IdempotencyStore;
   /** Defaults to a redactor for the credentials in `config`. */
   redact?: Redact;
+  /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
+  metrics?: Metrics;
   extraPlugins?: Plugin[];
 }
 
@@ -47,7 +51,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const services: Services = {
     config,
     registry,
-    engine: new BatchEngine(registry, logger),
+    engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
     logger,
     redact: opts.redact ?? redactorFor(config),
@@ -79,6 +83,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
       return {
         ...services,
+        logger: logger.child({ requestId }),
         loaders: createLoaders(registry, request.signal),
         requestId,
         signal: request.signal,
@@ -101,7 +106,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
-      useRequestIdHeader(),
+      useRequestIdHeader(logger),
+      useRequestScope(),
+      ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(opts.extraPlugins ?? []),
     ],
   });
@@ -109,12 +116,31 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   return { yoga, readiness, services, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
 }
 
-/** Echoes the request id, so a client can quote it when reporting a problem. */
-function useRequestIdHeader(): Plugin<Context> {
+/**
+ * Echoes the request id, so a client can quote it when reporting a problem, and writes one access line
+ * per GraphQL response (id, status, duration) that joins up with the vendor calls made for it.
+ */
+function useRequestIdHeader(logger: Logger): Plugin<Context> {
+  const started = new WeakMap<Request, number>();
   return {
-    onResponse({ response, serverContext }) {
+    onRequest({ request }) { started.set(request, performance.now()); },
+    onResponse({ request, response, serverContext }) {
       const id = (serverContext as Partial<Context> | undefined)?.requestId;
-      if (id) response.headers.set('x-request-id', id);
+      if (!id) return;
+      response.headers.set('x-request-id', id);
+      const t0 = started.get(request);
+      logger.info({ requestId: id, method: request.method, status: response.status,
+        durationMs: t0 === undefined ? undefined : Math.round(performance.now() - t0) }, 'graphql request');
+    },
+  };
+}
+
+/** Runs execution inside the request scope, so vendor calls know which GraphQL request they serve. */
+function useRequestScope(): Plugin<Context> {
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      const requestId = (args.contextValue as Context).requestId;
+      setExecuteFn((execArgs) => runInRequestScope({ requestId }, () => executeFn(execArgs)));
     },
   };
 }

@@ -14,11 +14,18 @@ export class CircuitBreaker {
     private readonly failureThreshold: number,
     private readonly resetMs: number,
     private readonly now: () => number = Date.now,
+    private readonly onChange: (state: BreakerState) => void = () => {},
   ) {}
 
   get state(): BreakerState {
-    if (this.state_ === 'open' && this.now() - this.openedAt >= this.resetMs) this.state_ = 'half-open';
+    if (this.state_ === 'open' && this.now() - this.openedAt >= this.resetMs) this.setState('half-open');
     return this.state_;
+  }
+
+  private setState(state: BreakerState) {
+    if (state === this.state_) return;
+    this.state_ = state;
+    this.onChange(state);
   }
 
   /** True when a call may go out now. In half-open, only one probe at a time. */
@@ -35,15 +42,15 @@ export class CircuitBreaker {
   onSuccess(): void {
     this.failures = 0;
     this.probing = false;
-    this.state_ = 'closed';
+    this.setState('closed');
   }
 
   onFailure(): void {
     this.probing = false;
     this.failures += 1;
     if (this.state_ === 'half-open' || this.failures >= this.failureThreshold) {
-      this.state_ = 'open';
       this.openedAt = this.now();
+      this.setState('open');
     }
   }
 

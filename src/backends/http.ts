@@ -13,6 +13,7 @@ import type { Dispatcher } from 'undici';
 import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';
 import { CircuitBreaker } from './breaker.js';
+import { currentRequestId } from '../request-scope.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -114,6 +115,11 @@ export function retryAfterMs(headers: Record<string, string>, now = Date.now()):
   return undefined;
 }
 
+export interface BackendHttpOptions {
+  /** Header carrying the GraphQL request id, for vendors that echo or log one (Zuora-Track-Id). */
+  requestIdHeader?: string;
+}
+
 export class BackendHttp {
   readonly breaker: CircuitBreaker;
   private readonly pool: Pool;
@@ -124,6 +130,7 @@ export class BackendHttp {
     baseUrl: string,
     readonly policy: TrafficPolicy,
     private readonly observer: HttpObserver = {},
+    private readonly options: BackendHttpOptions = {},
   ) {
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
@@ -135,7 +142,8 @@ export class BackendHttp {
       bodyTimeout: policy.totalTimeoutMs + 1_000,
       keepAliveTimeout: 10_000,
     });
-    this.breaker = new CircuitBreaker(policy.breakerFailureThreshold, policy.breakerResetMs);
+    this.breaker = new CircuitBreaker(policy.breakerFailureThreshold, policy.breakerResetMs, Date.now,
+      (state) => observer.onBreakerChange?.(backend, state));
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
@@ -188,6 +196,8 @@ export class BackendHttp {
         { requestMayHaveBeenSent: false, retryable: true });
     }
     const started = performance.now();
+    const requestId = this.options.requestIdHeader ? currentRequestId() : undefined;
+    const sentHeaders = requestId ? { ...req.headers, [this.options.requestIdHeader!]: requestId } : req.headers;
     const firstByte = new AbortController();
     const timer = setTimeout(() => firstByte.abort(new FirstByteTimeout()), this.policy.firstByteTimeoutMs);
     let status: number | null = null;
@@ -195,7 +205,7 @@ export class BackendHttp {
       const res = await this.pool.request({
         method: req.method,
         path: this.basePath + req.path,
-        headers: req.headers,
+        headers: sentHeaders,
         body: req.body,
         signal: AbortSignal.any([signal, firstByte.signal]),
       } as Dispatcher.RequestOptions);

@@ -18,10 +18,21 @@ export interface RunOptions {
   signal: AbortSignal;
 }
 
+export interface BatchObserver {
+  onBatch?(event: { results: readonly ItemResult[]; durationMs: number; dryRun: boolean }): void;
+}
+
 export class BatchEngine {
-  constructor(private readonly registry: Registry, private readonly logger: Logger) {}
+  constructor(private readonly registry: Registry, private readonly logger: Logger, private readonly observer: BatchObserver = {}) {}
 
   async run(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
+    const started = performance.now();
+    const results = await this.runPlanned(items, opts);
+    this.observer.onBatch?.({ results, durationMs: performance.now() - started, dryRun: opts.dryRun });
+    return results;
+  }
+
+  private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
     const plan = planBatch(items, this.registry);
     const results = plan.decided;
     await Promise.all([...plan.groups].map(async ([backend, group]) => {

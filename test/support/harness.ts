@@ -13,6 +13,7 @@ import { createApp } from '../../src/server.js';
 import type { App } from '../../src/server.js';
 import { createLogger } from '../../src/logger.js';
 import { startEmbeddedBackends } from '../../src/embedded.js';
+import { Metrics } from '../../src/metrics.js';
 import type { EmbeddedBackends } from '../../src/embedded.js';
 
 export const TEST_TRAFFIC_ENV = {
@@ -56,8 +57,9 @@ export async function startHarness(opts: {
   const sink = new Writable({ write(chunk, _enc, cb) { logLines.push(String(chunk)); cb(); } });
   const redact = redactorFor(config);
   const logger = createLogger({ level: 'debug', redact, destination: sink });
-  const registry = createRegistry(config);
-  const app = createApp(config, registry, logger, { redact });
+  const metrics = new Metrics();
+  const registry = createRegistry(config, metrics.http);
+  const app = createApp(config, registry, logger, { redact, metrics });
   let server: Server | undefined;
 
   return {

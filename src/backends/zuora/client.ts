@@ -54,7 +54,8 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   private tokenFetch: Promise<string> | undefined;
 
   constructor(opts: ClientCommon & { clientId: string; clientSecret: string }) {
-    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer);
+    // Zuora echoes Zuora-Track-Id and keeps it in its logs: the GraphQL request id ties the two together.
+    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer, { requestIdHeader: 'zuora-track-id' });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
   }

@@ -1,0 +1,67 @@
+// Prometheus metrics at /metrics. Every label set is bounded: backends (4), methods, status classes,
+// breaker states and result types are closed lists; nothing a client sends becomes a label (no URLs, no
+// operation names), so a hostile or chatty client cannot grow the series count.
+
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import { BACKENDS } from './domain.js';
+import type { HttpObserver } from './backends/http.js';
+import type { BatchObserver } from './batch/engine.js';
+
+const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly http: HttpObserver;
+  readonly batch: BatchObserver;
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const registers = [this.registry];
+    const calls = new Counter({
+      name: 'taskhub_backend_requests_total', help: 'Vendor HTTP attempts, by backend, method and status class (or error).',
+      labelNames: ['backend', 'method', 'status'], registers,
+    });
+    const latency = new Histogram({
+      name: 'taskhub_backend_request_duration_seconds', help: 'Vendor HTTP attempt duration.',
+      labelNames: ['backend', 'method'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
+    });
+    const retries = new Counter({ name: 'taskhub_backend_retries_total', help: 'Retries of idempotent vendor calls.', labelNames: ['backend'], registers });
+    const breaker = new Gauge({ name: 'taskhub_backend_breaker_state', help: 'Circuit breaker: 0 closed, 1 half-open, 2 open.', labelNames: ['backend'], registers });
+    for (const b of BACKENDS) breaker.set({ backend: b }, 0);
+    const items = new Counter({
+      name: 'taskhub_batch_items_total', help: 'batchUpdateTasks items by backend and outcome (UPDATED, ACCEPTED or the error code).',
+      labelNames: ['backend', 'outcome'], registers,
+    });
+    const batches = new Histogram({
+      name: 'taskhub_batch_duration_seconds', help: 'batchUpdateTasks engine time, all backends.',
+      labelNames: ['dry_run'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers,
+    });
+
+    this.http = {
+      onAttempt: (e) => {
+        const status = e.status === null ? (e.error ?? 'error').slice(0, 32) : `${Math.floor(e.status / 100)}xx`;
+        calls.inc({ backend: e.backend, method: e.method, status });
+        latency.observe({ backend: e.backend, method: e.method }, e.durationMs / 1000);
+      },
+      onRetry: (backend) => retries.inc({ backend }),
+      onBreakerChange: (backend, state) => breaker.set({ backend }, BREAKER_VALUE[state] ?? -1),
+    };
+    this.batch = {
+      onBatch: ({ results, durationMs, dryRun }) => {
+        batches.observe({ dry_run: String(dryRun) }, durationMs / 1000);
+        for (const r of results) items.inc({ backend: r.backend, outcome: r.outcome.kind === 'ERROR' ? r.outcome.code : r.outcome.kind });
+      },
+    };
+  }
+
+  /** GraphQL-level metrics (parse, validate, execute, HTTP) and the /metrics endpoint. */
+  yogaPlugin(): Plugin {
+    return usePrometheus({
+      endpoint: '/metrics',
+      registry: this.registry,
+      labels: { url: false, operationName: false },
+    }) as Plugin;
+  }
+}

@@ -1,0 +1,75 @@
+// What operators see: /metrics with bounded labels, request ids joining logs and vendor calls.
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BATCH, startHarness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness(); });
+afterAll(() => h.close());
+
+const metrics = async () => (await h.app.yoga.fetch('http://taskhub/metrics')).text();
+const series = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#'));
+
+describe('/metrics', () => {
+  it('counts vendor calls per backend and batch items per outcome', async () => {
+    await h.gql('{ tasks(first: 500) { edges { node { id } } } }');
+    await h.gql(BATCH, { input: { items: [{ k2: { serialNumber: '999_9', sleepSeconds: 5 } }, { zuora: { id: '2771', name: 'metrics' } }] } });
+    const text = await metrics();
+    for (const b of ['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE']) {
+      expect(text).toMatch(new RegExp(`taskhub_backend_requests_total\\{backend="${b}",method="GET",status="2xx"\\} [1-9]`));
+    }
+    expect(text).toMatch(/taskhub_batch_items_total\{backend="K2",outcome="NOT_FOUND"\} 1/);
+    expect(text).toMatch(/taskhub_batch_items_total\{backend="ZUORA",outcome="UPDATED"\} 1/);
+    expect(text).toMatch(/taskhub_backend_request_duration_seconds_bucket\{le="0.005",backend="K2",method="POST"\}/);
+    expect(text).toMatch(/graphql_envelop_phase_execute/);
+  });
+
+  it('shows the circuit breaker opening', async () => {
+    const local = await startHarness({ env: { TASKHUB_BREAKER_FAILURES: '2', TASKHUB_MAX_RETRIES: '0', TASKHUB_BREAKER_RESET_MS: '60000' } });
+    try {
+      local.vendors.k2.server.addFault({ fault: { kind: 'status', status: 503 } });
+      await local.gql('{ a: task(backend: K2, nativeId: "1_1") { id } b: task(backend: K2, nativeId: "1_2") { id } c: task(backend: K2, nativeId: "1_3") { id } }');
+      const text = await (await local.app.yoga.fetch('http://taskhub/metrics')).text();
+      expect(text).toMatch(/taskhub_backend_breaker_state\{backend="K2"\} 2/);
+      expect(text).toMatch(/taskhub_backend_breaker_state\{backend="ZUORA"\} 0/);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('does not grow with what clients send (operation names, URLs)', async () => {
+    await h.gql('query Warm { __typename }');
+    const before = series(await metrics()).length;
+    for (let i = 0; i < 30; i++) {
+      await h.app.yoga.fetch(`http://taskhub/graphql?x=${i}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `query Op${i} { __typename }`, operationName: `Op${i}` }),
+      });
+    }
+    const after = series(await metrics());
+    expect(after.some((l) => l.includes('Op17'))).toBe(false);
+    // Only counters and bucket values change; process metrics may add a series or two.
+    expect(after.length - before).toBeLessThan(5);
+  });
+});
+
+describe('request ids', () => {
+  it('are echoed, sent to Zuora as Zuora-Track-Id, and logged with the request', async () => {
+    const from = h.vendors.zuora.server.requests.length;
+    const res = await h.gql('{ task(backend: ZUORA, nativeId: "2772") { id } }', undefined, { 'x-request-id': 'trace-abc-123' });
+    expect(res.body.errors).toBeUndefined();
+    const zuoraCalls = h.vendors.zuora.server.requests.slice(from).filter((r) => r.path.startsWith('/workflows/'));
+    expect(zuoraCalls.length).toBeGreaterThan(0);
+    for (const call of zuoraCalls) expect(call.headers['zuora-track-id']).toBe('trace-abc-123');
+    expect(h.logLines.some((l) => l.includes('"requestId":"trace-abc-123"') && l.includes('graphql request'))).toBe(true);
+  });
+
+  it('are generated when the client sends none or an unusable one', async () => {
+    const res = await h.app.yoga.fetch('http://taskhub/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces;"' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
