@@ -38,6 +38,8 @@ export interface Config {
   /** After SIGTERM, /ready answers 503 this long while the server still accepts, so load balancers drain it. */
   shutdownDrainMs: number;
   logLevel: string;
+  /** OpenTelemetry spans (OTLP over HTTP, configured by the standard OTEL_* variables). */
+  otelEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -172,6 +174,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
+    otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);

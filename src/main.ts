@@ -11,6 +11,7 @@ import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { startEmbeddedBackends } from './embedded.js';
 import { Metrics } from './metrics.js';
+import { startTracing } from './tracing.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -23,6 +24,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+
+  // Before anything opens a socket, so vendor calls are instrumented.
+  const stopTracing = config.otelEnabled ? await startTracing() : undefined;
 
   let embedded: Awaited<ReturnType<typeof startEmbeddedBackends>> | undefined;
   if (config.embedded) {
@@ -69,6 +73,7 @@ async function main(): Promise<void> {
     await app.yoga.dispose();
     await registry.close();
     await embedded?.close();
+    await stopTracing?.();
     logger.info('stopped');
     process.exit(0);
   };

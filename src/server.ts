@@ -12,6 +12,7 @@ import type { Config } from './config.js';
 import type { Redact } from './redact.js';
 import type { Metrics } from './metrics.js';
 import { runInRequestScope } from './request-scope.js';
+import { useOperationSpans } from './tracing.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
@@ -109,6 +110,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useRequestIdHeader(logger),
       useRequestScope(),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
+      ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),
     ],
   });
