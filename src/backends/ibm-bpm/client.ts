@@ -6,6 +6,7 @@ import type { DomainTask, IbmBpmTaskUpdate, UpdateOutcome } from '../../domain.j
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { mapLimited } from '../concurrency.js';
 import { BackendHttp, basicAuth, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import {
@@ -52,15 +53,9 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
     const unique = [...new Set(ids.filter(isValidTkiid))];
     const found = new Map<string, DomainTask | null | Error>();
-    let next = 0;
-    const worker = async () => {
-      while (next < unique.length) {
-        const id = unique[next++]!;
-        found.set(id, await this.getOne(id, signal));
-      }
-    };
-    const width = Math.min(READ_CONCURRENCY, this.http.policy.maxConnections, unique.length);
-    await Promise.all(Array.from({ length: width }, worker));
+    await mapLimited(unique, Math.min(READ_CONCURRENCY, this.http.policy.maxConnections), async (id) => {
+      found.set(id, await this.getOne(id, signal));
+    });
     return ids.map((id) => (isValidTkiid(id) ? found.get(id)! : null));
   }
 

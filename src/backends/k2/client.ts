@@ -6,6 +6,7 @@ import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { mapLimited } from '../concurrency.js';
 import { BackendHttp, basicAuth, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
@@ -52,7 +53,7 @@ export class K2Client implements BackendAdapter<'K2'> {
 
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
     const byId = new Map<string, K2Task | null | Error>();
-    await forEachLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
+    await mapLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
       byId.set(id, await this.getOne(id, signal));
     });
     return ids.map((id) => byId.get(id) ?? null);
@@ -190,10 +191,4 @@ function checkFields(list: readonly KeyValue[] | null | undefined): string | nul
     }
   }
   return null;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]!); };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

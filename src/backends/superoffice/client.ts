@@ -10,6 +10,8 @@ import type { DomainTask, SuperOfficeTask, SuperOfficeTaskUpdate, UpdateOutcome 
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { pLimit } from '../concurrency.js';
+import type { LimitFunction } from 'p-limit';
 import { BackendHttp, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import {
@@ -29,32 +31,14 @@ export interface SuperOfficeClientOptions extends ClientCommon {
   writeConcurrency?: number;
 }
 
-/** A counting semaphore: a freed slot is handed straight to the next waiter. */
-class Limiter {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly max: number) {}
-
-  async run<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.active < this.max) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve));
-    try {
-      return await fn();
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next(); else this.active--;
-    }
-  }
-}
-
 export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
   readonly backend = B;
   /** A PUT sets values, so sending it twice is harmless. */
   readonly idempotentWrites = true;
   private readonly http: BackendHttp;
   private readonly auth: Record<string, string>;
-  private readonly reads = new Limiter(READ_CONCURRENCY);
-  private readonly writes: Limiter;
+  private readonly reads = pLimit(READ_CONCURRENCY);
+  private readonly writes: LimitFunction;
 
   constructor(opts: SuperOfficeClientOptions) {
     const writeConcurrency = opts.writeConcurrency ?? 8;
@@ -62,7 +46,7 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
       throw new RangeError(`writeConcurrency must be a positive integer, got ${String(opts.writeConcurrency)}`);
     }
     this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
-    this.writes = new Limiter(writeConcurrency);
+    this.writes = pLimit(writeConcurrency);
     this.auth = {
       authorization: `Bearer ${opts.token}`,
       ...(opts.appToken ? { 'so-apptoken': opts.appToken } : {}),
@@ -87,7 +71,7 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     const results = new Map<string, DomainTask | null | Error>();
     await Promise.all(unique.map(async (id) => {
       try {
-        results.set(id, await this.reads.run(() => this.readTask(Number(id), signal)));
+        results.set(id, await this.reads(() => this.readTask(Number(id), signal)));
       } catch (err) {
         results.set(id, isNotFound(err) ? null : toError(err));
       }
@@ -131,10 +115,10 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
       if (invalid !== null) return outcomeError('INVALID_INPUT', invalid);
       const id = Number(update.id);
       const current: SuperOfficeTask | null = needsCurrentTask(update)
-        ? await this.reads.run(() => this.readTask(id, signal))
+        ? await this.reads(() => this.readTask(id, signal))
         : null;
       const body = JSON.stringify(toPutBody(id, update, current));
-      const task = await this.writes.run(async () => {
+      const task = await this.writes(async () => {
         const res = await this.http.request({
           method: 'PUT',
           path: `/api/v1/BatchTask/${pathSegment(update.id)}`,

@@ -6,6 +6,7 @@ import type { DomainTask, UpdateOutcome, ZuoraTask, ZuoraTaskUpdate } from '../.
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
+import { mapLimited } from '../concurrency.js';
 import { BackendHttp, pathSegment } from '../http.js';
 import type { HttpMethod, HttpResponse } from '../http.js';
 import {
@@ -25,20 +26,6 @@ const MAX_BISECT_DEPTH = 6;
 /** How long a token is reused: until 300 s before it expires, or a tenth of its life when that is shorter. */
 export const tokenReuseMs = (expiresInSeconds: number): number =>
   Math.max(0, (expiresInSeconds - Math.min(300, expiresInSeconds / 10)) * 1000);
-
-/** Runs `fn` over `items` with at most `limit` in flight; results in input order. `fn` must not reject. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 interface Item { index: number; nativeId: string; body: ZuoraUpdateTask }
 type Outcomes = Array<UpdateOutcome | undefined>;
@@ -67,7 +54,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
     const distinct = [...new Set(ids.filter(isValidZuoraId))];
-    const fetched = await mapBounded(distinct, READ_CONCURRENCY,
+    const fetched = await mapLimited(distinct, READ_CONCURRENCY,
       (id) => this.fetchTask(id, signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     const byId = new Map(distinct.map((id, i) => [id, fetched[i]!] as const));
     return ids.map((id) => byId.get(id) ?? null);
@@ -159,7 +146,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
       if (entry === undefined) missing.push(it);
       else out[it.index] = { kind: 'UPDATED', task: toZuoraTask(entry) };
     }
-    await mapBounded(missing, READ_CONCURRENCY, async (it) => {
+    await mapLimited(missing, READ_CONCURRENCY, async (it) => {
       const now = await this.fetchTask(it.nativeId, signal).catch(() => undefined);
       out[it.index] = now === null ? notFoundOutcome(it.nativeId) : unconfirmedOutcome(it.nativeId);
     });
@@ -167,7 +154,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
 
   /** Records NOT_FOUND (or the read's failure) for ids a GET cannot find; returns the others, in order. */
   private async dropUnknown(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<Item[]> {
-    const exists = await mapBounded(items, READ_CONCURRENCY, async (it) => {
+    const exists = await mapLimited(items, READ_CONCURRENCY, async (it) => {
       try {
         if (await this.fetchTask(it.nativeId, signal)) return true;
         out[it.index] = notFoundOutcome(it.nativeId);
