@@ -17,8 +17,11 @@ export function createLoaders(registry: Registry, signal: AbortSignal): Loaders 
         // An id that cannot exist is answered without a call: it is data, never URL syntax.
         const valid = ids.filter((id) => adapter.isValidNativeId(id));
         const fetched = valid.length ? await adapter.getTasks(valid, signal) : [];
-        const byId = new Map(valid.map((id, i) => [id, fetched[i]]));
-        return ids.map((id) => byId.get(id) ?? null);
+        if (fetched.length !== valid.length) {
+          throw new Error(`${adapter.backend} adapter returned ${fetched.length} results for ${valid.length} ids`);
+        }
+        const byId = new Map(valid.map((id, i) => [id, fetched[i]!]));
+        return ids.map((id) => (byId.has(id) ? byId.get(id)! : null));
       },
       { maxBatchSize: 100, name: `${adapter.backend}.tasks` },
     );
