@@ -133,7 +133,7 @@ describe('SuperOffice auth and readiness', () => {
     await client.ping();
     expect(emu.server.requests[0]!.headers.authorization).toBe(`Bearer ${CREDS.token}`);
     expect(emu.server.requests[0]!.headers['so-apptoken']).toBeUndefined();
-    expect(emu.server.requests[0]!.path).toBe('/Cust12345/api/v1/BatchTask/New');
+    expect(emu.server.requests[0]!.path).toBe('/Cust12345/api/v1/BatchTask/All');
     const withApp = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, appToken: CREDS.appToken });
     open.push(withApp);
     await withApp.ping();

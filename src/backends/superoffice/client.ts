@@ -94,7 +94,8 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
 
   /** `New` is a short array (tasks waiting to run), unlike `All`. */
   async ping(signal?: AbortSignal): Promise<void> {
-    const res = await this.get('/api/v1/BatchTask/New', signal);
+    // The list route the contract names: a smaller state route may not exist on every installation.
+    const res = await this.get('/api/v1/BatchTask/All', signal);
     if (res.status === 404) {
       throw new BackendError(B, 'BACKEND_UNAVAILABLE',
         'SuperOffice base URL does not serve the BatchTask API (HTTP 404); it must be the tenant root', { status: 404 });
