@@ -1,4 +1,5 @@
-// Prints the schema to schema/schema.graphql (sorted). With --check, fails when the committed file differs.
+// Prints the subgraph SDL (see printSdl in src/schema/index.ts) to schema/schema.graphql. With --check, fails when
+// the committed file differs.
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { printSdl } from '../src/schema/index.js';

@@ -1,6 +1,10 @@
 // The SchemaBuilder and its context type. Defines no types: each file in this folder adds its own.
+// The directives and federation plugins let federation.ts mark the task types as entities, so the schema
+// is served as an Apollo Federation v2 subgraph (see index.ts).
 
 import SchemaBuilder from '@pothos/core';
+import DirectivesPlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import type { Context } from '../context.js';
 
 export const builder = new SchemaBuilder<{
@@ -10,6 +14,8 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
+  // Federation goes last: it must see resolvers as the other plugins leave them.
+  plugins: [DirectivesPlugin, FederationPlugin],
   defaultFieldNullability: false,
 });
 

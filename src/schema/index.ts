@@ -1,6 +1,7 @@
-// Imports every type file (each registers its types on the builder) and builds the schema once.
+// Imports every type file (each registers its types on the builder) and builds the schema once, as an
+// Apollo Federation v2 subgraph: ordinary clients see the same API plus `_service` and `_entities`.
 
-import { assertValidSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { assertValidSchema } from 'graphql';
 import { builder } from './builder.js';
 import './task.js';
 import './zuora.js';
@@ -8,10 +9,21 @@ import './ibm-bpm.js';
 import './k2.js';
 import './superoffice.js';
 import './batch-update.js';
+import { guardFederationFields, printSubgraphSdl } from './federation.js';
 
-export const schema = builder.toSchema();
+let sdl: string | undefined;
+
+export const schema = guardFederationFields(
+  builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }),
+  () => (sdl ??= printSdl()),
+);
 // Fail at start-up, not at the first query, if a type breaks the GraphQL rules.
 assertValidSchema(schema);
 
-/** The committed SDL: sorted, so diffs show real changes only. */
-export const printSdl = (): string => `${printSchema(lexicographicSortSchema(schema))}\n`;
+/**
+ * The committed SDL, also what `_service { sdl }` answers: the subgraph schema as a gateway composes it
+ * (with `@link` and `@key`, without `_service`/`_entities`), sorted, so diffs show real changes only.
+ */
+export function printSdl(): string {
+  return `${printSubgraphSdl(schema)}\n`;
+}

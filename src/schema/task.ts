@@ -86,7 +86,7 @@ export const TaskRef = builder.interfaceRef<DomainTask>('Task').implement({
 });
 
 /** One task by backend and native id: null when the vendor says it does not exist or the id cannot be one. */
-async function loadTask(ctx: Context, backend: Backend, nativeId: string): Promise<DomainTask | null> {
+export async function loadTask(ctx: Context, backend: Backend, nativeId: string): Promise<DomainTask | null> {
   const loader = ctx.loaders[backend];
   if (!loader) {
     throw createGraphQLError(`backend ${backend} is not configured on this taskhub`, {

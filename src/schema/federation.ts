@@ -1,0 +1,147 @@
+// Apollo Federation v2: the four task types, and the Task interface, are entities keyed by
+// `backend nativeId`, so other subgraphs can reference taskhub tasks or add fields to them.
+//
+// The Task interface carries the same @key (Federation 2.3+ entity interface): a subgraph that knows only
+// "a task" (an assignment, a comment) can return `Task` references or extend every task type at once with
+// `type Task @key(fields: "backend nativeId") @interfaceObject`, without naming the four vendor types.
+// Every implementation here has that key too, as composition requires.
+
+import {
+  isEnumType, isInputObjectType, isInterfaceType, isObjectType, isUnionType, lexicographicSortSchema,
+} from 'graphql';
+import type { GraphQLFieldResolver, GraphQLNamedType, GraphQLSchema, TypeDefinitionNode } from 'graphql';
+import { printSubgraphSchema } from '@apollo/subgraph';
+import { createGraphQLError } from 'graphql-yoga';
+import { BACKENDS } from '../domain.js';
+import type { Backend, DomainTask } from '../domain.js';
+import type { Context } from '../context.js';
+import { builder } from './builder.js';
+import { TaskRef, loadTask } from './task.js';
+
+/** What a gateway sends in `_entities(representations:)` for a task, besides `__typename`. */
+interface TaskKey { backend: Backend; nativeId: string }
+
+const taskKey = builder.selection<TaskKey>('backend nativeId');
+
+/**
+ * Most representations one `_entities` call may carry. A gateway sends one per task it needs (a page of
+ * another subgraph's list); far more would be a fan-out to the vendors nobody asked taskhub to serve.
+ */
+export const MAX_ENTITY_REPRESENTATIONS = 1000;
+
+/**
+ * The task a representation names, through the request's DataLoaders (so `_entities` shares the one-fetch-
+ * per-task guarantee with `task`/`node`); null when the vendor has no such task, when the key is not a
+ * task key, or when it names another backend than `expected` (an entity type belongs to one vendor).
+ */
+async function resolveTask(ref: Partial<TaskKey>, ctx: Context, expected?: Backend): Promise<DomainTask | null> {
+  const { backend, nativeId } = ref;
+  if (typeof nativeId !== 'string' || !BACKENDS.includes(backend as Backend)) return null;
+  if (expected && backend !== expected) return null;
+  return loadTask(ctx, backend as Backend, nativeId);
+}
+
+// The vendor types are defined (and not exported) by their own files; the builder resolves a type by its
+// name, and fails the build if a name here has no implementation.
+type EntityRef<T> = ReturnType<typeof builder.objectRef<T>>;
+const entity = <B extends Backend>(name: string, backend: B) => {
+  builder.asEntity(name as unknown as EntityRef<Extract<DomainTask, { backend: B }>>, {
+    key: taskKey,
+    resolveReference: async (ref, ctx) => (await resolveTask(ref, ctx, backend)) as Extract<DomainTask, { backend: B }> | null,
+  });
+};
+
+entity('ZuoraWorkflowTask', 'ZUORA');
+entity('IbmBpmTask', 'IBM_BPM');
+entity('K2Task', 'K2');
+entity('BatchTask', 'SUPEROFFICE');
+
+// A `Task` reference resolves to the concrete type through the interface's resolveType.
+builder.asEntity(TaskRef, { key: taskKey, resolveReference: (ref, ctx) => resolveTask(ref, ctx) });
+
+/**
+ * The subgraph SDL: printSubgraphSchema (keeps `extend schema @link` and `@key`, leaves out `_service`,
+ * `_entities` and `_Any`) of the sorted schema, with two repairs.
+ * - Fields, arguments, enum values and interfaces in name order. The printer reads each type's AST node, which
+ *   the directives plugin builds in definition order, so lexicographicSortSchema alone only sorts the types.
+ * - `@oneOf` back on one-of inputs. The directives plugin's AST node leaves it out, and Apollo's printer
+ *   (@apollo/subgraph 2.14) refuses it as an unknown directive, so it is added to the printed text. Without it
+ *   the SDL would describe a looser input than the one served, and every tool reading the SDL (codegen, the
+ *   batch CLI, composition and so the gateway) would inherit that.
+ */
+export function printSubgraphSdl(schema: GraphQLSchema): string {
+  const sorted = lexicographicSortSchema(schema);
+  for (const type of Object.values(sorted.getTypeMap())) {
+    // The sorted copy is private to this function: rewriting its AST nodes leaves the served schema alone.
+    if (type.astNode) Object.assign(type, { astNode: inSchemaOrder(type, type.astNode) });
+  }
+  let sdl = printSubgraphSchema(sorted);
+  for (const type of Object.values(sorted.getTypeMap())) {
+    if (!isInputObjectType(type) || !type.isOneOf) continue;
+    const plain = `\ninput ${type.name} {\n`;
+    if (sdl.split(plain).length !== 2) throw new Error(`cannot mark ${type.name} @oneOf in the printed subgraph SDL`);
+    sdl = sdl.replace(plain, `\ninput ${type.name} @oneOf {\n`);
+  }
+  return sdl;
+}
+
+/** `node` with its members in the order the (sorted) type lists them. */
+function inSchemaOrder(type: GraphQLNamedType, node: TypeDefinitionNode): TypeDefinitionNode {
+  const order = <T extends { name: { value: string } }>(items: readonly T[] | undefined, names: string[]) =>
+    items && [...items].sort((a, b) => names.indexOf(a.name.value) - names.indexOf(b.name.value));
+  if ((isObjectType(type) || isInterfaceType(type)) && (node.kind === 'ObjectTypeDefinition' || node.kind === 'InterfaceTypeDefinition')) {
+    const fields = type.getFields();
+    return {
+      ...node,
+      interfaces: order(node.interfaces, type.getInterfaces().map((i) => i.name)),
+      fields: order(node.fields, Object.keys(fields))?.map((f) => ({
+        ...f, arguments: order(f.arguments, fields[f.name.value]?.args.map((a) => a.name) ?? []),
+      })),
+    };
+  }
+  if (isInputObjectType(type) && node.kind === 'InputObjectTypeDefinition') {
+    return { ...node, fields: order(node.fields, Object.keys(type.getFields())) };
+  }
+  if (isEnumType(type) && node.kind === 'EnumTypeDefinition') {
+    return { ...node, values: order(node.values, type.getValues().map((v) => v.name)) };
+  }
+  if (isUnionType(type) && node.kind === 'UnionTypeDefinition') {
+    return { ...node, types: order(node.types, type.getTypes().map((t) => t.name)) };
+  }
+  return node;
+}
+
+/**
+ * Applies three rules to the federation fields Pothos adds to Query: `_service { sdl }` answers `sdl` (the
+ * committed schema/schema.graphql, so a gateway composes exactly what is reviewed); it is the whole schema,
+ * so it is refused when introspection is switched off (TASKHUB_INTROSPECTION=false); and `_entities` takes at
+ * most MAX_ENTITY_REPRESENTATIONS representations. Returns the same schema.
+ */
+export function guardFederationFields(schema: GraphQLSchema, sdl: () => string): GraphQLSchema {
+  const fields = schema.getQueryType()?.getFields() ?? {};
+  const service = fields['_service'];
+  const entities = fields['_entities'];
+  if (!service || !entities?.resolve) throw new Error('the subgraph schema lacks _service or _entities');
+
+  const serviceResolve: GraphQLFieldResolver<unknown, Context> = (_source, _args, ctx) => {
+    if (!ctx.config.introspection) {
+      throw createGraphQLError('_service is disabled along with introspection; compose from schema/schema.graphql', {
+        extensions: { code: 'FORBIDDEN' },
+      });
+    }
+    return { sdl: sdl() };
+  };
+  service.resolve = serviceResolve;
+
+  const entitiesResolve: GraphQLFieldResolver<unknown, Context, { representations: unknown[] }> = entities.resolve;
+  entities.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
+    if (args.representations.length > MAX_ENTITY_REPRESENTATIONS) {
+      throw createGraphQLError(
+        `_entities accepts at most ${MAX_ENTITY_REPRESENTATIONS} representations; got ${args.representations.length}`,
+        { extensions: { code: 'BAD_USER_INPUT' } },
+      );
+    }
+    return entitiesResolve(source, args, ctx, info);
+  };
+  return schema;
+}
