@@ -2,6 +2,7 @@
 // and tests call `app.yoga.fetch(...)` or serve it on port 0.
 
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -49,6 +50,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createApp(config: Readonly<Config>, registry: Registry, logger: Logger, opts: AppOptions = {}): App {
   const shutdown = new AbortController();
+  // Every write of every batch listens to this one signal: that many listeners is expected, not a leak.
+  setMaxListeners(0, shutdown.signal);
   const services: Services = {
     config,
     registry,

@@ -147,8 +147,22 @@ export class BackendHttp {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const deadline = AbortSignal.timeout(this.policy.totalTimeoutMs);
-    const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
+    // One controller for the whole call (caller abort or total deadline), plain timers and listeners:
+    // AbortSignal.timeout/any cost about a fifth of this layer's CPU per call (benchmarks).
+    const call = new AbortController();
+    const deadline = setTimeout(() => call.abort(new DeadlineExceeded()), this.policy.totalTimeoutMs);
+    const onCallerAbort = () => call.abort(req.signal!.reason);
+    if (req.signal?.aborted) onCallerAbort();
+    else req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return await this.attempts(req, call.signal);
+    } finally {
+      clearTimeout(deadline);
+      req.signal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async attempts(req: HttpRequest, signal: AbortSignal): Promise<HttpResponse> {
     const maxAttempts = req.idempotent ? 1 + this.policy.maxRetries : 1;
     for (let attempt = 1; ; attempt++) {
       let res: HttpResponse;
@@ -198,7 +212,10 @@ export class BackendHttp {
     const started = performance.now();
     const requestId = this.options.requestIdHeader ? currentRequestId() : undefined;
     const sentHeaders = requestId ? { ...req.headers, [this.options.requestIdHeader!]: requestId } : req.headers;
+    // This attempt ends on the call's abort or on its own first-byte timeout.
     const firstByte = new AbortController();
+    const onCallAbort = () => firstByte.abort(signal.reason);
+    if (signal.aborted) onCallAbort(); else signal.addEventListener('abort', onCallAbort, { once: true });
     const timer = setTimeout(() => firstByte.abort(new FirstByteTimeout()), this.policy.firstByteTimeoutMs);
     let status: number | null = null;
     try {
@@ -207,9 +224,9 @@ export class BackendHttp {
         path: this.basePath + req.path,
         headers: sentHeaders,
         body: req.body,
-        signal: AbortSignal.any([signal, firstByte.signal]),
+        signal: firstByte.signal,
       } as Dispatcher.RequestOptions);
-      clearTimeout(timer);
+      clearTimeout(timer); // headers are in: the body is bounded by the call's deadline
       status = res.statusCode;
       const headers = flattenHeaders(res.headers);
       const body = await this.readBody(res.body, headers);
@@ -218,7 +235,6 @@ export class BackendHttp {
       this.observer.onAttempt?.({ backend: this.backend, method: req.method, status, durationMs: performance.now() - started, attempt });
       return out;
     } catch (err) {
-      clearTimeout(timer);
       const wasCallerAbort = req.signal?.aborted === true;
       // A caller that gave up says nothing about the vendor's health; anything else counts against it.
       if (wasCallerAbort) this.breaker.onNeutral(); else this.breaker.onFailure();
@@ -228,6 +244,9 @@ export class BackendHttp {
       });
       if (firstByte.signal.aborted && !signal.aborted) throw new FirstByteTimeout();
       throw err;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onCallAbort);
     }
   }
 

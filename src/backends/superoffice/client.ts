@@ -37,7 +37,6 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
   readonly idempotentWrites = true;
   private readonly http: BackendHttp;
   private readonly auth: Record<string, string>;
-  private readonly reads = pLimit(READ_CONCURRENCY);
   private readonly writes: LimitFunction;
 
   constructor(opts: SuperOfficeClientOptions) {
@@ -69,9 +68,13 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
     const unique = [...new Set(ids)].filter((id) => isValidBatchTaskId(id));
     const results = new Map<string, DomainTask | null | Error>();
+    // Per call, like the other adapters: a process-wide read limit made concurrent queries queue behind
+    // each other (benchmarks: nodes(50 ids) at 32 clients went from 0.58 to 0.78 of the direct-call rate).
+    // The pool's connection cap still bounds what reaches SuperOffice.
+    const reads = pLimit(READ_CONCURRENCY);
     await Promise.all(unique.map(async (id) => {
       try {
-        results.set(id, await this.reads(() => this.readTask(Number(id), signal)));
+        results.set(id, await reads(() => this.readTask(Number(id), signal)));
       } catch (err) {
         results.set(id, isNotFound(err) ? null : toError(err));
       }
@@ -89,10 +92,10 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
   }
 
   applyUpdates(updates: readonly SuperOfficeTaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
-    return Promise.all(updates.map((u) => this.applyOne(u, signal)));
+    const reads = pLimit(READ_CONCURRENCY);
+    return Promise.all(updates.map((u) => this.applyOne(u, reads, signal)));
   }
 
-  /** `New` is a short array (tasks waiting to run), unlike `All`. */
   async ping(signal?: AbortSignal): Promise<void> {
     // The list route the contract names: a smaller state route may not exist on every installation.
     const res = await this.get('/api/v1/BatchTask/All', signal);
@@ -110,13 +113,13 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     await this.http.close();
   }
 
-  private async applyOne(update: SuperOfficeTaskUpdate, signal?: AbortSignal): Promise<UpdateOutcome> {
+  private async applyOne(update: SuperOfficeTaskUpdate, reads: LimitFunction, signal?: AbortSignal): Promise<UpdateOutcome> {
     try {
       const invalid = validateSuperOfficeUpdate(update);
       if (invalid !== null) return outcomeError('INVALID_INPUT', invalid);
       const id = Number(update.id);
       const current: SuperOfficeTask | null = needsCurrentTask(update)
-        ? await this.reads(() => this.readTask(id, signal))
+        ? await reads(() => this.readTask(id, signal))
         : null;
       const body = JSON.stringify(toPutBody(id, update, current));
       const task = await this.writes(async () => {

@@ -1,0 +1,42 @@
+// The benchmark's quick mode, run as CI runs it: every phase completes, both sides did the same work,
+// and every ratio could be computed. Only that: how fast anything was is the benchmark's business, never
+// a test's (machines are noisy, and a timing threshold would fail for reasons unrelated to the code).
+
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../../bench/run.js';
+
+const computed = (label: string, v: number) => {
+  expect(Number.isFinite(v), `${label} is a number (got ${v})`).toBe(true);
+  expect(v, `${label} is positive`).toBeGreaterThan(0);
+};
+
+describe('npm run bench -- --quick', () => {
+  it('runs the batch and read phases and computes every ratio', async () => {
+    const r = await runBench({ quick: true, write: false, log: () => {} });
+
+    expect(r.batch.map((b) => b.size)).toEqual([100, 1000]);
+    for (const b of r.batch) {
+      computed(`${b.size} items: facade / baseline`, b.facadeVsBaseline);
+      computed(`${b.size} items: facade / ideal`, b.facadeVsIdeal);
+      computed(`${b.size} items: baseline / ideal`, b.baselineVsIdeal);
+      computed(`${b.size} items: facade CPU`, b.facade.cpuMs);
+      computed(`${b.size} items: facade peak RSS`, b.facade.peakRssMb);
+      // The ratios compare like with like: every item confirmed, the same vendor calls on both sides.
+      expect(b.facade.confirmed).toBe(b.size);
+      expect(b.baseline.confirmed).toBe(b.size);
+      expect(b.sameCalls).toBe(true);
+    }
+
+    expect(r.reads.map((x) => x.op)).toEqual(['list100', 'nodes50']);
+    for (const x of r.reads) {
+      computed(`${x.op}: throughput ratio`, x.throughputRatio);
+      computed(`${x.op}: p50 ratio`, x.p50Ratio);
+      computed(`${x.op}: p99 ratio`, x.p99Ratio);
+      expect(x.sameData, `${x.op}: the facade and the baseline answer the same data`).toBe(true);
+    }
+
+    // The targets are reported (met or not is the benchmark's finding, not this test's).
+    expect(r.targets.length).toBeGreaterThan(0);
+    expect(r.markdown).toContain('### Targets');
+  }, 180_000);
+});
