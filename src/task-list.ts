@@ -10,6 +10,7 @@ import type { BackendAdapter } from './backends/adapter.js';
 import type { Registry } from './registry.js';
 import { isBackendError } from './errors.js';
 import type { ListPosition } from './global-id.js';
+import type { Logger } from './logger.js';
 
 export interface ListedTask { task: DomainTask; position: ListPosition }
 export interface ListBackendError { backend: Backend; code: ErrorCode; message: string }
@@ -24,7 +25,7 @@ export interface PageRequest {
 
 const VENDOR_CHUNK = 100;
 
-export async function listTaskPage(registry: Registry, req: PageRequest, signal: AbortSignal): Promise<TaskPage> {
+export async function listTaskPage(registry: Registry, req: PageRequest, signal: AbortSignal, logger?: Logger): Promise<TaskPage> {
   const wanted = req.backends?.length ? new Set(req.backends) : null;
   const statuses = req.statuses?.length ? new Set(req.statuses) : null;
   const order = BACKENDS.filter((b) => !wanted || wanted.has(b));
@@ -47,7 +48,10 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
       return await collect(adapter, from, need, statuses, signal);
     } catch (err) {
       const e = err as { partial?: ListedTask[] };
-      backendErrors.push(toListError(backend, (err as { cause?: unknown }).cause ?? err));
+      const cause = (err as { cause?: unknown }).cause ?? err;
+      // A vendor failure is data for the client; anything else is a bug, and the client sees only that it failed.
+      if (!isBackendError(cause)) logger?.error({ err: cause, backend }, 'listing tasks failed unexpectedly');
+      backendErrors.push(toListError(backend, cause));
       return e.partial ?? [];
     }
   }));

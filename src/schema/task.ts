@@ -156,7 +156,7 @@ builder.queryFields((t) => ({
       }
       const page = await listTaskPage(ctx.registry, {
         backends: filter?.backends ?? null, statuses: filter?.statuses ?? null, first: size, after: position,
-      }, ctx.signal);
+      }, ctx.signal, ctx.logger);
       for (const { task } of page.items) ctx.loaders[task.backend]?.prime(task.nativeId, task);
       return page;
     },
