@@ -13,19 +13,25 @@ export interface IdempotencyStore {
   /**
    * The stored or in-flight value for `key`, or the value of `compute()` registered under it. Throws
    * IdempotencyConflictError when `key` is held by a different `fingerprint`. A failed compute is not kept.
+   * `weight` is what the stored value costs (the batch's item count), for stores that bound memory.
    */
-  run<T>(key: string, fingerprint: string, compute: () => Promise<T>): Promise<T>;
+  run<T>(key: string, fingerprint: string, compute: () => Promise<T>, weight?: number): Promise<T>;
 }
 
-interface Entry { fingerprint: string; expiresAt: number; value: Promise<unknown> }
+interface Entry { fingerprint: string; expiresAt: number; value: Promise<unknown>; weight: number }
 
+/**
+ * Bounded by total weight (stored items), not by entry count: one entry may hold a thousand results.
+ * When full, the oldest entries go first, so a replay older than that is sent again; the README says so.
+ */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
+  private weight = 0;
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 10_000, private readonly now = Date.now) {}
+  constructor(private readonly ttlMs: number, private readonly maxWeight = 100_000, private readonly now = Date.now) {}
 
-  run<T>(key: string, fingerprint: string, compute: () => Promise<T>): Promise<T> {
-    this.sweep();
+  run<T>(key: string, fingerprint: string, compute: () => Promise<T>, weight = 1): Promise<T> {
+    this.sweep(weight);
     const existing = this.entries.get(key);
     if (existing) {
       if (existing.fingerprint !== fingerprint) {
@@ -35,17 +41,26 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       return existing.value as Promise<T>;
     }
     const value = compute();
-    this.entries.set(key, { fingerprint, expiresAt: this.now() + this.ttlMs, value });
-    value.catch(() => { if (this.entries.get(key)?.value === value) this.entries.delete(key); });
+    this.entries.set(key, { fingerprint, expiresAt: this.now() + this.ttlMs, value, weight });
+    this.weight += weight;
+    value.catch(() => { if (this.entries.get(key)?.value === value) this.delete(key); });
     return value;
   }
 
-  private sweep() {
+  private delete(key: string) {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.weight -= entry.weight;
+  }
+
+  /** Drops expired entries, then the oldest until `incoming` fits. */
+  private sweep(incoming: number) {
     const now = this.now();
     // Map keeps insertion order, and every entry has the same TTL: expired ones are at the front.
     for (const [key, entry] of this.entries) {
-      if (entry.expiresAt > now && this.entries.size < this.maxEntries) break;
-      this.entries.delete(key);
+      if (entry.expiresAt > now && this.weight + incoming <= this.maxWeight) break;
+      this.delete(key);
     }
   }
 }

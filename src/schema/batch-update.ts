@@ -170,7 +170,7 @@ builder.mutationField('batchUpdateTasks', (t) => t.field({
     });
     if (key === null) return run();
     try {
-      return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run);
+      return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
     } catch (err) {
       if (err instanceof IdempotencyConflictError) {
         throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });

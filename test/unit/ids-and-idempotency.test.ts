@@ -61,6 +61,18 @@ describe('MemoryIdempotencyStore', () => {
     expect(await store.run('k', 'f', async () => 3)).toBe(3);
   });
 
+  it('is bounded by stored items, not entries: the oldest entries make room', async () => {
+    const store = new MemoryIdempotencyStore(60_000, 100);
+    await store.run('a', 'f', async () => 'a', 60);
+    await store.run('b', 'f', async () => 'b', 30);
+    await store.run('c', 'f', async () => 'c', 20); // 110 > 100: 'a' goes
+    let recomputed = 0;
+    expect(await store.run('a', 'f', async () => { recomputed++; return 'a2'; }, 60)).toBe('a2');
+    expect(recomputed).toBe(1);
+    // 'a' (60) came back: 'b', now the oldest, made room; 'c' is still stored.
+    expect(await store.run('c', 'f', async () => 'c2', 20)).toBe('c');
+  });
+
   it('fingerprints ignore key order but not values', () => {
     expect(canonicalJson({ b: 1, a: [{ y: 2, x: 1 }] })).toBe('{"a":[{"x":1,"y":2}],"b":1}');
     expect(fingerprintOf({ a: 1, b: 2 })).toBe(fingerprintOf({ b: 2, a: 1 }));
