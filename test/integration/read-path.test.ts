@@ -163,6 +163,22 @@ describe('schema', () => {
   });
 });
 
+describe('a status-filtered page over an unpaged vendor list', () => {
+  it('reads SuperOffice\'s whole list once per request, however many slices the filter needs', async () => {
+    const big = await startHarness({ extraTasks: 500 });
+    try {
+      const before = big.vendors.superOffice.server.count('GET', /\/BatchTask\/All$/);
+      // UNKNOWN is one state in seven: 51 matches need about 360 tasks, i.e. four slices of 100.
+      const res = await big.gql(LIST, { first: 50, filter: { backends: ['SUPEROFFICE'], statuses: ['UNKNOWN'] } });
+      expect(res.body.data.tasks.edges).toHaveLength(50);
+      expect(res.body.data.tasks.pageInfo.hasNextPage).toBe(true);
+      expect(big.vendors.superOffice.server.count('GET', /\/BatchTask\/All$/) - before).toBe(1);
+    } finally {
+      await big.close();
+    }
+  });
+});
+
 describe('unconfigured backend', () => {
   it('its tasks are absent from lists; asking for it by filter says it is not configured', async () => {
     const partial = await startHarness({ without: ['SUPEROFFICE'] });

@@ -11,6 +11,7 @@ import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { pLimit } from '../concurrency.js';
+import { memoInRequest } from '../../request-scope.js';
 import type { LimitFunction } from 'p-limit';
 import { BackendHttp, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
@@ -38,6 +39,8 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
   private readonly http: BackendHttp;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
+  /** Request-memo key of this tenant's full list. */
+  private readonly listKey: string;
 
   constructor(opts: SuperOfficeClientOptions) {
     const writeConcurrency = opts.writeConcurrency ?? 8;
@@ -46,6 +49,7 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     }
     this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
     this.writes = pLimit(writeConcurrency);
+    this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {
       authorization: `Bearer ${opts.token}`,
       ...(opts.appToken ? { 'so-apptoken': opts.appToken } : {}),
@@ -84,8 +88,12 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
 
   /** GET /All has no paging: the whole list is read and sliced, in Id order. */
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
-    const res = await this.get('/api/v1/BatchTask/All', signal);
-    const all = tasksFromListReply(res.status, res.text());
+    // The list route has no paging: read it once per GraphQL request, however many slices the request
+    // takes (a status-filtered page reads slice after slice).
+    const all = await memoInRequest(this.listKey, async () => {
+      const res = await this.get('/api/v1/BatchTask/All', signal);
+      return tasksFromListReply(res.status, res.text());
+    });
     const start = Math.max(0, offset);
     const end = start + Math.max(0, limit);
     return { tasks: all.slice(start, end), done: end >= all.length };
