@@ -1,25 +1,11 @@
 // IbmBpmClient reads, lists, auth and readiness against the IBM BPM emulator over real loopback HTTP.
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
-import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
-import type { IbmBpmClientOptions } from '../../src/backends/ibm-bpm/client.js';
-import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_SEED_TASKS, startIbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmEmulatorOptions } from '../../src/backends/ibm-bpm/emulator.js';
+import { describe, expect, it } from 'vitest';
+import { IBM_SEED_TASKS } from '../../src/backends/ibm-bpm/emulator.js';
 import { BackendError } from '../../src/errors.js';
 import type { IbmBpmTask } from '../../src/domain.js';
+import { useIbmBpm } from '../support/ibm-bpm.js';
 
-const policy = {
-  ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000,
-};
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => { await Promise.all(open.splice(0).map((o) => o.close())); });
-
-async function setup(emuOpts: IbmBpmEmulatorOptions = {}, clientOpts: Partial<IbmBpmClientOptions> = {}) {
-  const emu = await startIbmBpmEmulator({ host: '127.0.0.1', port: 0, ...emuOpts });
-  const client = new IbmBpmClient({ baseUrl: emu.server.url, policy, ...CREDS, ...clientOpts });
-  open.push(client, emu);
-  return { emu, client };
-}
+const { setup } = useIbmBpm();
 async function rejection(p: Promise<unknown>): Promise<BackendError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
   expect(err).toBeInstanceOf(BackendError);

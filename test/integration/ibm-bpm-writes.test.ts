@@ -1,26 +1,12 @@
 // IbmBpmClient.applyUpdates against the IBM BPM emulator: outcomes AND what the vendor's store holds after.
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { describe, expect, it } from 'vitest';
 import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
-import type { IbmBpmClientOptions } from '../../src/backends/ibm-bpm/client.js';
-import {
-  IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID, startIbmBpmEmulator,
-} from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmEmulator, IbmBpmEmulatorOptions } from '../../src/backends/ibm-bpm/emulator.js';
+import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID } from '../../src/backends/ibm-bpm/emulator.js';
+import type { IbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
 import type { IbmBpmTaskUpdate, UpdateOutcome } from '../../src/domain.js';
+import { IBM_TEST_POLICY as policy, useIbmBpm } from '../support/ibm-bpm.js';
 
-const policy = {
-  ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000,
-};
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => { await Promise.all(open.splice(0).map((o) => o.close())); });
-
-async function setup(emuOpts: IbmBpmEmulatorOptions = {}, clientOpts: Partial<IbmBpmClientOptions> = {}) {
-  const emu = await startIbmBpmEmulator({ host: '127.0.0.1', port: 0, ...emuOpts });
-  const client = new IbmBpmClient({ baseUrl: emu.server.url, policy, ...CREDS, ...clientOpts });
-  open.push(client, emu);
-  return { emu, client };
-}
+const { setup, track } = useIbmBpm();
 const id = (n: number) => `_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c01${n.toString(16)}`;
 const [READY, CLAIMED, RUNNING, INACTIVE, SUSPENDED, FINISHED, FORWARDED, , , TERMINATED] = [0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0x3e].map(id);
 const UNKNOWN_ID = '_TKI:a01b0130.23ef69dd.2c2a1ff5.00000000';
@@ -124,7 +110,7 @@ describe('IBM BPM bulk update', () => {
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'status', status: 403, body: { errorNumber: 'CWTBG0549E', errorMessage: 'not allowed' } } });
     expect(kinds(await client.applyUpdates([{ id: READY!, priority: 2 }]))).toEqual(['PERMISSION_DENIED']);
     const wrong = new IbmBpmClient({ baseUrl: emu.server.url, policy, username: CREDS.username, password: 'nope' });
-    open.push(wrong);
+    track(wrong);
     expect(kinds(await wrong.applyUpdates([{ id: READY!, priority: 2 }, { id: CLAIMED!, priority: 3 }]))).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
     expect([prio(emu, READY!), prio(emu, CLAIMED!)]).toEqual([3, 5]);
   });

@@ -1,25 +1,13 @@
 // SuperOfficeClient reads, lists, auth and readiness against the emulator over real loopback HTTP.
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { describe, expect, it } from 'vitest';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import type { SuperOfficeClientOptions } from '../../src/backends/superoffice/client.js';
-import {
-  SUPEROFFICE_DEMO_CREDENTIALS as CREDS, startSuperOfficeEmulator, superOfficeSeed,
-} from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeEmulator, SuperOfficeEmulatorOptions } from '../../src/backends/superoffice/emulator.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS, superOfficeSeed } from '../../src/backends/superoffice/emulator.js';
+import type { SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
 import { BackendError } from '../../src/errors.js';
 import type { SuperOfficeTask } from '../../src/domain.js';
+import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
-const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000 };
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => { await Promise.all(open.splice(0).map((o) => o.close())); });
-
-async function setup(emuOpts: SuperOfficeEmulatorOptions = {}, clientOpts: Partial<SuperOfficeClientOptions> = {}) {
-  const emu = await startSuperOfficeEmulator({ host: '127.0.0.1', port: 0, ...emuOpts });
-  const client = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, ...clientOpts });
-  open.push(client, emu);
-  return { emu, client };
-}
+const { setup, track } = useSuperOffice();
 const gets = (emu: SuperOfficeEmulator) => emu.server.count('GET');
 async function rejection(p: Promise<unknown>): Promise<BackendError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -135,7 +123,7 @@ describe('SuperOffice auth and readiness', () => {
     expect(emu.server.requests[0]!.headers['so-apptoken']).toBeUndefined();
     expect(emu.server.requests[0]!.path).toBe('/Cust12345/api/v1/BatchTask/All');
     const withApp = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, appToken: CREDS.appToken });
-    open.push(withApp);
+    track(withApp);
     await withApp.ping();
     expect(emu.server.requests[1]!.headers['so-apptoken']).toBe(CREDS.appToken);
   });
@@ -145,7 +133,7 @@ describe('SuperOffice auth and readiness', () => {
     const noApp = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token });
     const wrong = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: '8A:Cust12345.wrong', appToken: CREDS.appToken });
     const good = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, appToken: CREDS.appToken });
-    open.push(noApp, wrong, good);
+    track(noApp, wrong, good);
     expect((await rejection(noApp.ping())).code).toBe('BACKEND_AUTH_FAILED');
     const err = await rejection(wrong.ping());
     expect(err.code).toBe('BACKEND_AUTH_FAILED');
@@ -165,7 +153,7 @@ describe('SuperOffice auth and readiness', () => {
   it('a base URL that is not the tenant root fails readiness', async () => {
     const { emu } = await setup();
     const lost = new SuperOfficeClient({ baseUrl: emu.server.url, policy, token: CREDS.token });
-    open.push(lost);
+    track(lost);
     const err = await rejection(lost.ping());
     expect(err.code).toBe('BACKEND_UNAVAILABLE');
     expect(err.message).toContain('tenant root');

@@ -1,24 +1,14 @@
 // SuperOfficeClient.applyUpdates against the emulator over real loopback HTTP: outcomes AND what the
 // vendor-side store holds afterwards.
-import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { describe, expect, it } from 'vitest';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import type { SuperOfficeClientOptions } from '../../src/backends/superoffice/client.js';
-import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS, startSuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
-import type { EmptyCarrierShape, SuperOfficeEmulator, SuperOfficeEmulatorOptions } from '../../src/backends/superoffice/emulator.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS } from '../../src/backends/superoffice/emulator.js';
+import type { EmptyCarrierShape, SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
 import type { SuperOfficeTaskUpdate } from '../../src/domain.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
+import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
-const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000 };
-const open: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => { await Promise.all(open.splice(0).map((o) => o.close())); });
-
-async function setup(emuOpts: SuperOfficeEmulatorOptions = {}, clientOpts: Partial<SuperOfficeClientOptions> = {}) {
-  const emu = await startSuperOfficeEmulator({ host: '127.0.0.1', port: 0, ...emuOpts });
-  const client = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, ...clientOpts });
-  open.push(client, emu);
-  return { emu, client };
-}
+const { setup, track } = useSuperOffice();
 const writable = (emu: SuperOfficeEmulator, id: number) => {
   const t = emu.tasks.get(id)!;
   return { State: t.State, Description: t.Description, Response: t.Response, Request: t.Request };
@@ -130,7 +120,7 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     emu.server.addFault({ fault: { kind: 'status', status: 412, body: '' }, method: 'PUT', times: 1 });
     expect((await client.applyUpdates([all4('101')]))[0]).toMatchObject({ code: 'REJECTED' });
     const wrong = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: 'bad' });
-    open.push(wrong);
+    track(wrong);
     const outcomes = await wrong.applyUpdates([all4('102'), { id: '103', state: 'New' }]);
     expect(outcomes.map((o) => o.kind === 'ERROR' && o.code)).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
     expect(emu.tasks.get(102)!.Description).toBe('Leads from trade fair');

@@ -1,0 +1,27 @@
+// One IbmBpmClient against its own IBM BPM emulator per test, closed after each test of the calling
+// file; `track` closes anything else a test opens.
+
+import { afterEach } from 'vitest';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
+import type { IbmBpmClientOptions } from '../../src/backends/ibm-bpm/client.js';
+import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
+import type { IbmBpmEmulatorOptions } from '../../src/backends/ibm-bpm/emulator.js';
+
+// Deliberate faults must not open the breaker for the tests that follow.
+export const IBM_TEST_POLICY = {
+  ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000,
+};
+
+export function useIbmBpm() {
+  const open: Array<{ close(): Promise<void> }> = [];
+  afterEach(async () => { await Promise.all(open.splice(0).map((o) => o.close())); });
+  const track = (...closables: Array<{ close(): Promise<void> }>) => { open.push(...closables); };
+  const setup = async (emuOpts: IbmBpmEmulatorOptions = {}, clientOpts: Partial<IbmBpmClientOptions> = {}) => {
+    const emu = await startIbmBpmEmulator({ host: '127.0.0.1', port: 0, ...emuOpts });
+    const client = new IbmBpmClient({ baseUrl: emu.server.url, policy: IBM_TEST_POLICY, ...IBM_BPM_DEMO_CREDENTIALS, ...clientOpts });
+    track(client, emu);
+    return { emu, client };
+  };
+  return { setup, track };
+}
