@@ -1,6 +1,6 @@
 // Structured logs (pino). Secrets never reach a log line: known secret-bearing fields are redacted by
-// path, and every configured secret value is scrubbed from whatever text is logged (messages, error
-// messages and causes), because a vendor error can echo a header back.
+// path, and every configured secret value is scrubbed from the finished line (messages, fields, error
+// messages, stacks and causes alike), because a vendor error can echo a header back.
 
 import pino from 'pino';
 import type { Logger as PinoLogger } from 'pino';
@@ -9,13 +9,12 @@ import type { Redact } from './redact.js';
 export type Logger = Pick<PinoLogger, 'info' | 'warn' | 'error' | 'debug' | 'child'>;
 
 export function createLogger(opts: { level: string; redact: Redact; destination?: pino.DestinationStream }): PinoLogger {
-  const scrub = opts.redact;
+  // Keeps the fields that explain a failure, the cause chain included; scrubbing happens on the whole line.
   const serializeErr = (err: unknown): unknown => {
     if (!(err instanceof Error)) return err;
     const e = err as Error & { code?: unknown; status?: unknown };
     return {
-      type: e.name, message: scrub(e.message), code: e.code, status: e.status,
-      stack: e.stack ? scrub(e.stack) : undefined,
+      type: e.name, message: e.message, code: e.code, status: e.status, stack: e.stack,
       cause: e.cause === undefined ? undefined : serializeErr(e.cause),
     };
   };
@@ -29,7 +28,7 @@ export function createLogger(opts: { level: string; redact: Redact; destination?
     serializers: { err: serializeErr },
     hooks: {
       // The serialised line, whatever fields it has: a vendor reply quoted anywhere is scrubbed too.
-      streamWrite: (line) => scrub(line),
+      streamWrite: (line) => opts.redact(line),
     },
   }, opts.destination);
 }
