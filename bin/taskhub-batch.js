@@ -1,7 +1,3 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI straight from src/ through tsx, so `npm ci` is the only setup (no build step).
-import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
-
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-await import('../src/cli/main.ts');
+// The batch CLI, compiled by `npm ci` (prepare -> tsc -> dist/). No TypeScript loader at run time.
+await import('../dist/cli/main.js');

@@ -7,7 +7,7 @@ import { BATCH } from '../support/harness.js';
 
 describe('SIGTERM', () => {
   it('drains: /ready 503 while an in-flight batch completes, then exit 0', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['dist/main.js'], {
       env: { ...process.env, PORT: '0', TASKHUB_EMULATOR_LATENCY_MS: '150', TASKHUB_SHUTDOWN_DRAIN_MS: '800', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
