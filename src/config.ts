@@ -40,6 +40,12 @@ export interface Config {
   logLevel: string;
   /** OpenTelemetry spans (OTLP over HTTP, configured by the standard OTEL_* variables). */
   otelEnabled: boolean;
+  /** TASKHUB_REDIS_URL: shared state for several replicas; undefined keeps everything in process. */
+  redisUrl: string | undefined;
+  /** How long a replica's claim on a running keyed batch lasts without renewal (a crash frees it after this). */
+  batchLeaseMs: number;
+  /** <BACKEND>_MAX_REQUESTS_PER_SECOND: requests per second to each vendor, across replicas; undefined = no limit. */
+  maxRequestsPerSecond: Record<Backend, number | undefined>;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +155,12 @@ export function loadConfig(env: Env): Readonly<Config> {
     traffic[backend] = Object.freeze(policy);
   }
 
+  const maxRequestsPerSecond = {} as Record<Backend, number | undefined>;
+  for (const backend of Object.keys(BASE_URL_VARS) as Backend[]) {
+    const name = `${backend}_MAX_REQUESTS_PER_SECOND`;
+    maxRequestsPerSecond[backend] = str(name) === undefined ? undefined : int(name, 0, 1, 1_000_000);
+  }
+
   const apiKeys = (str('TASKHUB_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (apiKeys.some((k) => k.length < 16)) problems.push('TASKHUB_API_KEYS: every key must be at least 16 characters long');
 
@@ -175,15 +187,45 @@ export function loadConfig(env: Env): Readonly<Config> {
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
     otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
+    redisUrl: redisUrl(str('TASKHUB_REDIS_URL'), problems),
+    batchLeaseMs: int('TASKHUB_BATCH_LEASE_MS', 12_000, 1_000, 60_000),
+    maxRequestsPerSecond,
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }
 
+/**
+ * TASKHUB_REDIS_URL: redis:// or rediss://, with an optional user, password and database number
+ * (`rediss://user:pass@host:6380/2`). The password is a credential: never part of a problem message.
+ */
+function redisUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+  const name = 'TASKHUB_REDIS_URL';
+  let url: URL;
+  try { url = new URL(raw); } catch {
+    problems.push(`${name} must be a URL such as redis://host:6379/0 or rediss://user:password@host:6380; got a value that is not a URL`);
+    return undefined;
+  }
+  const before = problems.length;
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') problems.push(`${name} must use redis:// or rediss://; got '${url.protocol.slice(0, 20)}'`);
+  if (!url.hostname) problems.push(`${name} must name a host`);
+  if (!/^\/?(\d{1,5})?$/.test(url.pathname)) problems.push(`${name}: the path must be a database number (/0 to /15 on a default server)`);
+  if (url.search || url.hash) problems.push(`${name} must not carry a query or fragment`);
+  return problems.length === before ? raw : undefined;
+}
+
+/** The password in a Redis URL, for the redactor. */
+export function redisPasswordOf(redisUrl: string | undefined): string | undefined {
+  if (!redisUrl) return undefined;
+  try { return decodeURIComponent(new URL(redisUrl).password) || undefined; } catch { return undefined; }
+}
+
 /** Redacts every credential this configuration holds (and its Basic/base64 forms) from outgoing text. */
-export function redactorFor(config: Pick<Config, 'backends' | 'apiKeys'>): Redact {
+export function redactorFor(config: Pick<Config, 'backends' | 'apiKeys'> & Partial<Pick<Config, 'redisUrl'>>): Redact {
   const b = config.backends;
   const secrets = [
+    redisPasswordOf(config.redisUrl),
     b.ZUORA?.clientSecret, b.IBM_BPM?.password, b.K2?.password, b.SUPEROFFICE?.token, b.SUPEROFFICE?.appToken,
     ...config.apiKeys,
   ].filter((s): s is string => !!s);

@@ -1,11 +1,11 @@
 // Per-request state (loaders, ids, signals) built by the server for every GraphQL operation, next to the
-// long-lived services it points at (registry, engine, idempotency store) which are built once.
+// long-lived services it points at (registry, engine, keyed batch runs) which are built once.
 
 import type { Config } from './config.js';
 import type { Registry } from './registry.js';
 import type { Loaders } from './loaders.js';
 import type { BatchEngine } from './batch/engine.js';
-import type { IdempotencyStore } from './batch/idempotency.js';
+import type { BatchRuns } from './batch/batch-runs.js';
 import type { Logger } from './logger.js';
 import type { Redact } from './redact.js';
 
@@ -13,7 +13,8 @@ export interface Services {
   config: Readonly<Config>;
   registry: Registry;
   engine: BatchEngine;
-  idempotency: IdempotencyStore;
+  /** Keyed batches: claims, leases and the journal (in process, or on Redis for several replicas). */
+  batchRuns: BatchRuns;
   logger: Logger;
   /** Removes configured credentials from text bound for a client (vendor messages may echo them). */
   redact: Redact;

@@ -12,6 +12,7 @@ import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { startEmbeddedBackends } from './embedded.js';
 import { Metrics } from './metrics.js';
 import { startTracing } from './tracing.js';
+import { connectSharedState } from './redis/shared-state.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -42,8 +43,14 @@ async function main(): Promise<void> {
   if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
 
   const metrics = new Metrics();
+  // With TASKHUB_REDIS_URL, keyed batches (and budgets, the Zuora token) are shared by every replica.
+  const shared = await connectSharedState(config, logger, metrics.redis);
   const registry = createRegistry(config, metrics.http);
-  const app = createApp(config, registry, logger, { redact, metrics });
+  const app = createApp(config, registry, logger, {
+    redact, metrics,
+    ...(shared.redis ? { redis: shared.redis } : {}),
+    ...(shared.runStore ? { runStore: shared.runStore } : {}),
+  });
   const server = createServer(app.yoga);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -72,6 +79,7 @@ async function main(): Promise<void> {
     }
     await app.yoga.dispose();
     await registry.close();
+    await shared.close();
     await embedded?.close();
     await stopTracing?.();
     logger.info('stopped');

@@ -8,6 +8,7 @@ import type { Plugin } from 'graphql-yoga';
 import { BACKENDS } from './domain.js';
 import type { HttpObserver } from './backends/http.js';
 import type { BatchObserver } from './batch/engine.js';
+import type { RedisObserver } from './redis/connection.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -15,6 +16,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly http: HttpObserver;
   readonly batch: BatchObserver;
+  readonly redis: RedisObserver;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -38,6 +40,16 @@ export class Metrics {
       name: 'taskhub_batch_duration_seconds', help: 'batchUpdateTasks engine time, all backends.',
       labelNames: ['dry_run'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers,
     });
+
+    const redisErrors = new Counter({
+      name: 'taskhub_redis_errors_total', help: 'Failed Redis commands and connection attempts, by purpose (claim, journal, read, budget, token, connection, ...).',
+      labelNames: ['op'], registers,
+    });
+    const redisUp = new Gauge({ name: 'taskhub_redis_up', help: '1 while the Redis connection is ready, 0 otherwise (absent without TASKHUB_REDIS_URL).', registers });
+    this.redis = {
+      onError: (op) => redisErrors.inc({ op }),
+      onState: (up) => redisUp.set(up ? 1 : 0),
+    };
 
     this.http = {
       onAttempt: (e) => {

@@ -1,5 +1,8 @@
 // /ready: 200 once every configured backend has answered an authenticated read once, 503 before that and
 // from the moment a shutdown starts. Backends are pinged in the background until each has answered.
+// The JSON body also reports Redis when it is configured. Redis does not decide the status: without it
+// reads and unkeyed batches still work, and failing every replica's readiness at once would take the
+// whole service out of the balancer for a partial outage; keyed batches answer for themselves.
 
 import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
@@ -10,7 +13,20 @@ export class Readiness {
   private shuttingDown = false;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly registry: Registry, private readonly logger: Logger, private readonly intervalMs = 2_000) {}
+  constructor(
+    private readonly registry: Registry,
+    private readonly logger: Logger,
+    private readonly intervalMs = 2_000,
+    /** Set when TASKHUB_REDIS_URL is: reported in the body. */
+    private readonly redis?: { readonly up: boolean },
+  ) {}
+
+  /** What /ready answers: the status and a small JSON body (no hosts, no URLs). */
+  report(): { status: number; body: { ready: boolean; backends: Record<string, boolean>; redis?: 'up' | 'down' } } {
+    const ready = this.isReady();
+    const backends = Object.fromEntries(this.registry.all().map((a) => [a.backend, this.answered.has(a.backend)]));
+    return { status: ready ? 200 : 503, body: { ready, backends, ...(this.redis ? { redis: this.redis.up ? 'up' : 'down' } : {}) } };
+  }
 
   /** Starts pinging; resolves after the first round. */
   async start(): Promise<void> {

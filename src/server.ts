@@ -21,8 +21,9 @@ import type { Logger } from './logger.js';
 import { schema } from './schema/index.js';
 import { createLoaders } from './loaders.js';
 import { BatchEngine } from './batch/engine.js';
-import { MemoryIdempotencyStore } from './batch/idempotency.js';
-import type { IdempotencyStore } from './batch/idempotency.js';
+import { BatchRuns } from './batch/batch-runs.js';
+import { MemoryRunStore } from './batch/run-store-memory.js';
+import type { RunStore } from './batch/run-store.js';
 import { Readiness } from './readiness.js';
 import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
@@ -38,7 +39,10 @@ export interface App {
 }
 
 export interface AppOptions {
-  idempotency?: IdempotencyStore;
+  /** Where keyed batches and their journals are kept; default in process (main.ts passes Redis when set). */
+  runStore?: RunStore;
+  /** The Redis connection when TASKHUB_REDIS_URL is set: /ready reports it. */
+  redis?: { readonly up: boolean };
   /** Defaults to a redactor for the credentials in `config`. */
   redact?: Redact;
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
@@ -57,12 +61,12 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     config,
     registry,
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
-    idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
+    batchRuns: new BatchRuns(opts.runStore ?? new MemoryRunStore(config.idempotencyTtlMs, config.batchLeaseMs), { logger }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     shutdownSignal: shutdown.signal,
   };
-  const readiness = new Readiness(registry, logger);
+  const readiness = new Readiness(registry, logger, undefined, opts.redis);
   const { limits } = config;
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -101,7 +105,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     plugins: [
       useRequestBodyLimit(limits.maxBodyBytes),
       useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
-      useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
+      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => {
+        const { status, body } = readiness.report();
+        return new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+      } }),
       // GET and form posts need a header a browser cannot add cross-site; JSON POSTs (scripts) are unaffected.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
       EnvelopArmorPlugin({

@@ -5,17 +5,26 @@
 
 import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
 import { outcomeFromError } from '../errors.js';
+import { outcomeError } from '../domain.js';
 import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
 import { nativeIdOfUpdate, planBatch } from './plan.js';
 import type { ItemResult, PlannedItem } from './plan.js';
+import { NO_JOURNAL } from './journal.js';
+import type { BatchJournal } from './journal.js';
+import { applyRecovery } from './recovery.js';
+import type { Recovery } from './batch-runs.js';
 
 export interface RunOptions {
   dryRun: boolean;
   loaders: Loaders;
   signal: AbortSignal;
+  /** Told before each vendor write call which items it carries, and their results after. */
+  journal?: BatchJournal;
+  /** What an interrupted earlier run of this batch left (a replay after a crash). */
+  recovery?: Recovery;
 }
 
 export interface BatchObserver {
@@ -33,7 +42,7 @@ export class BatchEngine {
   }
 
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
-    const plan = planBatch(items, this.registry);
+    const plan = applyRecovery(planBatch(items, this.registry), opts.recovery, this.registry);
     const results = plan.decided;
     await Promise.all([...plan.groups].map(async ([backend, group]) => {
       const outcomes = opts.dryRun
@@ -49,15 +58,28 @@ export class BatchEngine {
 
   private async dispatch(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
     const adapter = this.registry.get(backend)!;
+    const journal = opts.journal ?? NO_JOURNAL;
+    // The journal is told per backend group (the adapter's calls are inside): a crash mid-group leaves the
+    // whole group in flight, which a replay treats on the safe side.
     try {
-      const outcomes = await adapter.applyUpdates(group.map((g) => g.update) as never, opts.signal);
-      if (outcomes.length === group.length) return outcomes;
-      throw new Error(`${backend} adapter returned ${outcomes.length} outcomes for ${group.length} items`);
+      await journal.sending(group.map((g) => g.index));
+    } catch (err) {
+      this.logger.warn({ err, backend }, 'batch journal refused; items not sent');
+      const outcome = outcomeError('BACKEND_UNAVAILABLE',
+        `not sent: the batch journal could not record it (${(err as Error).message}); retry with the same idempotencyKey`, { retryable: true });
+      return group.map(() => outcome);
+    }
+    let outcomes: UpdateOutcome[];
+    try {
+      outcomes = await adapter.applyUpdates(group.map((g) => g.update) as never, opts.signal);
+      if (outcomes.length !== group.length) throw new Error(`${backend} adapter returned ${outcomes.length} outcomes for ${group.length} items`);
     } catch (err) {
       this.logger.error({ err, backend }, 'adapter broke its contract; items answered as failed');
       const outcome = outcomeFromError(err, backend, { idempotent: adapter.idempotentWrites });
-      return group.map(() => outcome);
+      outcomes = group.map(() => outcome);
     }
+    await journal.settled(group.map((item, i) => ({ index: item.index, backend, nativeId: item.nativeId, outcome: outcomes[i]! })));
+    return outcomes;
   }
 
   /** dryRun: what would be sent is validated (planning did that) and looked up; nothing is written. */

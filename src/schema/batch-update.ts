@@ -5,6 +5,11 @@ import { createGraphQLError } from 'graphql-yoga';
 import type { ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
+import { RunStoreUnavailableError } from '../batch/run-store.js';
+import type { BatchJournal } from '../batch/journal.js';
+import type { Recovery } from '../batch/batch-runs.js';
+import { nativeIdOfUpdate } from '../batch/plan.js';
+import { outcomeError } from '../domain.js';
 import { builder } from './builder.js';
 import { BackendEnum, TaskRef } from './task.js';
 import { ZuoraTaskUpdateInput } from './zuora.js';
@@ -117,7 +122,7 @@ const ResultUnion = builder.unionType('TaskUpdateResult', {
   },
 });
 
-interface Payload { results: ItemResult[] }
+interface Payload { results: ItemResult[]; replayed: boolean; recovered: number[] }
 
 const PayloadRef = builder.objectRef<Payload>('BatchUpdateTasksPayload').implement({
   description: 'One result per input item, in input order, and their counts.',
@@ -126,6 +131,15 @@ const PayloadRef = builder.objectRef<Payload>('BatchUpdateTasksPayload').impleme
     succeeded: t.int({ description: 'Items the backends confirmed (TaskUpdated).', resolve: (p) => count(p, 'UPDATED') }),
     accepted: t.int({ description: 'Items sent but not confirmed (TaskUpdateAccepted).', resolve: (p) => count(p, 'ACCEPTED') }),
     failed: t.int({ description: 'Items with an error result.', resolve: (p) => count(p, 'ERROR') }),
+    replayed: t.boolean({
+      description: 'True when this is the stored answer of an earlier call with the same idempotencyKey: this call sent nothing.',
+      resolve: (p) => p.replayed,
+    }),
+    recovered: t.intList({
+      description: 'Indexes of items an earlier call with the same idempotencyKey had started when its replica stopped (crash, lost Redis): '
+        + 'their outcome was taken from its journal, is OUTCOME_UNKNOWN for a non-idempotent write (K2) it may have sent, or comes from resending an idempotent write. Empty for an uninterrupted batch.',
+      resolve: (p) => p.recovered,
+    }),
   }),
 });
 
@@ -165,15 +179,25 @@ builder.mutationField('batchUpdateTasks', (t) => t.field({
     const dryRun = input.dryRun ?? false;
     const items = input.items.map((i) => toTaskUpdate(i as ItemInput));
     // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
-    const run = async (): Promise<Payload> => ({
-      results: await ctx.engine.run(items, { dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal }),
+    const run = (journal?: BatchJournal, recovery?: Recovery) => ctx.engine.run(items, {
+      dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal,
+      ...(journal ? { journal } : {}), ...(recovery ? { recovery } : {}),
     });
-    if (key === null) return run();
+    if (key === null) return { results: await run(), replayed: false, recovered: [] };
     try {
-      return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
+      // The caller's scope and key, digested: a fixed-length run id whatever the key holds.
+      const runId = fingerprintOf([ctx.clientId, key]);
+      return await ctx.batchRuns.run(runId, fingerprintOf({ items, dryRun }), items.length, run, ctx.signal);
     } catch (err) {
       if (err instanceof IdempotencyConflictError) {
         throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });
+      }
+      if (err instanceof RunStoreUnavailableError) {
+        // Without the shared store a key cannot be honoured across replicas: nothing is sent.
+        ctx.logger.warn({ err }, 'keyed batch refused: the idempotency store is unreachable');
+        const outcome = outcomeError('BACKEND_UNAVAILABLE',
+          `not sent: ${ctx.batchRuns.store.name} (where idempotency keys are kept) is unreachable; retry later with the same idempotencyKey`, { retryable: true });
+        return { results: items.map((item, index) => ({ index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome })), replayed: false, recovered: [] };
       }
       throw err;
     }

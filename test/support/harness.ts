@@ -15,6 +15,7 @@ import { createLogger } from '../../src/logger.js';
 import { startEmbeddedBackends } from '../../src/embedded.js';
 import { Metrics } from '../../src/metrics.js';
 import type { EmbeddedBackends } from '../../src/embedded.js';
+import { connectSharedState } from '../../src/redis/shared-state.js';
 
 export const TEST_TRAFFIC_ENV = {
   TASKHUB_CONNECT_TIMEOUT_MS: '500',
@@ -58,8 +59,14 @@ export async function startHarness(opts: {
   const redact = redactorFor(config);
   const logger = createLogger({ level: 'debug', redact, destination: sink });
   const metrics = new Metrics();
+  // TASKHUB_REDIS_URL in `env` shares keyed batches through that Redis, as main.ts does.
+  const shared = await connectSharedState(config, logger, metrics.redis);
   const registry = createRegistry(config, metrics.http);
-  const app = createApp(config, registry, logger, { redact, metrics });
+  const app = createApp(config, registry, logger, {
+    redact, metrics,
+    ...(shared.redis ? { redis: shared.redis } : {}),
+    ...(shared.runStore ? { runStore: shared.runStore } : {}),
+  });
   let server: Server | undefined;
 
   return {
@@ -82,6 +89,7 @@ export async function startHarness(opts: {
       if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
       await app.yoga.dispose();
       await registry.close();
+      await shared.close();
       await vendors.close();
     },
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, redactorFor } from '../../src/config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try { loadConfig(env); } catch (e) { if (e instanceof ConfigError) return e.problems; throw e; }
@@ -60,5 +60,29 @@ describe('loadConfig', () => {
   it('reads booleans strictly', () => {
     expect(loadConfig({ TASKHUB_INTROSPECTION: 'false' }).introspection).toBe(false);
     expect(problemsOf({ TASKHUB_INTROSPECTION: 'maybe' })).toEqual(["TASKHUB_INTROSPECTION must be true or false; got 'maybe'"]);
+  });
+
+  it('takes a redis:// or rediss:// URL with user, password and db, and never echoes a password', () => {
+    expect(loadConfig({}).redisUrl).toBeUndefined();
+    expect(loadConfig({ TASKHUB_REDIS_URL: 'rediss://app:p%40ss@redis.internal:6380/2' }).redisUrl).toBe('rediss://app:p%40ss@redis.internal:6380/2');
+    const bad = problemsOf({ TASKHUB_REDIS_URL: 'http://app:hunter22@redis.internal/x?tls=1' });
+    expect(bad.join('\n')).toMatch(/TASKHUB_REDIS_URL must use redis:\/\/ or rediss:\/\//);
+    expect(bad.join('\n')).toMatch(/TASKHUB_REDIS_URL: the path must be a database number/);
+    expect(bad.join('\n')).not.toContain('hunter22');
+    expect(problemsOf({ TASKHUB_REDIS_URL: 'redis://:hunter22@' }).join('\n')).not.toContain('hunter22');
+    expect(problemsOf({ TASKHUB_REDIS_URL: 'not a url hunter22' })).toEqual([
+      'TASKHUB_REDIS_URL must be a URL such as redis://host:6379/0 or rediss://user:password@host:6380; got a value that is not a URL',
+    ]);
+  });
+
+  it('reads per-backend request rates (unset: no limit)', () => {
+    const c = loadConfig({ K2_MAX_REQUESTS_PER_SECOND: '20' });
+    expect(c.maxRequestsPerSecond).toEqual({ ZUORA: undefined, IBM_BPM: undefined, K2: 20, SUPEROFFICE: undefined });
+    expect(problemsOf({ ZUORA_MAX_REQUESTS_PER_SECOND: '0' })).toEqual(["ZUORA_MAX_REQUESTS_PER_SECOND must be a whole number from 1 to 1000000; got '0'"]);
+  });
+
+  it('redacts the Redis password', () => {
+    const redact = redactorFor({ backends: {}, apiKeys: [], redisUrl: 'redis://u:s3cretpass@h:6379' });
+    expect(redact('AUTH s3cretpass failed')).not.toContain('s3cretpass');
   });
 });
