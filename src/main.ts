@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const metrics = new Metrics();
   // With TASKHUB_REDIS_URL, keyed batches (and budgets, the Zuora token) are shared by every replica.
   const shared = await connectSharedState(config, logger, metrics.redis);
-  const registry = createRegistry(config, metrics.http);
+  const registry = createRegistry(config, metrics.http, shared.registryExtras);
   const app = createApp(config, registry, logger, {
     redact, metrics,
     ...(shared.redis ? { redis: shared.redis } : {}),

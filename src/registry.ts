@@ -5,7 +5,9 @@ import type { Backend } from './domain.js';
 import type { BackendAdapter } from './backends/adapter.js';
 import type { HttpObserver } from './backends/http.js';
 import type { Config } from './config.js';
+import type { VendorBudget } from './transport/budget.js';
 import { ZuoraClient } from './backends/zuora/client.js';
+import type { TokenStore } from './backends/zuora/token-store.js';
 import { IbmBpmClient } from './backends/ibm-bpm/client.js';
 import { K2Client } from './backends/k2/client.js';
 import { SuperOfficeClient } from './backends/superoffice/client.js';
@@ -29,12 +31,22 @@ export class Registry {
   }
 }
 
-export function createRegistry(config: Pick<Config, 'backends' | 'traffic'>, observer?: HttpObserver): Registry {
+export interface RegistryExtras {
+  /** Per-backend request budgets (rate limits, 429 pauses), shared by replicas when Redis is set. */
+  budgets?: Partial<Record<Backend, VendorBudget>>;
+  /** Where the Zuora OAuth token is kept (shared by replicas when Redis is set). */
+  zuoraTokens?: TokenStore;
+}
+
+export function createRegistry(config: Pick<Config, 'backends' | 'traffic'>, observer?: HttpObserver, extras: RegistryExtras = {}): Registry {
   const { backends: b, traffic } = config;
-  const common = <B extends Backend>(backend: B, baseUrl: string) =>
-    ({ baseUrl, policy: traffic[backend], ...(observer ? { observer } : {}) });
+  const common = <B extends Backend>(backend: B, baseUrl: string) => {
+    const budget = extras.budgets?.[backend];
+    return { baseUrl, policy: traffic[backend], ...(observer ? { observer } : {}), ...(budget ? { budget } : {}) };
+  };
   return new Registry({
-    ...(b.ZUORA && { ZUORA: new ZuoraClient({ ...common('ZUORA', b.ZUORA.baseUrl), clientId: b.ZUORA.clientId, clientSecret: b.ZUORA.clientSecret }) }),
+    ...(b.ZUORA && { ZUORA: new ZuoraClient({ ...common('ZUORA', b.ZUORA.baseUrl), clientId: b.ZUORA.clientId, clientSecret: b.ZUORA.clientSecret,
+      ...(extras.zuoraTokens ? { tokens: extras.zuoraTokens } : {}) }) }),
     ...(b.IBM_BPM && { IBM_BPM: new IbmBpmClient({ ...common('IBM_BPM', b.IBM_BPM.baseUrl), username: b.IBM_BPM.username, password: b.IBM_BPM.password }) }),
     ...(b.K2 && { K2: new K2Client({ ...common('K2', b.K2.baseUrl), username: b.K2.username, password: b.K2.password }) }),
     ...(b.SUPEROFFICE && { SUPEROFFICE: new SuperOfficeClient({

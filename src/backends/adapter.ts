@@ -4,6 +4,7 @@
 
 import type { Backend, DomainTask, UpdateByBackend, UpdateOutcome } from '../domain.js';
 import type { HttpObserver, TrafficPolicy } from './http.js';
+import type { VendorBudget } from '../transport/budget.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -57,4 +58,6 @@ export interface ClientCommon {
   baseUrl: string;
   policy: TrafficPolicy;
   observer?: HttpObserver;
+  /** Request budget for this vendor (rate limit, pauses after a 429); unlimited when absent. */
+  budget?: VendorBudget;
 }

@@ -14,6 +14,8 @@ import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';
 import { CircuitBreaker } from './breaker.js';
 import { currentRequestId } from '../request-scope.js';
+import { UNLIMITED } from '../transport/budget.js';
+import type { VendorBudget } from '../transport/budget.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -118,6 +120,8 @@ export function retryAfterMs(headers: Record<string, string>, now = Date.now()):
 export interface BackendHttpOptions {
   /** Header carrying the GraphQL request id, for vendors that echo or log one (Zuora-Track-Id). */
   requestIdHeader?: string;
+  /** Taken before every request; paused by a 429 with a retry hint (shared by replicas through Redis). */
+  budget?: VendorBudget;
 }
 
 export class BackendHttp {
@@ -204,6 +208,7 @@ export class BackendHttp {
   }
 
   private async attempt(req: HttpRequest, signal: AbortSignal, attempt: number): Promise<HttpResponse> {
+    await (this.options.budget ?? UNLIMITED).take(signal);
     if (!this.breaker.tryAcquire()) {
       throw new BackendError(this.backend, 'BACKEND_UNAVAILABLE',
         `${this.backend} is failing; calls are paused for a few seconds (circuit open)`,
@@ -232,6 +237,10 @@ export class BackendHttp {
       const body = await this.readBody(res.body, headers);
       const out: HttpResponse = { status, headers, body, text: () => body.toString('utf8') };
       if (status >= 500) this.breaker.onFailure(); else this.breaker.onSuccess();
+      if (status === 429 && this.options.budget) {
+        const hinted = retryAfterMs(headers);
+        if (hinted !== undefined && hinted > 0) await this.options.budget.pause(Date.now() + hinted);
+      }
       this.observer.onAttempt?.({ backend: this.backend, method: req.method, status, durationMs: performance.now() - started, attempt });
       return out;
     } catch (err) {

@@ -1,31 +1,51 @@
-// What the replicas share when TASKHUB_REDIS_URL is set, built once per process: the Redis connection
-// and the stores on it. Unset: nothing (every store stays in process). Used by main.ts and the tests.
+// What the replicas share when TASKHUB_REDIS_URL is set, built once per process: the Redis connection,
+// the run store (keyed batches and their journals), the vendor request budgets and the Zuora token.
+// Unset: the same pieces in process (budgets still apply, per replica). Used by main.ts and the tests.
 
 import type { Config } from '../config.js';
+import { BACKENDS } from '../domain.js';
+import type { Backend } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { RedisObserver } from './connection.js';
 import { SharedRedis } from './connection.js';
 import { RedisRunStore } from './run-store-redis.js';
+import { RedisTokenStore } from './token-store-redis.js';
 import type { RunStore } from '../batch/run-store.js';
+import { SharedVendorBudget } from '../budget/vendor-budget.js';
+import type { TokenStore } from '../backends/zuora/token-store.js';
+import type { RegistryExtras } from '../registry.js';
 
 export interface SharedState {
   redis?: SharedRedis;
   runStore?: RunStore;
+  /** For createRegistry: budgets for every backend, and the Zuora token store when shared. */
+  registryExtras: RegistryExtras;
   close(): Promise<void>;
 }
 
 export async function connectSharedState(
-  config: Pick<Config, 'redisUrl' | 'idempotencyTtlMs' | 'batchLeaseMs'>,
+  config: Pick<Config, 'redisUrl' | 'idempotencyTtlMs' | 'batchLeaseMs' | 'maxRequestsPerSecond' | 'backends'>,
   logger: Logger,
   observer?: RedisObserver,
 ): Promise<SharedState> {
-  if (!config.redisUrl) return { close: async () => undefined };
-  const redis = new SharedRedis(config.redisUrl, logger, observer);
-  // The process starts whether or not Redis answers yet: reads need no Redis, and it is picked up later.
-  if (!(await redis.waitUntilUp(3_000))) logger.warn('redis: not reachable yet; keyed batches are refused until it is');
+  let redis: SharedRedis | undefined;
+  if (config.redisUrl) {
+    redis = new SharedRedis(config.redisUrl, logger, observer);
+    // The process starts whether or not Redis answers yet: reads need no Redis, and it is picked up later.
+    if (!(await redis.waitUntilUp(3_000))) logger.warn('redis: not reachable yet; keyed batches are refused until it is');
+  }
+  const budgets = {} as Record<Backend, SharedVendorBudget>;
+  for (const backend of BACKENDS) {
+    budgets[backend] = new SharedVendorBudget({ backend, perSecond: config.maxRequestsPerSecond[backend], logger, ...(redis ? { redis } : {}) });
+  }
+  const zuora = config.backends.ZUORA;
+  const zuoraTokens: TokenStore | undefined = redis && zuora ? new RedisTokenStore(redis, `${zuora.baseUrl}\n${zuora.clientId}`) : undefined;
   return {
-    redis,
-    runStore: new RedisRunStore(redis, config.idempotencyTtlMs, config.batchLeaseMs),
-    close: () => redis.close(),
+    ...(redis ? { redis, runStore: new RedisRunStore(redis, config.idempotencyTtlMs, config.batchLeaseMs) } : {}),
+    registryExtras: { budgets, ...(zuoraTokens ? { zuoraTokens } : {}) },
+    close: async () => {
+      for (const b of Object.values(budgets)) b.close();
+      await redis?.close();
+    },
   };
 }

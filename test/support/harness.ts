@@ -61,7 +61,7 @@ export async function startHarness(opts: {
   const metrics = new Metrics();
   // TASKHUB_REDIS_URL in `env` shares keyed batches through that Redis, as main.ts does.
   const shared = await connectSharedState(config, logger, metrics.redis);
-  const registry = createRegistry(config, metrics.http);
+  const registry = createRegistry(config, metrics.http, shared.registryExtras);
   const app = createApp(config, registry, logger, {
     redact, metrics,
     ...(shared.redis ? { redis: shared.redis } : {}),

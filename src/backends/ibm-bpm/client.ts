@@ -39,7 +39,7 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
   private readonly pageSize: number;
 
   constructor(opts: IbmBpmClientOptions) {
-    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer, { ...(opts.budget ? { budget: opts.budget } : {}) });
     this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
     this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
   }

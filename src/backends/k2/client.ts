@@ -39,7 +39,7 @@ export class K2Client implements BackendAdapter<'K2'> {
   private readonly authorization: string;
 
   constructor(options: K2ClientOptions) {
-    this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer);
+    this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer, { ...(options.budget ? { budget: options.budget } : {}) });
     this.authorization = basicAuth(options.username, options.password);
   }
 

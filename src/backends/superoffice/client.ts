@@ -47,7 +47,7 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) {
       throw new RangeError(`writeConcurrency must be a positive integer, got ${String(opts.writeConcurrency)}`);
     }
-    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer, { ...(opts.budget ? { budget: opts.budget } : {}) });
     this.writes = pLimit(writeConcurrency);
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {

@@ -14,6 +14,8 @@ import {
   toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate,
 } from './mapping.js';
 import type { ZuoraUpdateTask } from './wire.js';
+import { LOCAL_TOKENS } from './token-store.js';
+import type { CachedToken, TokenStore } from './token-store.js';
 
 /** Zuora's maximum page_length. */
 const PAGE_LENGTH = 100;
@@ -37,12 +39,18 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   private readonly http: BackendHttp;
   private readonly clientId: string;
   private readonly clientSecret: string;
-  private token: { value: string; reuseUntil: number } | undefined;
+  private token: CachedToken | undefined;
   private tokenFetch: Promise<string> | undefined;
+  /** The last token Zuora refused (401): a shared store must not hand it out again. */
+  private rejectedToken: string | undefined;
+  private readonly tokens: TokenStore;
 
-  constructor(opts: ClientCommon & { clientId: string; clientSecret: string }) {
+  constructor(opts: ClientCommon & { clientId: string; clientSecret: string; tokens?: TokenStore }) {
+    this.tokens = opts.tokens ?? LOCAL_TOKENS;
     // Zuora echoes Zuora-Track-Id and keeps it in its logs: the GraphQL request id ties the two together.
-    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer, { requestIdHeader: 'zuora-track-id' });
+    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer, {
+      requestIdHeader: 'zuora-track-id', ...(opts.budget ? { budget: opts.budget } : {}),
+    });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
   }
@@ -215,6 +223,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     const res = await send(token);
     if (res.status !== 401) return res;
     if (this.token?.value === token) this.token = undefined;
+    this.rejectedToken = token;
     const again = await send(await this.accessToken());
     if (again.status === 401) throw errorFromResponse(401, again.text());
     return again;
@@ -223,12 +232,14 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   private accessToken(): Promise<string> {
     if (this.token && Date.now() < this.token.reuseUntil) return Promise.resolve(this.token.value);
     // Zuora limits token minting per IP and asks clients to reuse tokens: concurrent callers share one fetch.
-    this.tokenFetch ??= this.fetchToken().finally(() => { this.tokenFetch = undefined; });
+    this.tokenFetch ??= this.tokens.obtain(() => this.fetchToken(), this.rejectedToken)
+      .then((t) => { this.token = t; return t.value; })
+      .finally(() => { this.tokenFetch = undefined; });
     return this.tokenFetch;
   }
 
   /** No Authorization header here: Zuora's docs forbid it on the token call. */
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<CachedToken> {
     const requestedAt = Date.now();
     const res = await this.http.request({
       method: 'POST',
@@ -241,7 +252,6 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     });
     if (res.status !== 200) throw tokenError(res.status);
     const { accessToken, expiresIn } = toAccessToken(res.text());
-    this.token = { value: accessToken, reuseUntil: requestedAt + tokenReuseMs(expiresIn) };
-    return accessToken;
+    return { value: accessToken, reuseUntil: requestedAt + tokenReuseMs(expiresIn) };
   }
 }
