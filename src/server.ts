@@ -7,7 +7,6 @@ import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { redactorFor } from './config.js';
 import type { Config } from './config.js';
@@ -26,6 +25,7 @@ import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
 import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
+import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -102,8 +102,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useRequestBodyLimit(limits.maxBodyBytes),
       useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
-      // GET and form posts need a header a browser cannot add cross-site; JSON POSTs (scripts) are unaffected.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
+      useCsrfPolicy(),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },
