@@ -23,7 +23,9 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
-import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
+import { principalOf, useAccess } from './plugins/use-access.js';
+import { createAuthenticator } from './access/authenticate.js';
+import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 
@@ -33,6 +35,8 @@ export interface App {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   readiness: Readiness;
   services: Services;
+  /** Who may call: reload() re-reads TASKHUB_API_KEYS_FILE (main.ts calls it on SIGHUP). */
+  access: Authenticator;
   /** Aborts writes still running when a graceful shutdown runs out of time. */
   abortInFlight(): void;
 }
@@ -63,6 +67,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     shutdownSignal: shutdown.signal,
   };
   const readiness = new Readiness(registry, logger);
+  const access = createAuthenticator(config, logger);
   const { limits } = config;
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -89,18 +94,22 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      const principal = principalOf(request);
       return {
         ...services,
-        logger: logger.child({ requestId }),
+        // The caller's name (a key's name, jwt:<sub>, anonymous), never the key itself.
+        logger: logger.child({ requestId, client: principal.name }),
         loaders: createLoaders(registry, request.signal),
         requestId,
         signal: request.signal,
-        clientId: clientIdOf(request.headers.get('authorization')),
+        principal,
+        clientId: principal.name,
       };
     },
     plugins: [
       useRequestBodyLimit(limits.maxBodyBytes),
-      useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
+      useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
+      { onDispose: () => access.close() },
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
       // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
       useCsrfPolicy(),
@@ -122,7 +131,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     ],
   });
 
-  return { yoga, readiness, services, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
+  return { yoga, readiness, services, access, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
 }
 
 /**
@@ -138,7 +147,7 @@ function useRequestIdHeader(logger: Logger): Plugin<Context> {
       if (!id) return;
       response.headers.set('x-request-id', id);
       const t0 = started.get(request);
-      logger.info({ requestId: id, method: request.method, status: response.status,
+      logger.info({ requestId: id, client: principalOf(request).name, method: request.method, status: response.status,
         durationMs: t0 === undefined ? undefined : Math.round(performance.now() - t0) }, 'graphql request');
     },
   };

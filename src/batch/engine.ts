@@ -10,12 +10,14 @@ import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
 import { nativeIdOfUpdate, planBatch } from './plan.js';
-import type { ItemResult, PlannedItem } from './plan.js';
+import type { ItemResult, PlannedItem, RefuseItem } from './plan.js';
 
 export interface RunOptions {
   dryRun: boolean;
   loaders: Loaders;
   signal: AbortSignal;
+  /** Items the caller may not send (access scopes): they get this outcome and are never sent. */
+  refuse?: RefuseItem;
 }
 
 export interface BatchObserver {
@@ -33,7 +35,7 @@ export class BatchEngine {
   }
 
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
-    const plan = planBatch(items, this.registry);
+    const plan = planBatch(items, this.registry, opts.refuse);
     const results = plan.decided;
     await Promise.all([...plan.groups].map(async ([backend, group]) => {
       const outcomes = opts.dryRun
