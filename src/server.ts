@@ -8,6 +8,7 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
@@ -113,6 +114,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
       // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
       useCsrfPolicy(),
+      // @defer and @stream, answered as multipart/mixed (or text/event-stream) to clients that accept it.
+      ...useIncrementalDelivery(),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },
