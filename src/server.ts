@@ -29,6 +29,8 @@ import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
+import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
+import { useNestingLimit } from './plugins/use-nesting-limit.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -108,7 +110,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       };
     },
     plugins: [
+      useJsonErrorBodies(GRAPHQL_ENDPOINT),
+      useCaseInsensitiveMediaTypes(),
       useRequestBodyLimit(limits.maxBodyBytes),
+      useJsonQueryParams(GRAPHQL_ENDPOINT),
       useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
       { onDispose: () => access.close() },
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
@@ -126,6 +131,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
+      useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
       useRequestIdHeader(logger),
       useRequestScope(),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
