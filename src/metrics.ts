@@ -9,6 +9,7 @@ import { BACKENDS } from './domain.js';
 import type { HttpObserver } from './backends/http.js';
 import type { BatchObserver } from './batch/engine.js';
 import type { RedisObserver } from './redis/connection.js';
+import type { AccessObserver } from './plugins/use-access.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -17,6 +18,7 @@ export class Metrics {
   readonly http: HttpObserver;
   readonly batch: BatchObserver;
   readonly redis: RedisObserver;
+  readonly access: AccessObserver;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -49,6 +51,14 @@ export class Metrics {
     this.redis = {
       onError: (op) => redisErrors.inc({ op }),
       onState: (up) => redisUp.set(up ? 1 : 0),
+    };
+    const access = new Counter({
+      name: 'taskhub_graphql_access_total',
+      help: 'GraphQL requests by client (API key name; all JWTs as "jwt", bounding the series) and decision.',
+      labelNames: ['client', 'result'], registers,
+    });
+    this.access = {
+      onAccess: ({ client, result }) => access.inc({ client: client.startsWith('jwt:') ? 'jwt' : client, result }),
     };
 
     this.http = {

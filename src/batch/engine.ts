@@ -11,7 +11,7 @@ import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
 import { nativeIdOfUpdate, planBatch } from './plan.js';
-import type { ItemResult, PlannedItem } from './plan.js';
+import type { ItemResult, PlannedItem, RefuseItem } from './plan.js';
 import { NO_JOURNAL } from './journal.js';
 import type { BatchJournal } from './journal.js';
 import { applyRecovery } from './recovery.js';
@@ -25,6 +25,13 @@ export interface RunOptions {
   journal?: BatchJournal;
   /** What an interrupted earlier run of this batch left (a replay after a crash). */
   recovery?: Recovery;
+  /** Items the caller may not send (access scopes): they get this outcome and are never sent. */
+  refuse?: RefuseItem;
+  /**
+   * Hears outcomes as they become final: the items decided by planning, then each backend's items when that
+   * backend is done (for `results @stream`). The returned list stays the one complete answer.
+   */
+  onSettled?: (results: readonly ItemResult[]) => void;
 }
 
 export interface BatchObserver {
@@ -42,8 +49,9 @@ export class BatchEngine {
   }
 
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
-    const plan = applyRecovery(planBatch(items, this.registry), opts.recovery, this.registry);
+    const plan = applyRecovery(planBatch(items, this.registry, opts.refuse), opts.recovery, this.registry);
     const results = plan.decided;
+    opts.onSettled?.(results.filter((r): r is ItemResult => r !== undefined));
     await Promise.all([...plan.groups].map(async ([backend, group]) => {
       const outcomes = opts.dryRun
         ? await this.lookUp(backend, group, opts)
@@ -52,6 +60,7 @@ export class BatchEngine {
         results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, backend, item.nativeId) };
       });
       if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
+      opts.onSettled?.(group.map((item) => results[item.index]!));
     }));
     return results.map((r, index) => r ?? this.missing(index, items[index]!));
   }
