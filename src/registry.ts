@@ -10,18 +10,18 @@ import { IbmBpmClient } from './backends/ibm-bpm/client.js';
 import { K2Client } from './backends/k2/client.js';
 import { SuperOfficeClient } from './backends/superoffice/client.js';
 
-type AdapterMap = { [B in Backend]?: BackendAdapter<B> };
+type AdapterMap = { [B in Backend]?: BackendAdapter };
 
 export class Registry {
   constructor(private readonly adapters: AdapterMap) {}
 
-  get<B extends Backend>(backend: B): BackendAdapter<B> | undefined {
-    return this.adapters[backend] as BackendAdapter<B> | undefined;
+  get(backend: Backend): BackendAdapter | undefined {
+    return this.adapters[backend];
   }
 
   /** Configured adapters in the merge order of BACKENDS. */
   all(): BackendAdapter[] {
-    return BACKENDS.flatMap((b) => (this.adapters[b] ? [this.adapters[b] as BackendAdapter] : []));
+    return BACKENDS.flatMap((b) => (this.adapters[b] ? [this.adapters[b]] : []));
   }
 
   async close(): Promise<void> {

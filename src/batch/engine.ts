@@ -1,7 +1,8 @@
 // batchUpdateTasks: plan → dispatch → merge. Backends run concurrently (each adapter chunks and
 // parallelises within its vendor's rules); outcomes are placed by input index, so vendor ordering never
-// matters. Every item ends with exactly one outcome, whatever an adapter does: a wrong count or a throw
-// is turned into per-item errors here, and logged, because it is a bug.
+// matters. The engine owns the index bookkeeping: planning keeps each item's input index, each backend's
+// share goes through src/batch/apply.ts (which answers every position, whatever the adapter does), and the
+// journal the caller passed sees input indexes.
 
 import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
 import { outcomeFromError } from '../errors.js';
@@ -9,13 +10,18 @@ import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
-import { nativeIdOfUpdate, planBatch } from './plan.js';
-import type { ItemResult, PlannedItem } from './plan.js';
+import { planBatch } from './plan.js';
+import type { ItemResult, PlannedGroup } from './plan.js';
+import { remapJournal, sendValidated } from './apply.js';
+import { NO_JOURNAL } from './journal.js';
+import type { BatchJournal } from './journal.js';
 
 export interface RunOptions {
   dryRun: boolean;
   loaders: Loaders;
   signal: AbortSignal;
+  /** Told before and after every vendor write call, by input index (dry runs write nothing). */
+  journal?: BatchJournal;
 }
 
 export interface BatchObserver {
@@ -35,35 +41,27 @@ export class BatchEngine {
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
     const plan = planBatch(items, this.registry);
     const results = plan.decided;
-    await Promise.all([...plan.groups].map(async ([backend, group]) => {
-      const outcomes = opts.dryRun
-        ? await this.lookUp(backend, group, opts)
-        : await this.dispatch(backend, group, opts);
-      group.forEach((item, i) => {
-        results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: outcomes[i]! };
+    await Promise.all([...plan.groups.values()].map(async (group) => {
+      const { adapter, items: planned } = group;
+      const outcomes = opts.dryRun ? await this.lookUp(group, opts) : await sendValidated(adapter, planned.map((p) => p.update), {
+        signal: opts.signal,
+        journal: remapJournal(opts.journal ?? NO_JOURNAL, planned.map((p) => p.index), this.logger),
+        logger: this.logger,
       });
-      if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
+      planned.forEach((item, i) => {
+        results[item.index] = { index: item.index, backend: adapter.backend, nativeId: item.nativeId, outcome: outcomes[i]! };
+      });
+      if (!opts.dryRun) for (const item of planned) opts.loaders[adapter.backend]?.clear(item.nativeId);
     }));
-    return results.map((r, index) => r ?? this.missing(index, items[index]!));
-  }
-
-  private async dispatch(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
-    const adapter = this.registry.get(backend)!;
-    try {
-      const outcomes = await adapter.applyUpdates(group.map((g) => g.update) as never, opts.signal);
-      if (outcomes.length === group.length) return outcomes;
-      throw new Error(`${backend} adapter returned ${outcomes.length} outcomes for ${group.length} items`);
-    } catch (err) {
-      this.logger.error({ err, backend }, 'adapter broke its contract; items answered as failed');
-      const outcome = outcomeFromError(err, backend, { idempotent: adapter.idempotentWrites });
-      return group.map(() => outcome);
-    }
+    // Planning decides or groups every item, so this is complete; a hole would be a bug in this file.
+    return results.map((r, index) => r ?? this.missing(index));
   }
 
   /** dryRun: what would be sent is validated (planning did that) and looked up; nothing is written. */
-  private async lookUp(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
+  private async lookUp({ adapter, items }: PlannedGroup, opts: RunOptions): Promise<UpdateOutcome[]> {
+    const backend: Backend = adapter.backend;
     const loader = opts.loaders[backend]!;
-    const found = await loader.loadMany(group.map((g) => g.nativeId));
+    const found = await loader.loadMany(items.map((g) => g.nativeId));
     return found.map((task): UpdateOutcome => {
       if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
       if (task === null) return { kind: 'ERROR', code: 'NOT_FOUND', message: `${backend} has no task with this id`, retryable: false };
@@ -71,8 +69,7 @@ export class BatchEngine {
     });
   }
 
-  private missing(index: number, item: TaskUpdate): ItemResult {
-    this.logger.error({ index }, 'batch item left without an outcome');
-    return { index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome: outcomeFromError(new Error('no outcome'), item.backend, { idempotent: false }) };
+  private missing(index: number): never {
+    throw new Error(`batch item ${index} was neither decided nor planned`);
   }
 }

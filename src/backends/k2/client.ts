@@ -6,7 +6,9 @@ import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { fetchEach } from '../concurrency.js';
+import { journalSending, notJournaled } from '../../batch/journal.js';
+import type { BatchJournal } from '../../batch/journal.js';
 import { BackendHttp, basicAuth, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
@@ -32,7 +34,7 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\u
 const CHOICES = ['action', 'redirectTo', 'delegateTo', 'sleepSeconds'] as const;
 const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlFields', 'activityXmlFields'] as const;
 
-export class K2Client implements BackendAdapter<'K2'> {
+export class K2Client implements BackendAdapter<K2TaskUpdate> {
   readonly backend = 'K2' as const;
   readonly idempotentWrites = false;
   private readonly http: BackendHttp;
@@ -51,12 +53,8 @@ export class K2Client implements BackendAdapter<'K2'> {
     return update.serialNumber;
   }
 
-  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
-    const byId = new Map<string, K2Task | null | Error>();
-    await mapLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
-      byId.set(id, await this.getOne(id, signal));
-    });
-    return ids.map((id) => byId.get(id) ?? null);
+  getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
+    return fetchEach(ids, READ_CONCURRENCY, (id) => this.isValidNativeId(id), (id) => this.getOne(id, signal));
   }
 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
@@ -103,26 +101,20 @@ export class K2Client implements BackendAdapter<'K2'> {
     return null;
   }
 
-  async applyUpdates(updates: readonly K2TaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
-    const out: Array<UpdateOutcome | undefined> = new Array(updates.length);
-    try {
-      const valid: Array<{ index: number; update: K2TaskUpdate }> = [];
-      updates.forEach((update, index) => {
-        const why = this.validateUpdate(update);
-        if (why) out[index] = outcomeError('INVALID_INPUT', why);
-        else valid.push({ index, update });
-      });
-      const chunks: Array<typeof valid> = [];
-      for (let i = 0; i < valid.length; i += CHUNK_SIZE) chunks.push(valid.slice(i, i + CHUNK_SIZE));
-      await Promise.all(chunks.map(async (chunk) => {
-        const results = await this.sendChunk(chunk.map((c) => c.update), signal);
-        chunk.forEach((c, k) => { out[c.index] = results[k]; });
-      }));
-    } catch (err) {
-      // Only a bug lands here; items already decided keep their outcome, the rest are not confirmed.
-      out.forEach((o, i) => { out[i] = o ?? outcomeFromError(err, 'K2', { idempotent: false }); });
-    }
-    return Array.from(out, (o) => o ?? outcomeFromError(undefined, 'K2', { idempotent: false }));
+  async sendUpdates(updates: readonly K2TaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<UpdateOutcome[]> {
+    const out: UpdateOutcome[] = new Array(updates.length);
+    const starts: number[] = [];
+    for (let i = 0; i < updates.length; i += CHUNK_SIZE) starts.push(i);
+    await Promise.all(starts.map(async (start) => {
+      const chunk = updates.slice(start, start + CHUNK_SIZE);
+      const positions = chunk.map((_, k) => start + k);
+      const results = await journalSending(journal, positions)
+        ? await this.sendChunk(chunk, signal)
+        : chunk.map(() => notJournaled('K2'));
+      results.forEach((outcome, k) => { out[start + k] = outcome; });
+      await journal.settled(results.map((outcome, k) => ({ index: start + k, backend: 'K2', nativeId: chunk[k]!.serialNumber, outcome })));
+    }));
+    return out;
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
