@@ -37,9 +37,6 @@ export interface BackendAdapter<U = unknown> {
    */
   listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice>;
 
-  /** The native id an update targets. */
-  nativeIdOf(update: U): string;
-
   /** Everything checkable without the vendor. A message saying what is wrong, or null when valid. */
   validateUpdate(update: U): string | null;
 

@@ -10,7 +10,6 @@ import type { BackendAdapter } from '../backends/adapter.js';
 import type { Logger } from '../logger.js';
 import { NO_JOURNAL } from './journal.js';
 import type { BatchJournal } from './journal.js';
-import type { ItemResult } from './plan.js';
 
 export interface ApplyOptions {
   signal?: AbortSignal;
@@ -69,17 +68,13 @@ export async function sendValidated<U>(adapter: BackendAdapter<U>, updates: read
   } catch (err) {
     failure = err;
   }
-  const unanswered: ItemResult[] = [];
-  const outcomes = updates.map((u, i) => {
-    const outcome = sent[i];
-    if (outcome) return outcome;
-    const fallback = outcomeFromError(failure, adapter.backend, { idempotent: adapter.idempotentWrites });
-    unanswered.push({ index: i, backend: adapter.backend, nativeId: adapter.nativeIdOf(u), outcome: fallback });
-    return fallback;
-  });
-  if (unanswered.length > 0) {
-    opts.logger?.error({ err: failure, backend: adapter.backend, items: unanswered.length }, 'adapter left items without an outcome; answered as failed');
-    await journal.settled(unanswered).catch(() => undefined);
+  // Not reported to the journal as settled: a replay then reads these items as sent but unsettled, which is
+  // as much as is known about them.
+  let unanswered = 0;
+  const fallback = outcomeFromError(failure, adapter.backend, { idempotent: adapter.idempotentWrites });
+  const outcomes = updates.map((_, i) => sent[i] ?? (unanswered++, fallback));
+  if (unanswered > 0) {
+    opts.logger?.error({ err: failure, backend: adapter.backend, items: unanswered }, 'adapter left items without an outcome; answered as failed');
   }
   return outcomes;
 }

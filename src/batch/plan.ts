@@ -34,14 +34,6 @@ export interface BatchPlan {
   groups: Map<Backend, PlannedGroup>;
 }
 
-/** Input field names, for messages that say where the problem is (`items[3].k2`). */
-export const INPUT_FIELD: Record<Backend, string> = {
-  ZUORA: 'zuora', IBM_BPM: 'ibmBpm', K2: 'k2', SUPEROFFICE: 'superOffice',
-};
-
-export const nativeIdOfUpdate = (item: TaskUpdate): string =>
-  item.backend === 'K2' ? item.update.serialNumber : item.update.id;
-
 /**
  * The same task twice in one batch: the first occurrence is sent, later ones are refused as
  * INVALID_INPUT. Sending both would leave the result to the vendor's internal ordering (one Zuora or IBM
@@ -55,8 +47,10 @@ export function planBatch(items: readonly TaskUpdate[], registry: Registry): Bat
 
   items.forEach((item, index) => {
     const { backend } = item;
-    const nativeId = nativeIdOfUpdate(item);
-    const where = `items[${index}].${INPUT_FIELD[backend]}`;
+    const vendor = registry.vendor(backend);
+    if (!vendor) throw new Error(`batch item ${index} names backend ${backend}, which no vendor module has`);
+    const nativeId = vendor.nativeIdOf(item.update);
+    const where = `items[${index}].${vendor.inputField}`;
     const decide = (outcome: UpdateOutcome) => { decided[index] = { index, backend, nativeId, outcome }; };
 
     const adapter = registry.get(backend);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
 import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID } from '../../src/backends/ibm-bpm/emulator.js';
 import type { IbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmTaskUpdate, UpdateOutcome } from '../../src/domain.js';
+import type { UpdateOutcome } from '../../src/domain.js';
+import type { IbmBpmTaskUpdate } from '../../src/backends/ibm-bpm/model.js';
 import { IBM_TEST_POLICY as policy, useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup, track } = useIbmBpm();

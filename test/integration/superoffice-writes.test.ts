@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
 import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS } from '../../src/backends/superoffice/emulator.js';
 import type { EmptyCarrierShape, SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeTaskUpdate } from '../../src/domain.js';
+import type { SuperOfficeTaskUpdate } from '../../src/backends/superoffice/model.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 

@@ -1,7 +1,8 @@
 // ZuoraClient.applyUpdates against the emulator over real loopback HTTP: outcomes AND the vendor's store.
 import { applyUpdates, sendValidated } from '../../src/batch/apply.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UpdateOutcome, ZuoraTaskUpdate } from '../../src/domain.js';
+import type { UpdateOutcome } from '../../src/domain.js';
+import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';

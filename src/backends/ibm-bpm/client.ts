@@ -2,7 +2,8 @@
 // per tkiid; writes are IBM's bulk update, which applies ONE value set to many tkiids, so updates are grouped
 // by their value set. What IBM's replies mean is decided in mapping.ts; this file only moves requests.
 
-import type { DomainTask, IbmBpmTaskUpdate, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { IbmBpmTaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
@@ -48,7 +49,6 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
 
   isValidNativeId(id: string): boolean { return isValidTkiid(id); }
 
-  nativeIdOf(update: IbmBpmTaskUpdate): string { return update.id; }
 
   validateUpdate(update: IbmBpmTaskUpdate): string | null { return validateUpdate(update); }
 

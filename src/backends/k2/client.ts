@@ -2,7 +2,8 @@
 // POST UpdateTasks in XML. Writes are actions (not idempotent): sent once, never retried; a lost reply is
 // OUTCOME_UNKNOWN. Every K2 answer is interpreted in mapping.ts.
 
-import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain.js';
+import type { KeyValue, UpdateOutcome } from '../../domain.js';
+import type { K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
@@ -49,9 +50,6 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
     return SERIAL_NUMBER.test(id);
   }
 
-  nativeIdOf(update: K2TaskUpdate): string {
-    return update.serialNumber;
-  }
 
   getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
     return fetchEach(ids, READ_CONCURRENCY, (id) => this.isValidNativeId(id), (id) => this.getOne(id, signal));

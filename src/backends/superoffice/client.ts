@@ -6,7 +6,8 @@
 // No Accept-Language / SO-TimeZone on purpose: values come back raw (`[SR_…]`, multi-language strings,
 // dates with their offset), so what is written back unchanged is exactly what the vendor held.
 
-import type { DomainTask, SuperOfficeTask, SuperOfficeTaskUpdate, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { fetchEach, pLimit } from '../concurrency.js';
@@ -61,9 +62,6 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     return isValidBatchTaskId(id);
   }
 
-  nativeIdOf(update: SuperOfficeTaskUpdate): string {
-    return update.id;
-  }
 
   validateUpdate(update: SuperOfficeTaskUpdate): string | null {
     return validateSuperOfficeUpdate(update);

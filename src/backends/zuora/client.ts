@@ -2,7 +2,8 @@
 // page arithmetic for the list, one GET per id for reads (there is no batch read), and batch_update in
 // chunks of 50 with the work needed to tell which items Zuora refused when it refuses a whole batch.
 
-import type { DomainTask, UpdateOutcome, ZuoraTask, ZuoraTaskUpdate } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { fetchEach, mapLimited } from '../concurrency.js';
@@ -49,7 +50,6 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   }
 
   isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
-  nativeIdOf(update: ZuoraTaskUpdate): string { return update.id; }
   validateUpdate(update: ZuoraTaskUpdate): string | null { return validateZuoraUpdate(update); }
 
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
