@@ -4,7 +4,7 @@
 // What is the same for every vendor (validation order, index bookkeeping, the journal's indexes, an
 // outcome for every item) is written once around the adapter, in src/batch/apply.ts.
 
-import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
+import type { Backend, DomainTask, OutcomeError, UpdateOutcome } from '../domain.js';
 import type { BatchJournal } from '../batch/journal.js';
 import type { HttpObserver, TrafficPolicy } from './http.js';
 
@@ -39,6 +39,12 @@ export interface BackendAdapter<U = unknown> {
 
   /** Everything checkable without the vendor. A message saying what is wrong, or null when valid. */
   validateUpdate(update: U): string | null;
+
+  /**
+   * Optional, for dry runs: what the vendor would answer to `update` given the task as it is now (e.g. a K2
+   * action the task does not offer), or null when nothing the task says stands in the way.
+   */
+  checkUpdate?(update: U, current: DomainTask): OutcomeError | null;
 
   /**
    * Sends updates that passed `validateUpdate` (no duplicate ids) and returns one outcome per update, in the

@@ -5,7 +5,8 @@
 // journal the caller passed sees input indexes.
 
 import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
-import { outcomeFromError } from '../errors.js';
+import { notFoundMessage, outcomeFromError } from '../errors.js';
+import { outcomeError } from '../domain.js';
 import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
@@ -49,7 +50,7 @@ export class BatchEngine {
         logger: this.logger,
       });
       planned.forEach((item, i) => {
-        results[item.index] = { index: item.index, backend: adapter.backend, nativeId: item.nativeId, outcome: outcomes[i]! };
+        results[item.index] = { index: item.index, backend: adapter.backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, adapter.backend, item.nativeId) };
       });
       if (!opts.dryRun) for (const item of planned) opts.loaders[adapter.backend]?.clear(item.nativeId);
     }));
@@ -62,14 +63,20 @@ export class BatchEngine {
     const backend: Backend = adapter.backend;
     const loader = opts.loaders[backend]!;
     const found = await loader.loadMany(items.map((g) => g.nativeId));
-    return found.map((task): UpdateOutcome => {
+    return found.map((task, i): UpdateOutcome => {
       if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
-      if (task === null) return { kind: 'ERROR', code: 'NOT_FOUND', message: `${backend} has no task with this id`, retryable: false };
-      return { kind: 'UPDATED', task: task as DomainTask };
+      if (task === null) return outcomeError('NOT_FOUND', notFoundMessage(backend, items[i]!.nativeId));
+      // What the task itself rules out (a K2 action it does not offer) fails here as it would when sent.
+      return adapter.checkUpdate?.(items[i]!.update, task) ?? { kind: 'UPDATED', task: task as DomainTask };
     });
   }
 
   private missing(index: number): never {
     throw new Error(`batch item ${index} was neither decided nor planned`);
   }
+}
+
+/** NOT_FOUND says the same thing for every vendor, in a run and in a dry run. */
+function worded(outcome: UpdateOutcome, backend: Backend, nativeId: string): UpdateOutcome {
+  return outcome.kind === 'ERROR' && outcome.code === 'NOT_FOUND' ? { ...outcome, message: notFoundMessage(backend, nativeId) } : outcome;
 }

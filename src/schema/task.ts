@@ -96,7 +96,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
       description: 'Any object by its global id; null when it no longer exists.',
       args: { id: t.arg.id({ required: true, description: 'A global id from a `Node.id` field.' }) },
       resolve: (_root, { id }, ctx) => {
-        const ref = decodeGlobalId(String(id));
+        const ref = decodeGlobalId(String(id), ctx.registry.backends());
         return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
       },
     }),
@@ -108,7 +108,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
       resolve: (_root, { ids }, ctx) => {
         if (ids.length > 100) throw createGraphQLError(`nodes accepts at most 100 ids; got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
         return ids.map((id) => {
-          const ref = decodeGlobalId(String(id));
+          const ref = decodeGlobalId(String(id), ctx.registry.backends());
           return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
         });
       },
@@ -136,7 +136,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
         if (size < 0 || size > 500) {
           throw createGraphQLError(`first must be between 0 and 500; got ${size}`, { extensions: { code: 'BAD_USER_INPUT', argument: 'first' } });
         }
-        const position = after ? decodeCursor(after) : null;
+        const position = after ? decodeCursor(after, ctx.registry.backends()) : null;
         if (after && !position) {
           throw createGraphQLError('after is not a cursor returned by this API', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
         }

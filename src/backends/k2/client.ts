@@ -2,7 +2,7 @@
 // POST UpdateTasks in XML. Writes are actions (not idempotent): sent once, never retried; a lost reply is
 // OUTCOME_UNKNOWN. Every K2 answer is interpreted in mapping.ts.
 
-import type { KeyValue, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, KeyValue, OutcomeError, UpdateOutcome } from '../../domain.js';
 import type { K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
@@ -99,6 +99,23 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
     return null;
   }
 
+  /**
+   * Dry run: K2 runs through the Task service only the actions the item offers and marks Batchable, and
+   * refuses any other action when sent; the item as read says which those are.
+   */
+  checkUpdate(u: K2TaskUpdate, current: DomainTask): OutcomeError | null {
+    if (u.action == null || !isK2Task(current)) return null;
+    const offered = current.actions.find((a) => a.name === u.action);
+    if (!offered) {
+      const names = current.actions.map((a) => `'${a.name}'`).join(', ') || 'none';
+      return outcomeError('REJECTED', `K2 item ${u.serialNumber} has no action '${u.action}' (it offers ${names})`);
+    }
+    if (!offered.batchable) {
+      return outcomeError('REJECTED', `K2 item ${u.serialNumber}: action '${u.action}' is not batchable, so the Task service cannot run it`);
+    }
+    return null;
+  }
+
   async sendUpdates(updates: readonly K2TaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<UpdateOutcome[]> {
     const out: UpdateOutcome[] = new Array(updates.length);
     const starts: number[] = [];
@@ -182,3 +199,5 @@ function checkFields(list: readonly KeyValue[] | null | undefined): string | nul
   }
   return null;
 }
+
+const isK2Task = (task: DomainTask): task is K2Task => task.backend === 'K2';
