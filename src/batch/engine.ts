@@ -12,7 +12,7 @@ import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
 import { planBatch } from './plan.js';
-import type { ItemResult, PlannedGroup } from './plan.js';
+import type { ItemResult, PlannedGroup, RefuseItem } from './plan.js';
 import { remapJournal, sendValidated } from './apply.js';
 import { NO_JOURNAL } from './journal.js';
 import type { BatchJournal } from './journal.js';
@@ -23,6 +23,13 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Told before and after every vendor write call, by input index (dry runs write nothing). */
   journal?: BatchJournal;
+  /** Items the caller may not send (access scopes): they get this outcome and are never sent. */
+  refuse?: RefuseItem;
+  /**
+   * Hears outcomes as they become final: the items decided by planning, then each backend's items when that
+   * backend is done (for `results @stream`). The returned list stays the one complete answer.
+   */
+  onSettled?: (results: readonly ItemResult[]) => void;
 }
 
 export interface BatchObserver {
@@ -40,8 +47,9 @@ export class BatchEngine {
   }
 
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
-    const plan = planBatch(items, this.registry);
+    const plan = planBatch(items, this.registry, opts.refuse);
     const results = plan.decided;
+    opts.onSettled?.(results.filter((r): r is ItemResult => r !== undefined));
     await Promise.all([...plan.groups.values()].map(async (group) => {
       const { adapter, items: planned } = group;
       const outcomes = opts.dryRun ? await this.lookUp(group, opts) : await sendValidated(adapter, planned.map((p) => p.update), {
@@ -53,6 +61,7 @@ export class BatchEngine {
         results[item.index] = { index: item.index, backend: adapter.backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, adapter.backend, item.nativeId) };
       });
       if (!opts.dryRun) for (const item of planned) opts.loaders[adapter.backend]?.clear(item.nativeId);
+      opts.onSettled?.(planned.map((item) => results[item.index]!));
     }));
     // Planning decides or groups every item, so this is complete; a hole would be a bug in this file.
     return results.map((r, index) => r ?? this.missing(index));

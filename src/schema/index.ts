@@ -4,6 +4,7 @@
 // batch mutation and the federation entities, all from the list; nothing here names a vendor.
 
 import { assertValidSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
 import { VENDORS } from '../backends/index.js';
 import type { AnyVendorModule } from '../backends/vendor.js';
@@ -69,7 +70,10 @@ export function printSdl(of: GraphQLSchema = schema): string {
   return `${printSubgraphSdl(of)}\n`;
 }
 
-/** schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools. */
+/**
+ * schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools, with the @defer and
+ * @stream definitions the server adds (useDeferStream), so documents using them validate against the file.
+ */
 export function printClientSdl(of: GraphQLSchema = schema): string {
-  return printPublicSdl(of);
+  return printPublicSdl(of, [GraphQLDeferDirective, GraphQLStreamDirective]);
 }
