@@ -6,18 +6,18 @@
 // - everything else is sent as usual.
 
 import { outcomeError } from '../domain.js';
-import type { Registry } from '../registry.js';
-import type { BatchPlan, PlannedItem } from './plan.js';
+import type { Backend } from '../domain.js';
+import type { BatchPlan, PlannedGroup } from './plan.js';
 import type { Recovery } from './batch-runs.js';
 
-export function applyRecovery(plan: BatchPlan, recovery: Recovery | undefined, registry: Registry): BatchPlan {
+export function applyRecovery(plan: BatchPlan, recovery: Recovery | undefined): BatchPlan {
   if (!recovery) return plan;
   const decided = [...plan.decided];
   for (const [index, result] of recovery.settled) if (index < decided.length) decided[index] = result;
-  const groups = new Map<PlannedItem['backend'], PlannedItem[]>();
+  const groups = new Map<Backend, PlannedGroup>();
   for (const [backend, group] of plan.groups) {
-    const idempotent = registry.get(backend)?.idempotentWrites ?? false;
-    const rest = group.filter((item) => {
+    const idempotent = group.adapter.idempotentWrites;
+    const rest = group.items.filter((item) => {
       if (recovery.settled.has(item.index)) return false;
       if (recovery.inFlight.has(item.index) && !idempotent) {
         decided[item.index] = {
@@ -30,7 +30,7 @@ export function applyRecovery(plan: BatchPlan, recovery: Recovery | undefined, r
       }
       return true;
     });
-    if (rest.length) groups.set(backend, rest);
+    if (rest.length) groups.set(backend, { adapter: group.adapter, items: rest });
   }
   return { decided, groups };
 }

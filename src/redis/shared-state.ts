@@ -3,7 +3,6 @@
 // Unset: the same pieces in process (budgets still apply, per replica). Used by main.ts and the tests.
 
 import type { Config } from '../config.js';
-import { BACKENDS } from '../domain.js';
 import type { Backend } from '../domain.js';
 import type { Logger } from '../logger.js';
 import type { RedisObserver } from './connection.js';
@@ -12,7 +11,7 @@ import { RedisRunStore } from './run-store-redis.js';
 import { RedisTokenStore } from './token-store-redis.js';
 import type { RunStore } from '../batch/run-store.js';
 import { SharedVendorBudget } from '../budget/vendor-budget.js';
-import type { TokenStore } from '../backends/zuora/token-store.js';
+import type { TokenStore } from '../backends/token-store.js';
 import type { RegistryExtras } from '../registry.js';
 
 export interface SharedState {
@@ -24,7 +23,7 @@ export interface SharedState {
 }
 
 export async function connectSharedState(
-  config: Pick<Config, 'redisUrl' | 'idempotencyTtlMs' | 'batchLeaseMs' | 'maxRequestsPerSecond' | 'backends'>,
+  config: Pick<Config, 'redisUrl' | 'idempotencyTtlMs' | 'batchLeaseMs' | 'maxRequestsPerSecond' | 'backends' | 'vendors'>,
   logger: Logger,
   observer?: RedisObserver,
 ): Promise<SharedState> {
@@ -35,14 +34,20 @@ export async function connectSharedState(
     if (!(await redis.waitUntilUp(3_000))) logger.warn('redis: not reachable yet; keyed batches are refused until it is');
   }
   const budgets = {} as Record<Backend, SharedVendorBudget>;
-  for (const backend of BACKENDS) {
+  const tokenStores: Partial<Record<Backend, TokenStore>> = {};
+  for (const vendor of config.vendors) {
+    const { backend } = vendor;
     budgets[backend] = new SharedVendorBudget({ backend, perSecond: config.maxRequestsPerSecond[backend], logger, ...(redis ? { redis } : {}) });
+    const settings = config.backends[backend];
+    // One token per tenant and client: the scope is the base URL and who taskhub is there.
+    if (redis && settings) {
+      const who = vendor.settings.secrets(settings as never).identities.join('\n');
+      tokenStores[backend] = new RedisTokenStore(redis, `${backend}\n${settings.baseUrl}\n${who}`);
+    }
   }
-  const zuora = config.backends.ZUORA;
-  const zuoraTokens: TokenStore | undefined = redis && zuora ? new RedisTokenStore(redis, `${zuora.baseUrl}\n${zuora.clientId}`) : undefined;
   return {
     ...(redis ? { redis, runStore: new RedisRunStore(redis, config.idempotencyTtlMs, config.batchLeaseMs) } : {}),
-    registryExtras: { budgets, ...(zuoraTokens ? { zuoraTokens } : {}) },
+    registryExtras: { budgets, tokenStores },
     close: async () => {
       for (const b of Object.values(budgets)) b.close();
       await redis?.close();

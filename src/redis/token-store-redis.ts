@@ -1,10 +1,10 @@
-// The Zuora OAuth token shared by every replica: one key holds it (expiring when its reuse window ends);
+// A vendor's OAuth token (Zuora's) shared by every replica: one key holds it (expiring when its reuse window ends);
 // a replica that finds none, or finds the one Zuora just refused, takes a short lock and mints a new one
 // while the others wait for it and read it. Redis trouble never blocks Zuora calls: the replica then mints
 // its own token (Zuora allows several; sharing only saves mints).
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { CachedToken, TokenStore } from '../backends/zuora/token-store.js';
+import type { CachedToken, TokenStore } from '../backends/token-store.js';
 import type { SharedRedis } from './connection.js';
 
 const LOCK_MS = 10_000;
@@ -22,7 +22,7 @@ export class RedisTokenStore implements TokenStore {
   /** `scope` tells tenants apart (base URL and client id); only its digest is in the key. */
   constructor(private readonly redis: SharedRedis, scope: string, private readonly now = Date.now) {
     const id = createHash('sha256').update(scope).digest('hex').slice(0, 24);
-    this.key = `taskhub:zuora-token:${id}`;
+    this.key = `taskhub:token:${id}`;
     this.lockKey = `${this.key}:lock`;
     redis.client.defineCommand('thUnlock', { numberOfKeys: 1, lua: UNLOCK });
   }

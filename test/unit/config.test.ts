@@ -82,7 +82,7 @@ describe('loadConfig', () => {
   });
 
   it('redacts the Redis password', () => {
-    const redact = redactorFor({ backends: {}, apiKeys: [], redisUrl: 'redis://u:s3cretpass@h:6379' });
+    const redact = redactorFor({ vendors: [], backends: {}, apiKeys: [], redisUrl: 'redis://u:s3cretpass@h:6379' });
     expect(redact('AUTH s3cretpass failed')).not.toContain('s3cretpass');
   });
 });

@@ -1,6 +1,7 @@
-// Where the Zuora OAuth token is kept. Zuora limits token minting per client and asks clients to reuse
-// tokens, so several replicas should share one: with Redis, one replica mints it (under a lock) and the
-// others read it (src/redis/token-store-redis.ts). In process, the token is simply minted here.
+// Where a vendor's OAuth token is kept (Zuora's client-credentials token today). Zuora limits token minting
+// per client and asks clients to reuse tokens, so several replicas should share one: with Redis, one replica
+// mints it (under a lock) and the others read it (src/redis/token-store-redis.ts). In process, the token is
+// simply minted by the client that needs it.
 
 export interface CachedToken {
   value: string;
