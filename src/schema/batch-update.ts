@@ -7,10 +7,8 @@ import { createGraphQLError } from 'graphql-yoga';
 import type { ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
-import type { RefuseItem } from '../batch/plan.js';
 import { ResultFeed } from '../batch/result-feed.js';
-import { canWriteTo, writeScopeFor, WRITE_SCOPE } from '../access/scopes.js';
-import type { Principal } from '../access/scopes.js';
+import { refuseOutsideWriteScopes } from '../access/scopes.js';
 import { builder } from './builder.js';
 import { BackendEnum, TaskRef } from './task.js';
 import { ZuoraTaskUpdateInput } from './zuora.js';
@@ -186,15 +184,6 @@ function toTaskUpdate(item: ItemInput): TaskUpdate {
   return { backend: 'SUPEROFFICE', update: compact(item.superOffice!) as never };
 }
 
-/** Items for a backend outside the caller's write scopes: PERMISSION_DENIED, naming the scope that is missing. */
-const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
-  if (principal.scopes.has(WRITE_SCOPE)) return undefined;
-  return (item, where) => canWriteTo(principal, item.backend) ? undefined : {
-    kind: 'ERROR', code: 'PERMISSION_DENIED', retryable: false,
-    message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
-  };
-};
-
 builder.mutationField('batchUpdateTasks', (t) => t.field({
   type: PayloadRef,
   description: 'Apply a mixed batch of task updates across backends. Every item gets exactly one result at its own index; the mutation itself fails only for invalid GraphQL input.',
@@ -215,7 +204,7 @@ builder.mutationField('batchUpdateTasks', (t) => t.field({
     // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
     const run = async (): Promise<Payload> => ({
       results: await ctx.engine.run(items, {
-        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
+        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideWriteScopes(ctx.principal),
         ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
       }),
     });
