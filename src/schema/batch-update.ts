@@ -64,8 +64,8 @@ export function defineBatchUpdate(
         description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
         resolve: (r) => errorOf(r).code,
       }),
-      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
-      vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r) => errorOf(r).vendorCode ?? null }),
+      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.clientText(errorOf(r).message) }),
+      vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r, _a, ctx) => { const code = errorOf(r).vendorCode; return code === undefined ? null : ctx.clientText(code); } }),
       retryable: t.boolean({ description: 'Whether sending the same item again may succeed and is safe.', resolve: (r) => errorOf(r).retryable }),
     }),
   });
@@ -97,7 +97,7 @@ export function defineBatchUpdate(
     description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
     interfaces: [OutcomeRef],
     fields: (t) => ({
-      message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.redact(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
+      message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.clientText(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
     }),
   });
 
