@@ -35,7 +35,7 @@ export type VendorKey = keyof TaskUpdateInput & string;
 /**
  * Each @oneOf field of TaskUpdateInput with its `Backend` value. The CLI reads only the schema, so it pairs
  * them by the rule the server enforces when it builds the schema (src/schema/index.ts): lower-cased, the
- * field is the backend without underscores (`ibmBpm` for IBM_BPM).
+ * field is the backend without underscores (`fooBar` for FOO_BAR).
  */
 function backendsByKey(from: CliSchema): Record<string, Backend> {
   const backends = from.getType('Backend');
@@ -59,7 +59,7 @@ export interface FieldInfo {
   type: string;
   /** Lists and input objects are written as JSON in a CSV cell. */
   json: boolean;
-  /** The leaf scalar or enum name (`Int`, `Boolean`, `ZuoraTaskStatus`, ...). */
+  /** The leaf scalar or enum name (`Int`, `Boolean`, a vendor's enum, ...). */
   leaf: string;
   description: string;
 }
@@ -68,7 +68,7 @@ export interface VendorInfo {
   key: VendorKey;
   backend: Backend;
   inputType: string;
-  /** The one required field: the task's id in that vendor (`id`, or `serialNumber` for K2). */
+  /** The one required field: the task's id in that vendor (`id`, or the vendor's own name for it). */
   idField: string;
   fields: FieldInfo[];
 }
@@ -113,7 +113,7 @@ export function enumValues(name: string, from: CliSchema = schema): string[] {
 
 /**
  * Coerces one item as the facade would. Returns the coerced item, or every problem found as
- * `path: message` (path relative to the item, e.g. `zuora.concurrentLimit`).
+ * `path: message` (path relative to the item, e.g. `<field>.<input field>`).
  */
 export function coerceItem(value: unknown): { item: TaskUpdateInput } | { problems: string[] } {
   const problems: string[] = [];

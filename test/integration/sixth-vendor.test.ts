@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VENDORS } from '../../src/backends/index.js';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, redactorFor } from '../../src/config.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';
 import type { App } from '../../src/server.js';
@@ -25,7 +25,7 @@ let embedded: Awaited<ReturnType<typeof startEmbeddedBackends<typeof SIX>>>;
 beforeAll(async () => {
   embedded = await startEmbeddedBackends({}, SIX);
   const config = Object.freeze({ ...loadConfig(TEST_TRAFFIC_ENV, SIX), backends: embedded.settings });
-  const logger = createLogger({ level: 'silent', destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
+  const logger = createLogger({ level: 'silent', redact: redactorFor(config), destination: new Writable({ write(_c, _e, cb) { cb(); } }) });
   app = createApp(config, createRegistry(config), logger);
 });
 afterAll(async () => { await app?.services.registry.close(); await embedded?.close(); });
