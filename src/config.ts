@@ -7,6 +7,7 @@ import { DEFAULT_TRAFFIC_POLICY } from './backends/http.js';
 import type { TrafficPolicy } from './backends/http.js';
 import { createRedactor } from './redact.js';
 import type { Redact } from './redact.js';
+import type { HttpServerTimeouts } from './http-server.js';
 
 export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
 export interface BasicSettings { baseUrl: string; username: string; password: string }
@@ -34,6 +35,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
+  /** How long a client may take to send a request, and keep an idle connection open. */
+  http: HttpServerTimeouts;
   shutdownTimeoutMs: number;
   /** After SIGTERM, /ready answers 503 this long while the server still accepts, so load balancers drain it. */
   shutdownDrainMs: number;
@@ -171,11 +174,19 @@ export function loadConfig(env: Env): Readonly<Config> {
       maxBatchOperations: int('TASKHUB_MAX_BATCH_OPERATIONS', 10, 1, 1000),
       maxBodyBytes: int('TASKHUB_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024),
     },
+    http: {
+      requestTimeoutMs: int('TASKHUB_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersTimeoutMs: int('TASKHUB_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int('TASKHUB_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
     logLevel: str('LOG_LEVEL') ?? 'info',
     otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push(`TASKHUB_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed TASKHUB_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }
