@@ -72,6 +72,9 @@ const BASE_URL_VARS: Record<Backend, string> = {
   ZUORA: 'ZUORA_BASE_URL', IBM_BPM: 'IBM_BPM_BASE_URL', K2: 'K2_BASE_URL', SUPEROFFICE: 'SUPEROFFICE_BASE_URL',
 };
 
+/** pino's levels: anything else makes pino throw at start, naming no variable. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function loadConfig(env: Env): Readonly<Config> {
   const problems: string[] = [];
   const str = (name: string) => {
@@ -96,7 +99,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     problems.push(`${name} must be true or false; got '${raw.slice(0, 40)}'`);
     return fallback;
   };
-  const baseUrl = (name: string): string | undefined => {
+  const baseUrl = (name: string, pathRule: (path: string) => string | null = () => null): string | undefined => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     let url: URL;
@@ -108,7 +111,15 @@ export function loadConfig(env: Env): Readonly<Config> {
     // Never echo userinfo: it is a credential.
     if (url.username || url.password) problems.push(`${name} must not carry credentials; use the backend's own credential variables`);
     if (url.search || url.hash) problems.push(`${name} must be a base without query or fragment`);
+    const wrongPath = pathRule(url.pathname);
+    if (wrongPath) problems.push(`${name} must be ${wrongPath}; got the path '${url.pathname.slice(0, 80)}'`);
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  };
+  const logLevel = (raw: string | undefined): string => {
+    if (raw === undefined) return 'info';
+    if (LOG_LEVELS.includes(raw.toLowerCase())) return raw.toLowerCase();
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${raw.slice(0, 40)}'`);
+    return 'info';
   };
   const need = (name: string, because: string): string => {
     const v = str(name);
@@ -116,20 +127,26 @@ export function loadConfig(env: Env): Readonly<Config> {
     return v ?? '';
   };
 
+  // What each vendor's base may carry as a path (contract §1): the adapters append the vendor's own paths.
+  const noPath = (example: string) => (path: string) => (path === '/' ? null : `a base without a path, such as ${example}`);
+  const k2Root = (path: string) => (/\/K2Services\/SyncREST\.svc\/?$/i.test(path) ? null : 'the service root ending in /K2Services/SyncREST.svc');
+  const soTenant = (path: string) => (/\/api(\/|$)/i.test(path)
+    ? 'the tenant root, such as https://online.superoffice.com/Cust12345 (without /api)' : null);
+
   const backends: BackendSettings = {};
-  const zuoraUrl = baseUrl('ZUORA_BASE_URL');
+  const zuoraUrl = baseUrl('ZUORA_BASE_URL', noPath('https://rest.test.zuora.com'));
   if (zuoraUrl) backends.ZUORA = {
     baseUrl: zuoraUrl, clientId: need('ZUORA_CLIENT_ID', 'ZUORA_BASE_URL'), clientSecret: need('ZUORA_CLIENT_SECRET', 'ZUORA_BASE_URL'),
   };
-  const ibmUrl = baseUrl('IBM_BPM_BASE_URL');
+  const ibmUrl = baseUrl('IBM_BPM_BASE_URL', noPath('https://bpm.example.com:9443'));
   if (ibmUrl) backends.IBM_BPM = {
     baseUrl: ibmUrl, username: need('IBM_BPM_USERNAME', 'IBM_BPM_BASE_URL'), password: need('IBM_BPM_PASSWORD', 'IBM_BPM_BASE_URL'),
   };
-  const k2Url = baseUrl('K2_BASE_URL');
+  const k2Url = baseUrl('K2_BASE_URL', k2Root);
   if (k2Url) backends.K2 = {
     baseUrl: k2Url, username: need('K2_USERNAME', 'K2_BASE_URL'), password: need('K2_PASSWORD', 'K2_BASE_URL'),
   };
-  const soUrl = baseUrl('SUPEROFFICE_BASE_URL');
+  const soUrl = baseUrl('SUPEROFFICE_BASE_URL', soTenant);
   const soAppToken = str('SUPEROFFICE_APP_TOKEN');
   if (soUrl) backends.SUPEROFFICE = {
     baseUrl: soUrl, token: need('SUPEROFFICE_TOKEN', 'SUPEROFFICE_BASE_URL'),
@@ -181,7 +198,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     },
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
-    logLevel: str('LOG_LEVEL') ?? 'info',
+    logLevel: logLevel(str('LOG_LEVEL')),
     otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
   };
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {

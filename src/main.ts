@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { BACKENDS } from './domain.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { createHttpServer } from './http-server.js';
@@ -39,6 +40,9 @@ async function main(): Promise<void> {
     logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
       'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
   }
+  const configured = BACKENDS.filter((b) => config.backends[b] !== undefined);
+  logger.info({ configured, notConfigured: BACKENDS.filter((b) => !configured.includes(b)) },
+    `backends configured: ${configured.join(', ') || 'none'}`);
   if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
 
   const metrics = new Metrics();
