@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { BACKENDS } from './domain.js';
+import { BACKENDS } from './backends/index.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { createHttpServer } from './http-server.js';
@@ -37,8 +37,8 @@ async function main(): Promise<void> {
   const redact = redactorFor(config);
   const logger = createLogger({ level: config.logLevel, redact });
   if (embedded) {
-    logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
-      'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
+    const urls = Object.fromEntries(config.vendors.map((v) => [v.inputField, embedded!.settings[v.backend]?.baseUrl]));
+    logger.info(urls, 'no *_BASE_URL set: serving the embedded default, the built-in vendor emulators with demo tasks');
   }
   const configured = BACKENDS.filter((b) => config.backends[b] !== undefined);
   logger.info({ configured, notConfigured: BACKENDS.filter((b) => !configured.includes(b)) },

@@ -75,7 +75,7 @@ describe('loadConfig', () => {
     // What the contract allows.
     const c = loadConfig({ ...creds, ZUORA_BASE_URL: 'https://rest.test.zuora.com/', IBM_BPM_BASE_URL: 'https://bpm.example.com:9443',
       K2_BASE_URL: 'https://k2.example.com/K2Services/SyncREST.svc', SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345' });
-    expect(Object.values(c.backends).map((b) => b.baseUrl)).toEqual([
+    expect(Object.values(c.backends).map((b) => b?.baseUrl)).toEqual([
       'https://rest.test.zuora.com', 'https://bpm.example.com:9443', 'https://k2.example.com/K2Services/SyncREST.svc', 'https://online.superoffice.com/Cust12345',
     ]);
   });
