@@ -9,6 +9,7 @@ import { VENDORS } from './backends/index.js';
 import type { BackendSettings } from './backends/index.js';
 import type { AnyVendorModule, EnvReader, VendorSecrets } from './backends/vendor.js';
 import { createRedactor } from './redact.js';
+import { safeText } from './safe-text.js';
 import type { JwtSettings } from './access/jwt.js';
 import type { Redact } from './redact.js';
 import type { HttpServerTimeouts } from './http-server.js';
@@ -224,4 +225,10 @@ export function secretsOf(config: Pick<Config, 'vendors' | 'backends'>): VendorS
 export function redactorFor(config: Pick<Config, 'vendors' | 'backends' | 'apiKeys'>): Redact {
   const { secrets, basicPairs } = secretsOf(config);
   return createRedactor([...secrets, ...config.apiKeys].filter(Boolean), basicPairs);
+}
+
+/** Text bound for a client: redacted, then made safe by the one rule (no hosts, ports, URLs or accounts). */
+export function clientTextFor(config: Pick<Config, 'vendors' | 'backends' | 'apiKeys'>, redact: Redact = redactorFor(config)): (text: string) => string {
+  const { identities } = secretsOf(config);
+  return (text) => safeText(redact(text), identities);
 }
