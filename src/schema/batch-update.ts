@@ -8,10 +8,8 @@ import type { EnumRef } from '@pothos/core';
 import type { Backend, ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
-import type { RefuseItem } from '../batch/plan.js';
 import { ResultFeed } from '../batch/result-feed.js';
-import { canWriteTo, writeScopeFor, WRITE_SCOPE } from '../access/scopes.js';
-import type { Principal } from '../access/scopes.js';
+import { refuseOutsideWriteScopes } from '../access/scopes.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
 
@@ -182,7 +180,7 @@ export function defineBatchUpdate(
       // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
       const run = async (): Promise<Payload> => ({
         results: await ctx.engine.run(items, {
-          dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
+          dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideWriteScopes(ctx.principal),
           ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
         }),
       });
@@ -220,12 +218,3 @@ function streamsResults(info: GraphQLResolveInfo): boolean {
   });
   return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
-
-/** Items for a backend outside the caller's write scopes: PERMISSION_DENIED, naming the scope that is missing. */
-const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
-  if (principal.scopes.has(WRITE_SCOPE)) return undefined;
-  return (item, where) => canWriteTo(principal, item.backend) ? undefined : {
-    kind: 'ERROR', code: 'PERMISSION_DENIED', retryable: false,
-    message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
-  };
-};
