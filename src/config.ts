@@ -12,6 +12,7 @@ import { createRedactor } from './redact.js';
 import { safeText } from './safe-text.js';
 import type { JwtSettings } from './access/jwt.js';
 import type { Redact } from './redact.js';
+import type { HttpServerTimeouts } from './http-server.js';
 
 export type { BackendSettings };
 
@@ -38,6 +39,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
+  /** How long a client may take to send a request, and keep an idle connection open. */
+  http: HttpServerTimeouts;
   shutdownTimeoutMs: number;
   /** After SIGTERM, /ready answers 503 this long while the server still accepts, so load balancers drain it. */
   shutdownDrainMs: number;
@@ -61,7 +64,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-// Suffixes of the per-backend traffic settings: `ZUORA_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
+// Suffixes of the per-backend traffic settings: `<BACKEND>_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
 const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
   ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],
@@ -74,6 +77,9 @@ const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['breakerFailureThreshold', 'BREAKER_FAILURES', 1],
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
 ];
+
+/** pino's levels: anything else makes pino throw at start, naming no variable. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDORS): Readonly<Config> {
   const problems: string[] = [];
@@ -99,7 +105,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     problems.push(`${name} must be true or false; got '${raw.slice(0, 40)}'`);
     return fallback;
   };
-  const baseUrl = (name: string): string | undefined => {
+  const baseUrl = (name: string, pathRule: (path: string) => string | null = () => null): string | undefined => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     let url: URL;
@@ -111,7 +117,15 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     // Never echo userinfo: it is a credential.
     if (url.username || url.password) problems.push(`${name} must not carry credentials; use the backend's own credential variables`);
     if (url.search || url.hash) problems.push(`${name} must be a base without query or fragment`);
+    const wrongPath = pathRule(url.pathname);
+    if (wrongPath) problems.push(`${name} must be ${wrongPath}; got the path '${url.pathname.slice(0, 80)}'`);
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  };
+  const logLevel = (raw: string | undefined): string => {
+    if (raw === undefined) return 'info';
+    if (LOG_LEVELS.includes(raw.toLowerCase())) return raw.toLowerCase();
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${raw.slice(0, 40)}'`);
+    return 'info';
   };
   const need = (name: string, because: string): string => {
     const v = str(name);
@@ -122,7 +136,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   const reader: EnvReader = { str, int, need };
   const backends: BackendSettings = {};
   for (const vendor of vendors) {
-    const url = baseUrl(vendor.settings.baseUrlVar);
+    const url = baseUrl(vendor.settings.baseUrlVar, vendor.settings.basePathProblem);
     if (url) backends[vendor.backend] = vendor.settings.read(reader, url);
   }
   // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
@@ -188,14 +202,22 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
       maxBatchOperations: int('TASKHUB_MAX_BATCH_OPERATIONS', 10, 1, 1000),
       maxBodyBytes: int('TASKHUB_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024),
     },
+    http: {
+      requestTimeoutMs: int('TASKHUB_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersTimeoutMs: int('TASKHUB_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int('TASKHUB_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
-    logLevel: str('LOG_LEVEL') ?? 'info',
+    logLevel: logLevel(str('LOG_LEVEL')),
     otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
     redisUrl: redisUrl(str('TASKHUB_REDIS_URL'), problems),
     batchLeaseMs: int('TASKHUB_BATCH_LEASE_MS', 12_000, 1_000, 60_000),
     maxRequestsPerSecond,
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push(`TASKHUB_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed TASKHUB_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

@@ -1,5 +1,5 @@
-// Where a vendor's OAuth token is kept (Zuora's client-credentials token today). Zuora limits token minting
-// per client and asks clients to reuse tokens, so several replicas should share one: with Redis, one replica
+// Where a vendor's OAuth token is kept (a client-credentials token). Vendors limit token minting per client
+// and ask clients to reuse tokens, so several replicas should share one: with Redis, one replica
 // mints it (under a lock) and the others read it (src/redis/token-store-redis.ts). In process, the token is
 // simply minted by the client that needs it.
 
@@ -12,7 +12,7 @@ export interface CachedToken {
 export interface TokenStore {
   /**
    * A token good for reuse: the shared one unless it is missing, past reuse, or equal to `rejected` (a token
-   * Zuora just answered 401 for), in which case one caller mints a new one with `mint` and shares it.
+   * the vendor just answered 401 for), in which case one caller mints a new one with `mint` and shares it.
    */
   obtain(mint: () => Promise<CachedToken>, rejected?: string): Promise<CachedToken>;
 }

@@ -34,6 +34,12 @@ export interface VendorSecrets {
 export interface VendorSettingsSpec<S extends VendorSettings> {
   /** The variable that configures the vendor: set, the vendor is used; unset, it is not. */
   baseUrlVar: string;
+  /**
+   * What the base URL's path must be when `path` is not acceptable (completing "K2_BASE_URL must be …"), or
+   * null when it is. The adapter appends the vendor's own paths, so a base that already carries one (`/v1/`)
+   * would double them. Absent: any path.
+   */
+  basePathProblem?(path: string): string | null;
   /** The rest of the vendor's settings, once its base URL is known and valid. */
   read(env: EnvReader, baseUrl: string): S;
   secrets(settings: S): VendorSecrets;
@@ -57,13 +63,13 @@ export interface VendorModule<
   S extends VendorSettings = VendorSettings, U = unknown, E extends StartedEmulator<S> = StartedEmulator<S>,
   B extends Backend = Backend, F extends string = string,
 > {
-  /** The `Backend` enum value, e.g. `ZUORA`: upper case letters, digits and `_`. */
+  /** The `Backend` enum value, upper case letters, digits and `_`. */
   readonly backend: B;
   /** The `Backend` enum value's description. */
   readonly description: string;
   /**
    * The field of the `TaskUpdateInput` @oneOf that carries this vendor's update. Lower-cased, it equals the
-   * backend without underscores, lower-cased (`ibmBpm` for IBM_BPM): the batch CLI, a GraphQL client that
+   * backend without underscores, lower-cased (`fooBar` for FOO_BAR): the batch CLI, a GraphQL client that
    * reads only the SDL, pairs them by this rule, and the schema build checks it.
    */
   readonly inputField: F;

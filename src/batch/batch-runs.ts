@@ -82,7 +82,7 @@ export class BatchRuns {
     const journal: BatchJournal = {
       sending: (indexes) => store.markSending(runId, owner, indexes),
       // A result that cannot be recorded is still true: the client gets it. A replay after a crash then
-      // sees the item as in flight, which is the safe side (OUTCOME_UNKNOWN for K2, a resend otherwise).
+      // sees the item as in flight, which is the safe side (OUTCOME_UNKNOWN for non-idempotent writes, a resend otherwise).
       settled: (results) => store.record(runId, owner, results.map(entry)).catch((err: unknown) => {
         logger.warn({ err, runId }, 'batch: could not record results in the journal');
       }),

@@ -2,7 +2,7 @@
 // the whole batch, so planning decisions (duplicates, invalid items) are the same as the first time.
 // - an item with a recorded result keeps it (answered from the journal, not sent);
 // - an item whose vendor call had started is resent only when the vendor's writes are idempotent; for
-//   others (K2 actions) it may have been applied, so it is OUTCOME_UNKNOWN and never sent again;
+//   others (actions that must not run twice) it may have been applied, so it is OUTCOME_UNKNOWN and never sent again;
 // - everything else is sent as usual.
 
 import { outcomeError } from '../domain.js';

@@ -1,5 +1,5 @@
 // What the replicas share when TASKHUB_REDIS_URL is set, built once per process: the Redis connection,
-// the run store (keyed batches and their journals), the vendor request budgets and the Zuora token.
+// the run store (keyed batches and their journals), the vendor request budgets and OAuth tokens.
 // Unset: the same pieces in process (budgets still apply, per replica). Used by main.ts and the tests.
 
 import type { Config } from '../config.js';
@@ -17,7 +17,7 @@ import type { RegistryExtras } from '../registry.js';
 export interface SharedState {
   redis?: SharedRedis;
   runStore?: RunStore;
-  /** For createRegistry: budgets for every backend, and the Zuora token store when shared. */
+  /** For createRegistry: budgets for every backend, and OAuth token stores when shared. */
   registryExtras: RegistryExtras;
   close(): Promise<void>;
 }

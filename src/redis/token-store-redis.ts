@@ -1,7 +1,7 @@
-// A vendor's OAuth token (Zuora's) shared by every replica: one key holds it (expiring when its reuse window ends);
-// a replica that finds none, or finds the one Zuora just refused, takes a short lock and mints a new one
-// while the others wait for it and read it. Redis trouble never blocks Zuora calls: the replica then mints
-// its own token (Zuora allows several; sharing only saves mints).
+// A vendor's OAuth token shared by every replica: one key holds it (expiring when its reuse window ends);
+// a replica that finds none, or finds the one the vendor just refused, takes a short lock and mints a new
+// one while the others wait for it and read it. Redis trouble never blocks vendor calls: the replica then
+// mints its own token (client-credentials vendors allow several; sharing only saves mints).
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { CachedToken, TokenStore } from '../backends/token-store.js';
