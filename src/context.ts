@@ -8,12 +8,15 @@ import type { BatchEngine } from './batch/engine.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import type { Logger } from './logger.js';
 import type { Redact } from './redact.js';
+import type { BatchJobs } from './jobs/service.js';
 
 export interface Services {
   config: Readonly<Config>;
   registry: Registry;
   engine: BatchEngine;
   idempotency: IdempotencyStore;
+  /** Batch jobs (startBatchUpdateJob): stored, queued and run apart from any request. */
+  jobs: BatchJobs;
   logger: Logger;
   /** Removes configured credentials from text bound for a client (vendor messages may echo them). */
   redact: Redact;

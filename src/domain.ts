@@ -208,6 +208,8 @@ export type TaskUpdate = { [B in Backend]: { backend: B; update: UpdateByBackend
 export const ERROR_CODES = [
   'NOT_FOUND', 'PERMISSION_DENIED', 'REJECTED', 'INVALID_INPUT', 'BACKEND_NOT_CONFIGURED',
   'BACKEND_UNAVAILABLE', 'BACKEND_AUTH_FAILED', 'OUTCOME_UNKNOWN',
+  // A batch job item never sent because the job was cancelled first.
+  'CANCELLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -234,5 +236,5 @@ export const outcomeError = (
 ): OutcomeError => ({
   kind: 'ERROR', code, message,
   ...(extra.vendorCode === undefined ? {} : { vendorCode: extra.vendorCode }),
-  retryable: extra.retryable ?? (code === 'BACKEND_UNAVAILABLE'),
+  retryable: extra.retryable ?? (code === 'BACKEND_UNAVAILABLE' || code === 'CANCELLED'),
 });

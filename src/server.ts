@@ -24,6 +24,8 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
+import { createMemoryJobs } from './jobs/index.js';
+import type { BatchJobs } from './jobs/service.js';
 import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 
@@ -44,6 +46,8 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
+  /** Batch jobs; default: in this process (jobs are lost on restart). */
+  jobs?: BatchJobs;
 }
 
 // Client-supplied request ids are echoed only when they are short and plain.
@@ -58,6 +62,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     registry,
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
+    // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
+    jobs: opts.jobs ?? createMemoryJobs({ config, registry, engine: new BatchEngine(registry, logger), logger, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}) }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     shutdownSignal: shutdown.signal,

@@ -223,6 +223,7 @@ export type BatchUpdateTasksMutation = { batchUpdateTasks: { succeeded: number, 
       | { __typename: 'InvalidTaskUpdate', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskNotFound', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateAccepted', index: number, backend: Backend, nativeId: string, message: string }
+      | { __typename: 'TaskUpdateCancelled', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateDenied', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateRejected', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdated', index: number, backend: Backend, nativeId: string }
@@ -257,6 +258,7 @@ export type OpenTaskQuery = { task:
     | { name: string | null, backend: Backend }
     | { name: string | null, backend: Backend }
     | { name: string | null, backend: Backend }
+    | Record<PropertyKey, never>
    | null };
 
 export type UpdateMutationVariables = Exact<{
@@ -269,6 +271,7 @@ export type UpdateMutation = { batchUpdateTasks: { succeeded: number, accepted: 
       | { __typename: 'InvalidTaskUpdate', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskNotFound', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateAccepted', index: number, backend: Backend, nativeId: string, message: string }
+      | { __typename: 'TaskUpdateCancelled', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateDenied', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdateRejected', index: number, backend: Backend, nativeId: string, code: string, message: string, vendorCode: string | null, retryable: boolean }
       | { __typename: 'TaskUpdated', index: number, backend: Backend, nativeId: string, task:

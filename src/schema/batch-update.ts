@@ -12,7 +12,7 @@ import { IbmBpmTaskUpdateInput } from './ibm-bpm.js';
 import { K2TaskUpdateInput } from './k2.js';
 import { BatchTaskUpdateInput } from './superoffice.js';
 
-const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
+export const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
   description: 'One update: set exactly one field, named after the vendor holding the task.',
   isOneOf: true,
   fields: (t) => ({
@@ -50,7 +50,7 @@ const ErrorRef = builder.interfaceRef<ItemResult>('TaskUpdateError').implement({
   interfaces: [OutcomeRef],
   fields: (t) => ({
     code: t.string({
-      description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
+      description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED, OUTCOME_UNKNOWN, or CANCELLED (a batch job item never sent because the job was cancelled).',
       resolve: (r) => errorOf(r).code,
     }),
     message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
@@ -93,6 +93,7 @@ const ERROR_TYPE: Record<ErrorCode, string> = {
   BACKEND_UNAVAILABLE: 'BackendUnavailable',
   BACKEND_AUTH_FAILED: 'BackendUnavailable',
   OUTCOME_UNKNOWN: 'BackendUnavailable',
+  CANCELLED: 'TaskUpdateCancelled',
 };
 
 const errorType = (name: string, description: string) =>
@@ -105,9 +106,11 @@ const resultTypes = [
   errorType('InvalidTaskUpdate', 'taskhub refused the item before calling any backend (code INVALID_INPUT).'),
   errorType('BackendUnavailable',
     'The backend could not be used or did not answer: BACKEND_UNAVAILABLE, BACKEND_NOT_CONFIGURED, BACKEND_AUTH_FAILED, or OUTCOME_UNKNOWN when the reply to a sent update was lost.'),
+  errorType('TaskUpdateCancelled',
+    'A batch job item that was never sent because the job was cancelled first (code CANCELLED, retryable: true). Never returned by batchUpdateTasks.'),
 ];
 
-const ResultUnion = builder.unionType('TaskUpdateResult', {
+export const ResultUnion = builder.unionType('TaskUpdateResult', {
   description: 'The outcome of one item.',
   types: [UpdatedRef, AcceptedRef, ...resultTypes],
   resolveType: (r: ItemResult) => {
@@ -138,9 +141,9 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
 }
 
-type ItemInput = { zuora?: object | null; ibmBpm?: object | null; k2?: object | null; superOffice?: object | null };
+export type ItemInput = { zuora?: object | null; ibmBpm?: object | null; k2?: object | null; superOffice?: object | null };
 
-function toTaskUpdate(item: ItemInput): TaskUpdate {
+export function toTaskUpdate(item: ItemInput): TaskUpdate {
   // @oneOf guarantees exactly one is set; the schema validated it before we got here.
   if (item.zuora) return { backend: 'ZUORA', update: compact(item.zuora) as never };
   if (item.ibmBpm) return { backend: 'IBM_BPM', update: compact(item.ibmBpm) as never };

@@ -9,6 +9,7 @@ import './ibm-bpm.js';
 import './k2.js';
 import './superoffice.js';
 import './batch-update.js';
+import './jobs.js';
 import { guardFederationFields, printSubgraphSdl } from './federation.js';
 
 let sdl: string | undefined;

@@ -57,9 +57,31 @@ const TYPE_NAME: Record<Backend, string> = {
   ZUORA: 'ZuoraWorkflowTask', IBM_BPM: 'IbmBpmTask', K2: 'K2Task', SUPEROFFICE: 'BatchTask',
 };
 
+/**
+ * A Node type that is not a task (batch jobs): `load` answers `undefined` for ids that are not its own,
+ * `owns` recognises its objects for `Node`'s type resolution.
+ */
+export interface OtherNodeKind {
+  typeName: string;
+  load(id: string, ctx: Context): Promise<object | null> | undefined;
+  owns(value: object): boolean;
+}
+const otherNodeKinds: OtherNodeKind[] = [];
+export const registerNodeKind = (kind: OtherNodeKind): void => { otherNodeKinds.push(kind); };
+
+function loadNode(ctx: Context, id: string) {
+  const ref = decodeGlobalId(id);
+  if (ref) return loadTask(ctx, ref.backend, ref.nativeId);
+  for (const kind of otherNodeKinds) {
+    const found = kind.load(id, ctx);
+    if (found !== undefined) return found;
+  }
+  return null;
+}
+
 export const NodeRef = builder.interfaceRef<DomainTask>('Node').implement({
   description: 'An object with a global id that `node(id:)` resolves.',
-  resolveType: (task) => TYPE_NAME[task.backend],
+  resolveType: (value) => otherNodeKinds.find((k) => k.owns(value))?.typeName ?? TYPE_NAME[value.backend],
   fields: (t) => ({
     id: t.id({
       description: 'Opaque global id; pass it to `node(id:)` to fetch the object again.',
@@ -109,10 +131,7 @@ builder.queryFields((t) => ({
     nullable: true,
     description: 'Any object by its global id; null when it no longer exists.',
     args: { id: t.arg.id({ required: true, description: 'A global id from a `Node.id` field.' }) },
-    resolve: (_root, { id }, ctx) => {
-      const ref = decodeGlobalId(String(id));
-      return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
-    },
+    resolve: (_root, { id }, ctx) => loadNode(ctx, String(id)) as Promise<DomainTask | null> | null,
   }),
   nodes: t.field({
     type: [NodeRef],
@@ -121,10 +140,7 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true, description: 'Global ids from `Node.id` fields (at most 100).' }) },
     resolve: (_root, { ids }, ctx) => {
       if (ids.length > 100) throw createGraphQLError(`nodes accepts at most 100 ids; got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
-      return ids.map((id) => {
-        const ref = decodeGlobalId(String(id));
-        return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
-      });
+      return ids.map((id) => loadNode(ctx, String(id)) as Promise<DomainTask | null> | null);
     },
   }),
   task: t.field({
@@ -171,7 +187,7 @@ const TaskFilterInput = builder.inputType('TaskFilter', {
   }),
 });
 
-const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null; startCursor: string | null }>('PageInfo').implement({
+export const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null; startCursor: string | null }>('PageInfo').implement({
   description: 'Relay page information.',
   fields: (t) => ({
     hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more tasks follow this page.' }),
