@@ -82,7 +82,7 @@ describe('a batch job', () => {
     });
     const node = await h.gql(`query($id: ID!) { node(id: $id) { __typename id ... on BatchUpdateJob { state total } } }`, { id: job.id });
     expect(node.body.data.node).toEqual({ __typename: 'BatchUpdateJob', id: job.id, state: 'COMPLETED', total: 2000 });
-  });
+  }, 120_000);
 
   it('answers invalid and duplicated items at their index without sending them, across chunks', async () => {
     const [a, b] = fresh(8, 'dup').filter((i): i is Extract<JobItem, { zuora: unknown }> => 'zuora' in i);
@@ -97,7 +97,7 @@ describe('a batch job', () => {
     expect(results[1201].message).toContain('already updated by items[0]');
     expect(results[1202]).toMatchObject({ __typename: 'InvalidTaskUpdate', code: 'INVALID_INPUT' });
     expect(results[1203].__typename).toBe('TaskUpdated');
-  });
+  }, 60_000);
 
   it('returns the same job for the same idempotency key, and refuses the key with another input', async () => {
     const items = fresh(8, 'idem');
@@ -159,7 +159,7 @@ describe('a batch job', () => {
     } finally {
       h.vendors.setLatency(0);
     }
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('progress over Server-Sent Events', () => {
@@ -187,7 +187,7 @@ describe('progress over Server-Sent Events', () => {
     } finally {
       h.vendors.setLatency(0);
     }
-  });
+  }, 60_000);
 
   it('answers an unknown job with an error event', async () => {
     const res = await fetch(`${url}/graphql`, {
