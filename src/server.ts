@@ -24,7 +24,7 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
-import { createMemoryJobs } from './jobs/index.js';
+import { createJobs } from './jobs/index.js';
 import type { BatchJobs } from './jobs/service.js';
 import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
@@ -63,7 +63,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
     // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
-    jobs: opts.jobs ?? createMemoryJobs({ config, registry, engine: new BatchEngine(registry, logger), logger, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}) }),
+    jobs: opts.jobs ?? createJobs({
+      config, registry, engine: new BatchEngine(registry, logger), logger, writeSignal: shutdown.signal, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}),
+    }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     shutdownSignal: shutdown.signal,

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError } from '../batch/idempotency.js';
-import { JobNotFoundError, countInto, emptyCounts, isFinished } from './store.js';
+import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from './store.js';
 import type { JobChunk, JobRecord, JobStore, NewJob, ResultPage } from './store.js';
 
 interface Entry {
@@ -16,6 +16,7 @@ interface Entry {
   items: readonly TaskUpdate[];
   results: Array<string | undefined>;
   inFlight: Set<number>;
+  worker: string;
   fingerprint: string;
   key: string | undefined;
   expiresAt: number;
@@ -49,7 +50,7 @@ export class MemoryJobStore implements JobStore {
       countInto(job.counts, r);
     });
     this.jobs.set(job.id, {
-      job, items: spec.items, results, inFlight: new Set(), fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
+      job, items: spec.items, results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
     });
     if (key !== undefined) this.byKey.set(key, job.id);
     return { job: { ...job, counts: { ...job.counts } }, created: true };
@@ -70,8 +71,13 @@ export class MemoryJobStore implements JobStore {
     };
   }
 
-  async sending(id: string, indexes: readonly number[]): Promise<void> {
+  async claim(id: string, worker: string): Promise<void> {
+    this.entry(id).worker = worker;
+  }
+
+  async sending(id: string, indexes: readonly number[], worker: string): Promise<void> {
     const e = this.entry(id);
+    if (e.worker !== worker) throw new JobLostError(`batch job ${id} is now run by another worker`);
     for (const i of indexes) e.inFlight.add(i);
   }
 

@@ -4,6 +4,7 @@
 // be repeated (K2), so that a worker taking over after a crash answers those OUTCOME_UNKNOWN instead of
 // sending them again. Items already answered are never sent again; everything else is.
 
+import { randomUUID } from 'node:crypto';
 import type { TaskUpdate } from '../domain.js';
 import { outcomeError } from '../domain.js';
 import type { BatchEngine } from '../batch/engine.js';
@@ -12,7 +13,7 @@ import type { ItemResult } from '../batch/plan.js';
 import type { Registry } from '../registry.js';
 import type { Logger } from '../logger.js';
 import { createLoaders } from '../loaders.js';
-import { isFinished } from './store.js';
+import { JobLostError, isFinished } from './store.js';
 import type { JobRecord, JobState, JobStore } from './store.js';
 import type { ProgressBus } from './progress.js';
 
@@ -28,6 +29,8 @@ export interface RunnerDeps {
   bus: ProgressBus;
   logger: Logger;
   observer?: JobObserver;
+  /** Aborts vendor writes in flight (a shutdown out of time); stopping between chunks is `work`'s signal. */
+  writeSignal?: AbortSignal;
   /** Items per engine run. Large enough to keep every vendor's calls full, small enough to cancel soon. */
   chunkSize?: number;
 }
@@ -39,14 +42,17 @@ const now = () => new Date().toISOString();
 export class JobRunner {
   private readonly active = new Set<string>();
   private readonly chunkSize: number;
+  private readonly writeSignal: AbortSignal;
 
   constructor(private readonly deps: RunnerDeps) {
     this.chunkSize = deps.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.writeSignal = deps.writeSignal ?? new AbortController().signal;
   }
 
   /**
-   * Runs the job to its end (or until `signal` aborts: then what was sent is recorded and the job stays
-   * RUNNING for another worker to continue). A job this process already runs is not run twice.
+   * Runs the job to its end, or until `signal` aborts: then the chunk being sent is finished and
+   * recorded, and the job stays RUNNING for another worker to continue. A job this process already runs
+   * is not run twice.
    */
   async work(id: string, signal: AbortSignal): Promise<void> {
     if (this.active.has(id)) return;
@@ -62,6 +68,8 @@ export class JobRunner {
     const { store, logger } = this.deps;
     let job = await store.get(id);
     if (!job || isFinished(job.state)) return;
+    const worker = randomUUID();
+    await store.claim(id, worker);
     if (job.state === 'QUEUED') {
       job = await store.update(id, { state: 'RUNNING', startedAt: now() });
       this.changed(job, 'RUNNING');
@@ -78,7 +86,7 @@ export class JobRunner {
           await this.answerRest(job, from, 'cancelled');
           return this.finish(id, 'CANCELLED');
         }
-        await this.workChunk(job, from, to, signal);
+        await this.workChunk(job, from, to, worker);
         this.deps.bus.publish(id);
       }
       if (signal.aborted) return;
@@ -86,6 +94,10 @@ export class JobRunner {
       await this.finish(id, last?.cancelRequested ? 'CANCELLED' : 'COMPLETED');
     } catch (err) {
       if (signal.aborted) return;
+      if (err instanceof JobLostError) {
+        logger.warn({ jobId: id }, 'batch job taken over by another worker; this one stops without sending');
+        return;
+      }
       logger.error({ err, jobId: id }, 'batch job failed; items without a result are answered as unavailable');
       try {
         await this.answerRest(job, 0, 'failed');
@@ -95,7 +107,7 @@ export class JobRunner {
     }
   }
 
-  private async workChunk(job: JobRecord, from: number, to: number, signal: AbortSignal): Promise<void> {
+  private async workChunk(job: JobRecord, from: number, to: number, worker: string): Promise<void> {
     const { store, engine, registry } = this.deps;
     const chunk = await store.chunk(job.id, from, to);
     const recovered: ItemResult[] = [];
@@ -110,10 +122,10 @@ export class JobRunner {
     if (send.length === 0) return;
     if (!job.dryRun) {
       const journaled = send.filter((s) => !this.idempotent(s.item)).map((s) => s.index);
-      if (journaled.length) await store.sending(job.id, journaled);
+      if (journaled.length) await store.sending(job.id, journaled, worker);
     }
     const results = await engine.run(send.map((s) => s.item), {
-      dryRun: job.dryRun, loaders: createLoaders(registry, signal), signal,
+      dryRun: job.dryRun, loaders: createLoaders(registry, this.writeSignal), signal: this.writeSignal,
     });
     await this.settle(job.id, results.map((r, k) => ({ ...r, index: send[k]!.index })));
   }

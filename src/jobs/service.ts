@@ -29,6 +29,8 @@ export class BatchJobs {
     readonly runner: JobRunner,
     private readonly registry: Registry,
     private readonly observer: JobObserver = {},
+    /** Closes what the jobs alone use (Redis connections), after the queue stops. */
+    private readonly release: () => Promise<void> = async () => {},
   ) {}
 
   async start(owner: string, spec: StartJob): Promise<JobRecord> {
@@ -105,5 +107,6 @@ export class BatchJobs {
     await this.queue.close();
     await this.bus.close();
     await this.store.close();
+    await this.release();
   }
 }

@@ -67,8 +67,11 @@ export interface JobStore {
   get(id: string): Promise<JobRecord | null>;
   /** Items [from, to) with what is recorded about them. */
   chunk(id: string, from: number, to: number): Promise<JobChunk>;
-  /** Journal: these items are about to be sent (only writes that must never be repeated are recorded). */
-  sending(id: string, indexes: readonly number[]): Promise<void>;
+  /** The worker `worker` runs the job from now on; an earlier holder can no longer journal (below). */
+  claim(id: string, worker: string): Promise<void>;
+  /** Journal: these items are about to be sent (only writes that must never be repeated are recorded).
+   *  Throws JobLostError when `worker` no longer holds the job: then it must not send. */
+  sending(id: string, indexes: readonly number[], worker: string): Promise<void>;
   /** Records results (an index already answered keeps its first result) and updates the counts. */
   settle(id: string, results: readonly ItemResult[]): Promise<JobRecord>;
   update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord>;
@@ -78,6 +81,11 @@ export interface JobStore {
 
 export class JobNotFoundError extends Error {
   override readonly name = 'JobNotFoundError';
+}
+
+/** The worker was replaced (its lock expired and another took the job over): it stops without sending. */
+export class JobLostError extends Error {
+  override readonly name = 'JobLostError';
 }
 
 /** Counts one result into `counts` (mutates). */
