@@ -9,6 +9,7 @@ import { BACKENDS } from './domain.js';
 import type { HttpObserver } from './backends/http.js';
 import type { BatchObserver } from './batch/engine.js';
 import type { JobObserver } from './jobs/runner.js';
+import type { AccessObserver } from './plugins/use-access.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -17,6 +18,7 @@ export class Metrics {
   readonly http: HttpObserver;
   readonly batch: BatchObserver;
   readonly jobs: JobObserver;
+  readonly access: AccessObserver;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -48,6 +50,15 @@ export class Metrics {
       name: 'taskhub_job_items_total', help: 'Batch job items answered on this replica, by backend and outcome (UPDATED, ACCEPTED or the error code).',
       labelNames: ['backend', 'outcome'], registers,
     });
+
+    const access = new Counter({
+      name: 'taskhub_graphql_access_total',
+      help: 'GraphQL requests by client (API key name; all JWTs as "jwt", bounding the series) and decision.',
+      labelNames: ['client', 'result'], registers,
+    });
+    this.access = {
+      onAccess: ({ client, result }) => access.inc({ client: client.startsWith('jwt:') ? 'jwt' : client, result }),
+    };
 
     this.http = {
       onAttempt: (e) => {

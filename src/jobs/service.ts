@@ -4,7 +4,7 @@
 import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import { planBatch } from '../batch/plan.js';
-import type { ItemResult } from '../batch/plan.js';
+import type { ItemResult, RefuseItem } from '../batch/plan.js';
 import { fingerprintOf } from '../batch/idempotency.js';
 import { isFinished } from './store.js';
 import type { JobRecord, JobStore, ResultPage } from './store.js';
@@ -16,6 +16,8 @@ export interface StartJob {
   items: readonly TaskUpdate[];
   dryRun: boolean;
   idempotencyKey?: string;
+  /** Items the caller may not send (write scopes): decided at once, like invalid items. */
+  refuse?: RefuseItem;
 }
 
 /** While a followed job runs, an event at least this often even when nothing changed. */
@@ -36,7 +38,7 @@ export class BatchJobs {
   async start(owner: string, spec: StartJob): Promise<JobRecord> {
     // Validation and in-job duplicates are decided once, over the whole job, before anything is sent:
     // the runner's chunks then never see the same task twice.
-    const plan = planBatch(spec.items, this.registry);
+    const plan = planBatch(spec.items, this.registry, spec.refuse);
     const decided: Array<ItemResult | undefined> = plan.decided;
     const { job, created } = await this.store.create({
       owner, dryRun: spec.dryRun, items: spec.items, decided,

@@ -10,7 +10,7 @@ import { readUploadedItems, UploadError } from '../jobs/upload.js';
 import type { Context } from '../context.js';
 import { builder } from './builder.js';
 import { NodeRef, PageInfoRef, registerNodeKind } from './task.js';
-import { ResultUnion, TaskUpdateInput, toTaskUpdate } from './batch-update.js';
+import { refuseOutsideScopes, ResultUnion, TaskUpdateInput, toTaskUpdate } from './batch-update.js';
 import type { ItemInput } from './batch-update.js';
 
 /** A job as the schema sees it; the brand lets `Node` tell it from a task. */
@@ -162,7 +162,7 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
     }
     try {
       const job = await ctx.jobs.start(ctx.clientId, {
-        items: raw.map(toTaskUpdate), dryRun: input.dryRun ?? false, ...(key === undefined ? {} : { idempotencyKey: key }),
+        items: raw.map(toTaskUpdate), dryRun: input.dryRun ?? false, refuse: refuseOutsideScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
       });
       return view(job);
     } catch (err) {
