@@ -1,7 +1,11 @@
-// The hook a batch run reports its vendor writes to, so that a replay after a crash knows what was sent.
-// The engine calls it around every vendor write call; batch jobs and the Redis journal implement it.
+// The batch journal hook: what a batch run records as it goes, so that a replay after a crash knows which
+// items were sent to a vendor and which were settled. The engine hands one to every adapter's write path,
+// mapping the adapter's own positions to input indexes (src/batch/engine.ts); the memory and Redis
+// implementations live beside it, and batch jobs use them. NO_JOURNAL records nothing.
 
 import type { ItemResult } from './plan.js';
+import type { OutcomeError } from '../domain.js';
+import { outcomeError } from '../domain.js';
 
 /** What a batch run records as it goes, so that a replay after a crash knows what was sent.
  *  Indexes are positions in the batch's input items. */
@@ -13,7 +17,25 @@ export interface BatchJournal {
   settled(results: readonly ItemResult[]): Promise<void>;
 }
 
-export const NO_JOURNAL: BatchJournal = {
+export const NO_JOURNAL: BatchJournal = Object.freeze({
   sending: async () => {},
   settled: async () => {},
-};
+});
+
+/**
+ * For an adapter's write path, just before one vendor write call: true when the journal recorded the
+ * items as being sent, false when it could not (then the call must not be made; see `notJournaled`).
+ */
+export async function journalSending(journal: BatchJournal, positions: readonly number[]): Promise<boolean> {
+  try {
+    await journal.sending(positions);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The outcome of an item whose write call was not made because the journal could not record it. */
+export const notJournaled = (backend: string): OutcomeError =>
+  outcomeError('BACKEND_UNAVAILABLE', `${backend} update not sent: the batch journal could not record it; sending it again is safe`,
+    { retryable: true });

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { TaskUpdate } from '../domain.js';
 import { outcomeError } from '../domain.js';
 import type { BatchEngine } from '../batch/engine.js';
-import { nativeIdOfUpdate } from '../batch/plan.js';
+import type { BatchJournal } from '../batch/journal.js';
 import type { ItemResult } from '../batch/plan.js';
 import type { Registry } from '../registry.js';
 import type { Logger } from '../logger.js';
@@ -115,18 +115,34 @@ export class JobRunner {
     chunk.items.forEach((item, k) => {
       const index = from + k;
       if (chunk.results[k]) return;
-      if (chunk.inFlight.has(index) && !this.idempotent(item)) recovered.push(lostReply(index, item));
+      if (chunk.inFlight.has(index) && !this.idempotent(item)) recovered.push(lostReply(this.named(index, item)));
       else send.push({ index, item });
     });
     if (recovered.length) await this.settle(job.id, recovered);
     if (send.length === 0) return;
-    if (!job.dryRun) {
-      const journaled = send.filter((s) => !this.idempotent(s.item)).map((s) => s.index);
-      if (journaled.length) await store.sending(job.id, journaled, worker);
-    }
+    // The engine calls the journal around every vendor write call, with positions in `send`: K2 items are
+    // recorded as in flight just before their call, and each call's results as soon as it answers.
+    let lost: JobLostError | undefined;
+    const journal: BatchJournal = {
+      sending: async (positions) => {
+        const indexes = positions.map((p) => send[p]!).filter((s) => !this.idempotent(s.item)).map((s) => s.index);
+        if (indexes.length === 0) return;
+        try {
+          await store.sending(job.id, indexes, worker);
+        } catch (err) {
+          if (err instanceof JobLostError) lost = err;
+          throw err;
+        }
+      },
+      settled: async (settled) => {
+        if (!lost) await store.settle(job.id, settled.map((r) => ({ ...r, index: send[r.index]!.index })));
+      },
+    };
     const results = await engine.run(send.map((s) => s.item), {
-      dryRun: job.dryRun, loaders: createLoaders(registry, this.writeSignal), signal: this.writeSignal,
+      dryRun: job.dryRun, loaders: createLoaders(registry, this.writeSignal), signal: this.writeSignal, journal,
     });
+    // Items this worker could not journal were not sent; the worker now holding the job sends them.
+    if (lost) throw lost;
     await this.settle(job.id, results.map((r, k) => ({ ...r, index: send[k]!.index })));
   }
 
@@ -138,8 +154,9 @@ export class JobRunner {
       chunk.items.forEach((item, k) => {
         const index = start + k;
         if (chunk.results[k]) return;
-        if (chunk.inFlight.has(index)) answers.push(lostReply(index, item));
-        else answers.push(why === 'cancelled' ? cancelled(index, item) : notSent(index, item));
+        const named = this.named(index, item);
+        if (chunk.inFlight.has(index)) answers.push(lostReply(named));
+        else answers.push(why === 'cancelled' ? cancelled(named) : notSent(named));
       });
       if (answers.length) await this.settle(job.id, answers);
     }
@@ -161,21 +178,28 @@ export class JobRunner {
     this.deps.logger.info({ jobId: job.id, state, total: job.total, ...job.counts }, 'batch job state');
   }
 
+  private named(index: number, item: TaskUpdate): Named {
+    return { index, item, nativeId: this.deps.registry.vendor(item.backend)?.nativeIdOf(item.update as never) ?? '' };
+  }
+
   private idempotent(item: TaskUpdate): boolean {
     return this.deps.registry.get(item.backend)?.idempotentWrites ?? true;
   }
 }
 
-const result = (index: number, item: TaskUpdate, outcome: ItemResult['outcome']): ItemResult =>
-  ({ index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome });
+/** An item and the task id its vendor module reads from it (as planning did). */
+interface Named { index: number; item: TaskUpdate; nativeId: string }
+
+const result = ({ index, item, nativeId }: Named, outcome: ItemResult['outcome']): ItemResult =>
+  ({ index, backend: item.backend, nativeId, outcome });
 
 /** Recorded as sent, never answered: the worker sending it died or the job stopped. Never resent. */
-const lostReply = (index: number, item: TaskUpdate) => result(index, item, outcomeError('OUTCOME_UNKNOWN',
-  `${item.backend} may have applied this update: it was being sent when the replica running the job stopped; check the task before retrying`,
+const lostReply = (n: Named) => result(n, outcomeError('OUTCOME_UNKNOWN',
+  `${n.item.backend} may have applied this update: it was being sent when the replica running the job stopped; check the task before retrying`,
   { retryable: false }));
 
-const cancelled = (index: number, item: TaskUpdate) => result(index, item, outcomeError('CANCELLED',
+const cancelled = (n: Named) => result(n, outcomeError('CANCELLED',
   'not sent: the job was cancelled before this item was sent', { retryable: true }));
 
-const notSent = (index: number, item: TaskUpdate) => result(index, item, outcomeError('BACKEND_UNAVAILABLE',
+const notSent = (n: Named) => result(n, outcomeError('BACKEND_UNAVAILABLE',
   'not sent: the batch job failed before this item was sent', { retryable: true }));

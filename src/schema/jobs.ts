@@ -8,10 +8,10 @@ import type { JobRecord, JobState } from '../jobs/store.js';
 import { decodeJobId, decodeResultCursor, encodeJobId, encodeResultCursor } from '../jobs/ids.js';
 import { readUploadedItems, UploadError } from '../jobs/upload.js';
 import type { Context } from '../context.js';
-import { builder } from './builder.js';
-import { NodeRef, PageInfoRef, registerNodeKind } from './task.js';
-import { refuseOutsideScopes, ResultUnion, TaskUpdateInput, toTaskUpdate } from './batch-update.js';
-import type { ItemInput } from './batch-update.js';
+import type { Builder } from './builder.js';
+import type { defineTaskTypes, OtherNodeKind } from './task.js';
+import { refuseOutsideScopes } from './batch-update.js';
+import type { defineBatchUpdate } from './batch-update.js';
 
 /** A job as the schema sees it; the brand lets `Node` tell it from a task. */
 type JobView = JobRecord & { readonly nodeType: 'BatchUpdateJob' };
@@ -24,6 +24,16 @@ const badInput = (message: string, argument: string) =>
 
 const notFound = () => createGraphQLError('no batch job with this id (it may have expired)', { extensions: { code: 'NOT_FOUND' } });
 
+/**
+ * The job types, queries, mutations and the progress subscription. `otherNodes` is the list `Node`
+ * consults for ids that are not tasks (defineTaskTypes): jobs add themselves to it.
+ */
+export function defineJobs(
+  builder: Builder,
+  { NodeRef, PageInfoRef }: Pick<ReturnType<typeof defineTaskTypes>, 'NodeRef' | 'PageInfoRef'>,
+  { TaskUpdateInput, ResultUnion, toTaskUpdate }: ReturnType<typeof defineBatchUpdate>,
+  otherNodes: OtherNodeKind[],
+): void {
 builder.scalarType('File', {
   description: 'A file sent with the request as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec).',
   serialize: () => { throw new Error('File is an input-only scalar'); },
@@ -125,7 +135,7 @@ async function loadJob(ctx: Context, id: string): Promise<JobView | null> {
   return job ? view(job) : null;
 }
 
-registerNodeKind({
+otherNodes.push({
   typeName: 'BatchUpdateJob',
   load: (id, ctx) => (decodeJobId(id) === null ? undefined : loadJob(ctx, id)),
   owns: (value) => (value as Partial<JobView>).nodeType === 'BatchUpdateJob',
@@ -153,16 +163,16 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
     if (inline && inline.length > max) {
       throw badInput(`input.items has ${inline.length} items; at most ${max} are accepted per job (TASKHUB_MAX_JOB_ITEMS)`, 'input.items');
     }
-    let raw: ItemInput[];
+    let raw: Array<Record<string, unknown>>;
     try {
-      raw = (inline ?? await readUploadedItems(file!, max)) as ItemInput[];
+      raw = (inline ?? await readUploadedItems(file!, max)) as Array<Record<string, unknown>>;
     } catch (err) {
       if (err instanceof UploadError) throw badInput(err.message, 'input.file');
       throw err;
     }
     try {
       const job = await ctx.jobs.start(ctx.clientId, {
-        items: raw.map(toTaskUpdate), dryRun: input.dryRun ?? false, refuse: refuseOutsideScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
+        items: raw.map((i) => toTaskUpdate(i)), dryRun: input.dryRun ?? false, refuse: refuseOutsideScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
       });
       return view(job);
     } catch (err) {
@@ -200,3 +210,4 @@ builder.subscriptionField('batchUpdateJobProgress', (t) => t.field({
   },
   resolve: (job) => job,
 }));
+}
