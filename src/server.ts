@@ -9,7 +9,7 @@ import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
-import { redactorFor } from './config.js';
+import { clientTextFor, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
 import type { Metrics } from './metrics.js';
@@ -75,6 +75,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     }),
     logger,
     redact: opts.redact ?? redactorFor(config),
+    clientText: clientTextFor(config, opts.redact),
     shutdownSignal: shutdown.signal,
   };
   const readiness = new Readiness(registry, logger);

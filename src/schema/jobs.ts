@@ -10,7 +10,7 @@ import { readUploadedItems, UploadError } from '../jobs/upload.js';
 import type { Context } from '../context.js';
 import type { Builder } from './builder.js';
 import type { defineTaskTypes, OtherNodeKind } from './task.js';
-import { refuseOutsideScopes } from './batch-update.js';
+import { refuseOutsideWriteScopes } from '../access/scopes.js';
 import type { defineBatchUpdate } from './batch-update.js';
 
 /** A job as the schema sees it; the brand lets `Node` tell it from a task. */
@@ -172,7 +172,7 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
     }
     try {
       const job = await ctx.jobs.start(ctx.clientId, {
-        items: raw.map((i) => toTaskUpdate(i)), dryRun: input.dryRun ?? false, refuse: refuseOutsideScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
+        items: raw.map((i) => toTaskUpdate(i)), dryRun: input.dryRun ?? false, refuse: refuseOutsideWriteScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
       });
       return view(job);
     } catch (err) {
