@@ -4,8 +4,10 @@
 // comparison is a ratio between runs made back to back in this one invocation.
 // Prints markdown tables and writes the whole result as JSON to bench/results/.
 //
-// Options: --quick, --latency <ms> (default 20), --only batch|reads, --sizes 100,1000, --reps <n>,
-// --duration <s> (read runs), --rounds <n> (read rounds), --no-write.
+// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers, --sizes 100,1000, --reps <n>,
+// --duration <s> (read and peer runs), --rounds <n> (read and peer rounds), --no-write.
+// The peer phase (bench/peers/) runs R1/R2 against the direct script, Mesh + Hive Gateway and taskhub
+// (`node dist/main.js`, so `npm run bench` builds first) at 5 ms vendor latency, whatever --latency says.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -14,13 +16,15 @@ import { runBatchPhase } from './batch.js';
 import type { BatchRun, BatchSize } from './batch.js';
 import { runReadPhase } from './reads.js';
 import type { ReadResult } from './reads.js';
+import { peerMarkdown, runPeerPhase } from './peers/phase.js';
+import type { PeerResult } from './peers/phase.js';
 import { checkTargets, markdown } from './report.js';
 import type { TargetCheck } from './report.js';
 
 export interface BenchOptions {
   quick?: boolean;
   latencyMs?: number;
-  only?: 'batch' | 'reads';
+  only?: 'batch' | 'reads' | 'peers';
   sizes?: number[];
   reps?: number;
   durationSec?: number;
@@ -40,6 +44,8 @@ export interface BenchResult {
   batch: BatchSize[];
   batchRuns: BatchRun[];
   reads: ReadResult[];
+  /** R1/R2 against the direct script, Mesh + Hive Gateway and taskhub (absent with --only batch|reads). */
+  peers?: PeerResult;
   targets: TargetCheck[];
   markdown: string;
   file?: string;
@@ -56,7 +62,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
 
   let batch: BatchSize[] = [];
   let batchRuns: BatchRun[] = [];
-  if (opts.only !== 'reads') {
+  if (opts.only === undefined || opts.only === 'batch') {
     log('batch:');
     ({ sizes: batch, runs: batchRuns } = await runBatchPhase({
       sizes: opts.sizes ?? (quick ? [100, 1000] : [100, 1000, 10_000]), reps: opts.reps ?? (quick ? 1 : 3),
@@ -64,7 +70,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     }));
   }
   let reads: ReadResult[] = [];
-  if (opts.only !== 'batch') {
+  if (opts.only === undefined || opts.only === 'reads') {
     log('reads:');
     reads = await runReadPhase({
       latencyMs, connections: 32, durationSec: opts.durationSec ?? 10, warmupSec: 3,
@@ -74,15 +80,24 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     });
   }
 
+  let peers: PeerResult | undefined;
+  if (opts.only === undefined || opts.only === 'peers') {
+    log('peers (R1, R2):');
+    peers = await runPeerPhase({
+      latencyMs: 5, connections: 32, durationSec: opts.durationSec ?? 10, warmupSec: 3, rounds: opts.rounds ?? (quick ? 1 : 2), log,
+      ...(quick && opts.durationSec === undefined ? { perClient: { run: 2, warmup: 1 } } : {}),
+    });
+  }
+
   const targets = checkTargets(batch, reads);
-  const md = markdown(batch, reads, targets);
+  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : [])].join('\n\n');
   const result: BenchResult = {
     meta: {
       mode: quick ? 'quick' : 'full', startedAt: startedAt.toISOString(), node: process.version, nproc: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), latencyMs,
       totalSec: (performance.now() - t0) / 1000, loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
-    batch, batchRuns, reads, targets, markdown: md,
+    batch, batchRuns, reads, ...(peers ? { peers } : {}), targets, markdown: md,
   };
   if (opts.write ?? true) {
     const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -112,7 +127,7 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--latency') opts.latencyMs = Number(value(i++));
     else if (a === '--only') {
       const v = value(i++);
-      if (v !== 'batch' && v !== 'reads') throw new Error(`--only takes batch or reads; got '${v}'`);
+      if (v !== 'batch' && v !== 'reads' && v !== 'peers') throw new Error(`--only takes batch, reads or peers; got '${v}'`);
       opts.only = v;
     } else if (a === '--sizes') opts.sizes = value(i++).split(',').map((s) => Math.ceil(positive('--sizes', s) / 4) * 4);
     else if (a === '--reps') opts.reps = positive('--reps', value(i++));

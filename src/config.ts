@@ -5,6 +5,8 @@
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './backends/http.js';
 import type { TrafficPolicy } from './backends/http.js';
+import { DEFAULT_READ_CONCURRENCY } from './backends/concurrency.js';
+import type { ReadPolicy } from './backends/concurrency.js';
 import { createRedactor } from './redact.js';
 import type { Redact } from './redact.js';
 
@@ -27,7 +29,7 @@ export interface Config {
   /** Latency the embedded emulators add to every answer (demo and benchmarks). */
   embeddedLatencyMs: number;
   backends: BackendSettings;
-  traffic: Record<Backend, TrafficPolicy>;
+  traffic: Record<Backend, TrafficPolicy & ReadPolicy>;
   apiKeys: readonly string[];
   maxBatchItems: number;
   idempotencyTtlMs: number;
@@ -52,7 +54,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 // Suffixes of the per-backend traffic settings: `ZUORA_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
-const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
+const TRAFFIC_DEFAULTS: Readonly<TrafficPolicy & ReadPolicy> = { ...DEFAULT_TRAFFIC_POLICY, readConcurrency: DEFAULT_READ_CONCURRENCY };
+const TRAFFIC_VARS: ReadonlyArray<[keyof (TrafficPolicy & ReadPolicy), string, number]> = [
   ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
   ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],
   ['totalTimeoutMs', 'TOTAL_TIMEOUT_MS', 1],
@@ -60,6 +63,7 @@ const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['retryBaseMs', 'RETRY_BASE_MS', 0],
   ['retryMaxMs', 'RETRY_MAX_MS', 0],
   ['maxConnections', 'MAX_CONNECTIONS', 1],
+  ['readConcurrency', 'READ_CONCURRENCY', 1],
   ['maxResponseBytes', 'MAX_RESPONSE_BYTES', 1024],
   ['breakerFailureThreshold', 'BREAKER_FAILURES', 1],
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
@@ -136,11 +140,11 @@ export function loadConfig(env: Env): Readonly<Config> {
   // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
   const anyBaseUrlGiven = Object.values(BASE_URL_VARS).some((v) => str(v) !== undefined);
 
-  const traffic = {} as Record<Backend, TrafficPolicy>;
+  const traffic = {} as Record<Backend, TrafficPolicy & ReadPolicy>;
   for (const backend of Object.keys(BASE_URL_VARS) as Backend[]) {
-    const policy = { ...DEFAULT_TRAFFIC_POLICY };
+    const policy = { ...TRAFFIC_DEFAULTS };
     for (const [key, suffix, min] of TRAFFIC_VARS) {
-      const global = int(`TASKHUB_${suffix}`, DEFAULT_TRAFFIC_POLICY[key], min);
+      const global = int(`TASKHUB_${suffix}`, TRAFFIC_DEFAULTS[key], min);
       policy[key] = int(`${backend}_${suffix}`, global, min);
     }
     if (policy.firstByteTimeoutMs > policy.totalTimeoutMs) {

@@ -89,6 +89,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      // Every vendor call this request makes listens to its signal (up to the read concurrency per backend
+      // at once): that many listeners is expected, not a leak.
+      setMaxListeners(0, request.signal);
       return {
         ...services,
         logger: logger.child({ requestId }),

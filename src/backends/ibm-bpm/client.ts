@@ -6,7 +6,7 @@ import type { DomainTask, IbmBpmTaskUpdate, UpdateOutcome } from '../../domain.j
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { BackendHttp, basicAuth, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import {
@@ -19,7 +19,6 @@ const B = 'IBM_BPM' as const;
 const ROOT = '/rest/bpm/htm/v1';
 /** IBM documents no cap on `updatedTaskIDs`; 500 keeps one request body and one server transaction modest. */
 export const IBM_BULK_CHUNK = 500;
-const READ_CONCURRENCY = 8;
 /** Whole-call 400s that name one bad id are retried without it at most this often per chunk. */
 const MAX_ISOLATION_ROUNDS = 25;
 
@@ -37,11 +36,13 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
   private readonly http: BackendHttp;
   private readonly headers: Record<string, string>;
   private readonly pageSize: number;
+  private readonly readConcurrency: number;
 
   constructor(opts: IbmBpmClientOptions) {
     this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
     this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
     this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
+    this.readConcurrency = readConcurrencyOf(opts.policy);
   }
 
   isValidNativeId(id: string): boolean { return isValidTkiid(id); }
@@ -53,7 +54,7 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
     const unique = [...new Set(ids.filter(isValidTkiid))];
     const found = new Map<string, DomainTask | null | Error>();
-    await mapLimited(unique, Math.min(READ_CONCURRENCY, this.http.policy.maxConnections), async (id) => {
+    await mapLimited(unique, this.readConcurrency, async (id) => {
       found.set(id, await this.getOne(id, signal));
     });
     return ids.map((id) => (isValidTkiid(id) ? found.get(id)! : null));

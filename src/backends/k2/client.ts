@@ -6,7 +6,7 @@ import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { BackendHttp, basicAuth, pathSegment } from '../http.js';
 import type { HttpResponse } from '../http.js';
 import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
@@ -20,7 +20,6 @@ export interface K2ClientOptions extends ClientCommon {
 const SERIAL_NUMBER = /^\d+_\d+$/;
 /** K2 documents no batch limit; 100 keeps one POST (and one lost reply) bounded. */
 const CHUNK_SIZE = 100;
-const READ_CONCURRENCY = 8;
 /** Correlation ids are per POST; K2 requires an integer and echoes it in Success/Failure. */
 const FIRST_CORRELATION_ID = 1000;
 // Data options are off by default on K2; the domain task carries process and activity data fields.
@@ -37,10 +36,12 @@ export class K2Client implements BackendAdapter<'K2'> {
   readonly idempotentWrites = false;
   private readonly http: BackendHttp;
   private readonly authorization: string;
+  private readonly readConcurrency: number;
 
   constructor(options: K2ClientOptions) {
     this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer);
     this.authorization = basicAuth(options.username, options.password);
+    this.readConcurrency = readConcurrencyOf(options.policy);
   }
 
   isValidNativeId(id: string): boolean {
@@ -53,7 +54,7 @@ export class K2Client implements BackendAdapter<'K2'> {
 
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
     const byId = new Map<string, K2Task | null | Error>();
-    await mapLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
+    await mapLimited([...new Set(ids)], this.readConcurrency, async (id) => {
       byId.set(id, await this.getOne(id, signal));
     });
     return ids.map((id) => byId.get(id) ?? null);

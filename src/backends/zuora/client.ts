@@ -6,7 +6,7 @@ import type { DomainTask, UpdateOutcome, ZuoraTask, ZuoraTaskUpdate } from '../.
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { BackendHttp, pathSegment } from '../http.js';
 import type { HttpMethod, HttpResponse } from '../http.js';
 import {
@@ -19,6 +19,7 @@ import type { ZuoraUpdateTask } from './wire.js';
 const PAGE_LENGTH = 100;
 /** Zuora's maximum batch_update size. */
 const CHUNK_SIZE = 50;
+/** Reads on the write path (confirming or finding refused items); reads by id use the policy's setting. */
 const READ_CONCURRENCY = 8;
 /** Halving 50 items reaches single items by depth 6, so valid items always end up applied. */
 const MAX_BISECT_DEPTH = 6;
@@ -37,6 +38,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   private readonly http: BackendHttp;
   private readonly clientId: string;
   private readonly clientSecret: string;
+  private readonly readConcurrency: number;
   private token: { value: string; reuseUntil: number } | undefined;
   private tokenFetch: Promise<string> | undefined;
 
@@ -45,6 +47,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer, { requestIdHeader: 'zuora-track-id' });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
+    this.readConcurrency = readConcurrencyOf(opts.policy);
   }
 
   isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
@@ -54,7 +57,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
     const distinct = [...new Set(ids.filter(isValidZuoraId))];
-    const fetched = await mapLimited(distinct, READ_CONCURRENCY,
+    const fetched = await mapLimited(distinct, this.readConcurrency,
       (id) => this.fetchTask(id, signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
     const byId = new Map(distinct.map((id, i) => [id, fetched[i]!] as const));
     return ids.map((id) => byId.get(id) ?? null);
