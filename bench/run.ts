@@ -4,7 +4,7 @@
 // comparison is a ratio between runs made back to back in this one invocation.
 // Prints markdown tables and writes the whole result as JSON to bench/results/.
 //
-// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers, --sizes 100,1000, --reps <n>,
+// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers|memory, --sizes 100,1000, --reps <n>,
 // --duration <s> (read and peer runs), --rounds <n> (read and peer rounds), --no-write.
 // The peer phase (bench/peers/) runs R1/R2 against the direct script, Mesh + Hive Gateway and taskhub
 // (`node dist/main.js`, so `npm run bench` builds first) at 5 ms vendor latency, whatever --latency says.
@@ -16,6 +16,8 @@ import { runBatchPhase } from './batch.js';
 import type { BatchRun, BatchSize } from './batch.js';
 import { runReadPhase } from './reads.js';
 import type { ReadResult } from './reads.js';
+import { memoryMarkdown, runMemoryPhase } from './memory.js';
+import type { MemoryResult } from './memory.js';
 import { peerMarkdown, runPeerPhase } from './peers/phase.js';
 import type { PeerResult } from './peers/phase.js';
 import { checkTargets, markdown } from './report.js';
@@ -24,7 +26,7 @@ import type { TargetCheck } from './report.js';
 export interface BenchOptions {
   quick?: boolean;
   latencyMs?: number;
-  only?: 'batch' | 'reads' | 'peers';
+  only?: 'batch' | 'reads' | 'peers' | 'memory';
   sizes?: number[];
   reps?: number;
   durationSec?: number;
@@ -46,6 +48,8 @@ export interface BenchResult {
   reads: ReadResult[];
   /** R1/R2 against the direct script, Mesh + Hive Gateway and taskhub (absent with --only batch|reads). */
   peers?: PeerResult;
+  /** The server process's RSS after start, after 200 reads, and its peak during a big batch. */
+  memory?: MemoryResult;
   targets: TargetCheck[];
   markdown: string;
   file?: string;
@@ -89,15 +93,21 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     });
   }
 
+  let memory: MemoryResult | undefined;
+  if (opts.only === undefined || opts.only === 'memory') {
+    log('memory (node dist/main.js):');
+    memory = await runMemoryPhase({ batchItems: quick ? 1000 : 10_000, log });
+  }
+
   const targets = checkTargets(batch, reads);
-  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : [])].join('\n\n');
+  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : []), ...(memory ? [memoryMarkdown(memory)] : [])].join('\n\n');
   const result: BenchResult = {
     meta: {
       mode: quick ? 'quick' : 'full', startedAt: startedAt.toISOString(), node: process.version, nproc: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), latencyMs,
       totalSec: (performance.now() - t0) / 1000, loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
-    batch, batchRuns, reads, ...(peers ? { peers } : {}), targets, markdown: md,
+    batch, batchRuns, reads, ...(peers ? { peers } : {}), ...(memory ? { memory } : {}), targets, markdown: md,
   };
   if (opts.write ?? true) {
     const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -127,7 +137,7 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--latency') opts.latencyMs = Number(value(i++));
     else if (a === '--only') {
       const v = value(i++);
-      if (v !== 'batch' && v !== 'reads' && v !== 'peers') throw new Error(`--only takes batch, reads or peers; got '${v}'`);
+      if (v !== 'batch' && v !== 'reads' && v !== 'peers' && v !== 'memory') throw new Error(`--only takes batch, reads, peers or memory; got '${v}'`);
       opts.only = v;
     } else if (a === '--sizes') opts.sizes = value(i++).split(',').map((s) => Math.ceil(positive('--sizes', s) / 4) * 4);
     else if (a === '--reps') opts.reps = positive('--reps', value(i++));

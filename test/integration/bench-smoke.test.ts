@@ -11,7 +11,7 @@ const computed = (label: string, v: number) => {
 };
 
 describe('npm run bench -- --quick', () => {
-  it('runs the batch, read and peer phases and computes every ratio', async () => {
+  it('runs the batch, read, peer and memory phases and computes every ratio', async () => {
     const r = await runBench({ quick: true, write: false, log: () => {} });
 
     expect(r.batch.map((b) => b.size)).toEqual([100, 1000]);
@@ -53,6 +53,13 @@ describe('npm run bench -- --quick', () => {
     // The ratios compare like with like: every target answered the same tasks.
     expect(peers.sameTasks).toEqual({ R1: true, R2: true });
     expect(r.markdown).toContain('### Peers');
+
+    // Memory of the real server process: computed, never judged here.
+    expect(r.memory, 'the memory phase ran').toBeDefined();
+    computed('RSS after start', r.memory!.idleMb);
+    computed('RSS after 200 reads', r.memory!.after200ReadsMb);
+    computed('RSS peak during the batch', r.memory!.batchPeakMb);
+    expect(r.memory!.batchSucceeded).toBe(1000);
 
     // The targets are reported (met or not is the benchmark's finding, not this test's).
     expect(r.targets.length).toBeGreaterThan(0);
