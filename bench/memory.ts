@@ -15,6 +15,7 @@ import { BATCH_MUTATION, batchItems } from './workload.js';
 
 export interface MemoryResult {
   idleMb: number;
+  /** After 200 reads (20 in --quick). */
   after200ReadsMb: number;
   batchItems: number;
   batchPeakMb: number;
@@ -28,13 +29,13 @@ async function post(url: string, query: string, variables?: unknown): Promise<{ 
   return (await res.json()) as { data?: any; errors?: unknown[] };
 }
 
-export async function runMemoryPhase(opts: { batchItems: number; log: (line: string) => void }): Promise<MemoryResult> {
-  const { idleMb, after200ReadsMb } = await readsRss(opts.log);
+export async function runMemoryPhase(opts: { batchItems: number; reads: number; log: (line: string) => void }): Promise<MemoryResult> {
+  const { idleMb, after200ReadsMb } = await readsRss(opts.reads, opts.log);
   const { peakMb, succeeded } = await batchPeakRss(opts.batchItems, opts.log);
   return { idleMb, after200ReadsMb, batchItems: opts.batchItems, batchPeakMb: peakMb, batchSucceeded: succeeded };
 }
 
-async function readsRss(log: (line: string) => void): Promise<{ idleMb: number; after200ReadsMb: number }> {
+async function readsRss(reads: number, log: (line: string) => void): Promise<{ idleMb: number; after200ReadsMb: number }> {
   const emu = await startEmulatorProcess({ latencyMs: 5, extraTasks: 100 }, log);
   const taskhub = await startTaskhub(emu.settings);
   try {
@@ -45,13 +46,13 @@ async function readsRss(log: (line: string) => void): Promise<{ idleMb: number; 
     if (r1.errors) throw new Error(`R1 failed: ${JSON.stringify(r1.errors)}`);
     const ids = (alias: string) => (r1.data[alias].edges as Array<{ node: { nativeId: string } }>).map((e) => e.node.nativeId);
     const r2 = taskhubR2(pickR2Ids({ zuora: ids('zuora'), ibm: ids('ibm'), superoffice: ids('superoffice') }));
-    for (let i = 1; i < 200; i++) {
+    for (let i = 1; i < reads; i++) {
       const r = await post(taskhub.url, i % 2 ? r2 : taskhubR1);
       if (r.errors) throw new Error(`read ${i} failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
     }
     await sleep(1_000);
     const after200ReadsMb = mb(taskhub.pid);
-    log(`  taskhub RSS: ${idleMb.toFixed(0)} MB after start, ${after200ReadsMb.toFixed(0)} MB after 200 reads`);
+    log(`  taskhub RSS: ${idleMb.toFixed(0)} MB after start, ${after200ReadsMb.toFixed(0)} MB after ${reads} reads`);
     return { idleMb, after200ReadsMb };
   } finally {
     await taskhub.stop();

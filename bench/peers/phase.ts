@@ -136,7 +136,9 @@ export async function runPeerPhase(opts: PeerPhaseOptions): Promise<PeerResult> 
 
     const rounds: Record<string, PeerRow['rounds']> = {};
     const order: PeerName[] = ['direct', 'mesh', 'taskhub'];
-    for (const w of ['R1', 'R2'] as const) for (const t of order) await measure(w, t, opts.warmupSec, opts.perClient?.warmup);
+    if (opts.perClient?.warmup !== 0) {
+      for (const w of ['R1', 'R2'] as const) for (const t of order) await measure(w, t, opts.warmupSec, opts.perClient?.warmup);
+    }
     for (let round = 0; round < opts.rounds; round++) {
       for (const w of ['R1', 'R2'] as const) {
         for (let k = 0; k < order.length; k++) {
