@@ -60,7 +60,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-// Suffixes of the per-backend traffic settings: `ZUORA_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
+// Suffixes of the per-backend traffic settings: `<BACKEND>_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
 const TRAFFIC_DEFAULTS: Readonly<TrafficPolicy & ReadPolicy> = { ...DEFAULT_TRAFFIC_POLICY, readConcurrency: DEFAULT_READ_CONCURRENCY };
 const TRAFFIC_VARS: ReadonlyArray<[keyof (TrafficPolicy & ReadPolicy), string, number]> = [
   ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
