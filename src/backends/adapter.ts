@@ -7,6 +7,7 @@
 import type { Backend, DomainTask, OutcomeError, UpdateOutcome } from '../domain.js';
 import type { BatchJournal } from '../batch/journal.js';
 import type { HttpObserver, TrafficPolicy } from './http.js';
+import type { ReadPolicy } from './concurrency.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -65,6 +66,7 @@ export interface BackendAdapter<U = unknown> {
 /** What every client constructor takes besides its vendor's own settings. */
 export interface ClientCommon {
   baseUrl: string;
-  policy: TrafficPolicy;
+  /** Traffic policy; `readConcurrency` defaults to DEFAULT_READ_CONCURRENCY. */
+  policy: TrafficPolicy & Partial<ReadPolicy>;
   observer?: HttpObserver;
 }
