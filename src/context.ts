@@ -8,6 +8,7 @@ import type { BatchEngine } from './batch/engine.js';
 import type { BatchRuns } from './batch/batch-runs.js';
 import type { Logger } from './logger.js';
 import type { Redact } from './redact.js';
+import type { BatchJobs } from './jobs/service.js';
 import type { Principal } from './access/scopes.js';
 
 export interface Services {
@@ -16,6 +17,8 @@ export interface Services {
   engine: BatchEngine;
   /** Keyed batches: claims, leases and the journal (in process, or on Redis for several replicas). */
   batchRuns: BatchRuns;
+  /** Batch jobs (startBatchUpdateJob): stored, queued and run apart from any request. */
+  jobs: BatchJobs;
   logger: Logger;
   /** Removes configured credentials from text (log lines use the same redactor). */
   redact: Redact;

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -25,6 +24,8 @@ import { BatchRuns } from './batch/batch-runs.js';
 import { MemoryRunStore } from './batch/run-store-memory.js';
 import type { RunStore } from './batch/run-store.js';
 import { Readiness } from './readiness.js';
+import { createJobs } from './jobs/index.js';
+import type { BatchJobs } from './jobs/service.js';
 import { principalOf, useAccess } from './plugins/use-access.js';
 import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
+  /** Batch jobs; default: in this process (jobs are lost on restart). */
+  jobs?: BatchJobs;
 }
 
 // Client-supplied request ids are echoed only when they are short and plain.
@@ -69,6 +72,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     registry,
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     batchRuns: new BatchRuns(opts.runStore ?? new MemoryRunStore(config.idempotencyTtlMs, config.batchLeaseMs), { logger }),
+    // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
+    jobs: opts.jobs ?? createJobs({
+      config, registry, engine: new BatchEngine(registry, logger), logger, writeSignal: shutdown.signal, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}),
+    }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     clientText: clientTextFor(config, opts.redact),
@@ -85,8 +92,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     landingPage: false,
     graphiql: config.graphiql ? { title: 'taskhub' } : false,
     // GraphiQL with its assets inlined: the default page loads them from a public CDN, which leaves it
-    // blank on machines without internet access (most places a task facade runs).
-    renderGraphiQL,
+    // blank on machines without internet access (most places a task facade runs). Imported on the first
+    // GraphiQL page only: the inlined assets are about 35 MB of RSS that an API-only process never needs.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // Never expose internals, whatever NODE_ENV says: unexpected errors become "Unexpected error.".
     maskedErrors: { isDev: false },
     batching: { limit: limits.maxBatchOperations },
@@ -102,6 +110,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      // Every vendor call this request makes listens to its signal (up to the read concurrency per backend
+      // at once): that many listeners is expected, not a leak.
+      setMaxListeners(0, request.signal);
       const principal = principalOf(request);
       return {
         ...services,

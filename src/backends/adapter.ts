@@ -9,6 +9,7 @@ import type { BatchJournal } from '../batch/journal.js';
 import type { HttpObserver, TrafficPolicy } from './http.js';
 import type { VendorBudget } from '../transport/budget.js';
 import type { TokenStore } from './token-store.js';
+import type { ReadPolicy } from './concurrency.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -67,7 +68,8 @@ export interface BackendAdapter<U = unknown> {
 /** What every client constructor takes besides its vendor's own settings. */
 export interface ClientCommon {
   baseUrl: string;
-  policy: TrafficPolicy;
+  /** Traffic policy; `readConcurrency` defaults to DEFAULT_READ_CONCURRENCY. */
+  policy: TrafficPolicy & Partial<ReadPolicy>;
   observer?: HttpObserver;
   /** Request budget for this vendor (rate limit, pauses after a 429); unlimited when absent. */
   budget?: VendorBudget;

@@ -6,7 +6,7 @@ import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { fetchEach, mapLimited } from '../concurrency.js';
+import { fetchEach, mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { BackendHttp, pathSegment } from '../http.js';
@@ -23,6 +23,7 @@ import type { CachedToken, TokenStore } from '../token-store.js';
 const PAGE_LENGTH = 100;
 /** Zuora's maximum batch_update size. */
 const CHUNK_SIZE = 50;
+/** Reads on the write path (confirming or finding refused items); reads by id use the policy's setting. */
 const READ_CONCURRENCY = 8;
 /** Halving 50 items reaches single items by depth 6, so valid items always end up applied. */
 const MAX_BISECT_DEPTH = 6;
@@ -41,6 +42,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   private readonly http: BackendHttp;
   private readonly clientId: string;
   private readonly clientSecret: string;
+  private readonly readConcurrency: number;
   private token: CachedToken | undefined;
   private tokenFetch: Promise<string> | undefined;
   /** The last token Zuora refused (401): a shared store must not hand it out again. */
@@ -55,6 +57,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
     });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
+    this.readConcurrency = readConcurrencyOf(opts.policy);
   }
 
   isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
@@ -62,7 +65,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
 
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    return fetchEach(ids, READ_CONCURRENCY, isValidZuoraId, (id) => this.fetchTask(id, signal));
+    return fetchEach(ids, this.readConcurrency, isValidZuoraId, (id) => this.fetchTask(id, signal));
   }
 
   /** Zuora pages are fixed-size and 1-based, so any offset is a page number plus a skip inside it. */
