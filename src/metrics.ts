@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { BACKENDS } from './domain.js';
-import type { HttpObserver } from './backends/http.js';
+import type { HttpObserver } from './transport/vendor-transport.js';
 import type { BatchObserver } from './batch/engine.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };

@@ -3,7 +3,7 @@
 import { BACKENDS } from './domain.js';
 import type { Backend } from './domain.js';
 import type { BackendAdapter } from './backends/adapter.js';
-import type { HttpObserver } from './backends/http.js';
+import type { HttpObserver } from './transport/vendor-transport.js';
 import type { Config } from './config.js';
 import { ZuoraClient } from './backends/zuora/client.js';
 import { IbmBpmClient } from './backends/ibm-bpm/client.js';

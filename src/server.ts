@@ -2,7 +2,6 @@
 // and tests call `app.yoga.fetch(...)` or serve it on port 0.
 
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
@@ -50,9 +49,8 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createApp(config: Readonly<Config>, registry: Registry, logger: Logger, opts: AppOptions = {}): App {
+  // Every write of every batch watches this one signal, through one listener (transport/abort-fanout.ts).
   const shutdown = new AbortController();
-  // Every write of every batch listens to this one signal: that many listeners is expected, not a leak.
-  setMaxListeners(0, shutdown.signal);
   const services: Services = {
     config,
     registry,

@@ -3,7 +3,9 @@
 // Adding a vendor = one folder implementing this, one schema file, one line in registry.ts.
 
 import type { Backend, DomainTask, UpdateByBackend, UpdateOutcome } from '../domain.js';
-import type { HttpObserver, TrafficPolicy } from './http.js';
+import type { HttpObserver } from '../transport/vendor-transport.js';
+import type { TrafficPolicy } from '../transport/policy.js';
+import type { VendorBudget } from '../transport/budget.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -57,4 +59,6 @@ export interface ClientCommon {
   baseUrl: string;
   policy: TrafficPolicy;
   observer?: HttpObserver;
+  /** Rate budget for this vendor: taken before every request, paused on a 429 with a retry hint. */
+  budget?: VendorBudget;
 }

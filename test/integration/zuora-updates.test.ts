@@ -1,7 +1,7 @@
 // ZuoraClient.applyUpdates against the emulator over real loopback HTTP: outcomes AND the vendor's store.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome, ZuoraTaskUpdate } from '../../src/domain.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';

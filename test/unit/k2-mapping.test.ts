@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import {
   interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, safeText, toK2Task, updateTasksXml,

@@ -7,8 +7,9 @@ import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { mapLimited } from '../concurrency.js';
-import { BackendHttp, basicAuth, pathSegment } from '../http.js';
-import type { HttpResponse } from '../http.js';
+import { VendorTransport } from '../../transport/vendor-transport.js';
+import type { HttpResponse } from '../../transport/vendor-transport.js';
+import { basicAuth, pathSegment } from '../../transport/encoding.js';
 import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
 
 export interface K2ClientOptions extends ClientCommon {
@@ -35,11 +36,11 @@ const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlField
 export class K2Client implements BackendAdapter<'K2'> {
   readonly backend = 'K2' as const;
   readonly idempotentWrites = false;
-  private readonly http: BackendHttp;
+  private readonly http: VendorTransport;
   private readonly authorization: string;
 
   constructor(options: K2ClientOptions) {
-    this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer);
+    this.http = new VendorTransport('K2', options.baseUrl, options.policy, { observer: options.observer, budget: options.budget });
     this.authorization = basicAuth(options.username, options.password);
   }
 
