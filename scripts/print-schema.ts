@@ -1,18 +1,20 @@
-// Prints the subgraph SDL (see printSdl in src/schema/index.ts) to schema/schema.graphql. With --check, fails when
-// the committed file differs.
+// Writes the schema files for tools (see scripts/schema-files.ts). With --check, fails when a committed
+// file differs from what the code prints.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { printSdl } from '../src/schema/index.js';
+import { schemaFiles } from './schema-files.js';
 
-const path = new URL('../schema/schema.graphql', import.meta.url);
-const sdl = printSdl();
-if (process.argv.includes('--check')) {
-  if (readFileSync(path, 'utf8') !== sdl) {
-    console.error('schema/schema.graphql is out of date: run `npm run schema:print` and commit it');
-    process.exit(1);
-  }
-  console.log('schema/schema.graphql is up to date');
-} else {
-  writeFileSync(path, sdl);
-  console.log('wrote schema/schema.graphql');
+const root = new URL('../', import.meta.url);
+const check = process.argv.includes('--check');
+let stale = false;
+for (const [path, content] of Object.entries(await schemaFiles())) {
+  const url = new URL(path, root);
+  if (!check) { writeFileSync(url, content); console.log(`wrote ${path}`); continue; }
+  let committed = '';
+  try { committed = readFileSync(url, 'utf8'); } catch { /* missing counts as stale */ }
+  if (committed !== content) { console.error(`${path} is out of date: run \`npm run schema:print\` and commit it`); stale = true; }
+}
+if (check) {
+  if (stale) process.exit(1);
+  console.log('schema files are up to date');
 }

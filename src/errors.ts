@@ -58,3 +58,9 @@ export function outcomeFromError(err: unknown, backend: Backend, opts: { idempot
   return outcomeError(opts.idempotent ? 'BACKEND_UNAVAILABLE' : 'OUTCOME_UNKNOWN',
     `${backend} update failed unexpectedly`, { retryable: opts.idempotent });
 }
+
+/**
+ * The one wording of NOT_FOUND, in a run and in a dry run alike, whatever the vendor said (its own code stays
+ * in vendorCode; its text may name accounts and hosts).
+ */
+export const notFoundMessage = (backend: Backend, nativeId: string): string => `${backend} has no task ${nativeId}`;

@@ -2,7 +2,7 @@
 // superoffice/) implements it in its client.ts; resolvers and the batch engine see only this.
 // Adding a vendor = one folder implementing this, one schema file, one line in registry.ts.
 
-import type { Backend, DomainTask, UpdateByBackend, UpdateOutcome } from '../domain.js';
+import type { Backend, DomainTask, OutcomeError, UpdateByBackend, UpdateOutcome } from '../domain.js';
 import type { HttpObserver } from '../transport/vendor-transport.js';
 import type { TrafficPolicy } from '../transport/policy.js';
 import type { VendorBudget } from '../transport/budget.js';
@@ -40,6 +40,12 @@ export interface BackendAdapter<B extends Backend = Backend> {
 
   /** Everything checkable without the vendor. A message saying what is wrong, or null when valid. */
   validateUpdate(update: UpdateByBackend[B]): string | null;
+
+  /**
+   * Optional, for dry runs: what the vendor would answer to `update` given the task as it is now (e.g. a K2
+   * action the task does not offer), or null when nothing the task says stands in the way.
+   */
+  checkUpdate?(update: UpdateByBackend[B], current: DomainTask): OutcomeError | null;
 
   /**
    * Sends already-validated updates (no duplicate ids) and returns exactly one outcome per update, in the

@@ -4,7 +4,8 @@
 // is turned into per-item errors here, and logged, because it is a bug.
 
 import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
-import { outcomeFromError } from '../errors.js';
+import { notFoundMessage, outcomeFromError } from '../errors.js';
+import { outcomeError } from '../domain.js';
 import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
@@ -40,7 +41,7 @@ export class BatchEngine {
         ? await this.lookUp(backend, group, opts)
         : await this.dispatch(backend, group, opts);
       group.forEach((item, i) => {
-        results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: outcomes[i]! };
+        results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, backend, item.nativeId) };
       });
       if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
     }));
@@ -63,11 +64,13 @@ export class BatchEngine {
   /** dryRun: what would be sent is validated (planning did that) and looked up; nothing is written. */
   private async lookUp(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
     const loader = opts.loaders[backend]!;
+    const adapter = this.registry.get(backend)!;
     const found = await loader.loadMany(group.map((g) => g.nativeId));
-    return found.map((task): UpdateOutcome => {
+    return found.map((task, i): UpdateOutcome => {
       if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
-      if (task === null) return { kind: 'ERROR', code: 'NOT_FOUND', message: `${backend} has no task with this id`, retryable: false };
-      return { kind: 'UPDATED', task: task as DomainTask };
+      if (task === null) return outcomeError('NOT_FOUND', notFoundMessage(backend, group[i]!.nativeId));
+      // What the task itself rules out (a K2 action it does not offer) fails here as it would when sent.
+      return adapter.checkUpdate?.(group[i]!.update as never, task) ?? { kind: 'UPDATED', task: task as DomainTask };
     });
   }
 
@@ -75,4 +78,9 @@ export class BatchEngine {
     this.logger.error({ index }, 'batch item left without an outcome');
     return { index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome: outcomeFromError(new Error('no outcome'), item.backend, { idempotent: false }) };
   }
+}
+
+/** NOT_FOUND says the same thing for every vendor, in a run and in a dry run. */
+function worded(outcome: UpdateOutcome, backend: Backend, nativeId: string): UpdateOutcome {
+  return outcome.kind === 'ERROR' && outcome.code === 'NOT_FOUND' ? { ...outcome, message: notFoundMessage(backend, nativeId) } : outcome;
 }

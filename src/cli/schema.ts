@@ -12,9 +12,8 @@ import type { Backend, TaskUpdateInput } from '../generated/graphql.js';
 
 const SDL_PATH = new URL('../../schema/schema.graphql', import.meta.url);
 
-// The SDL carries federation directives (@link, @key) that graphql-js does not define; they do not
-// touch input types, and the facade's own build validates the schema.
-const schema = buildSchema(readFileSync(SDL_PATH, 'utf8'), { assumeValidSDL: true });
+// The public API as plain GraphQL (no federation directives), so graphql-js builds and validates it.
+const schema = buildSchema(readFileSync(SDL_PATH, 'utf8'));
 
 function inputObject(name: string): GraphQLInputObjectType {
   const type = schema.getType(name);

@@ -66,10 +66,17 @@ const UpdatedRef = builder.objectRef<ItemResult>('TaskUpdated').implement({
     task: t.field({
       type: TaskRef,
       nullable: true,
-      description: 'The task as the backend now holds it (read back when the vendor reply does not carry it).',
-      resolve: (r, _args, ctx) => {
+      description: 'The task as the backend now holds it (read back when the vendor reply does not carry it). '
+        + 'Null when it cannot be read back, e.g. an actioned or redirected K2 item that left the worklist: the update itself was confirmed.',
+      resolve: async (r, _args, ctx) => {
         if (r.outcome.kind === 'UPDATED' && r.outcome.task) return r.outcome.task;
-        return ctx.loaders[r.backend]?.load(r.nativeId) ?? null;
+        try {
+          return (await ctx.loaders[r.backend]?.load(r.nativeId)) ?? null;
+        } catch (err) {
+          // The write is confirmed; a failed read-back must not turn it into an error.
+          ctx.logger.warn({ err, backend: r.backend, nativeId: r.nativeId }, 'read-back after a confirmed update failed; task answered as null');
+          return null;
+        }
       },
     }),
   }),

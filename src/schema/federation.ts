@@ -113,7 +113,7 @@ function inSchemaOrder(type: GraphQLNamedType, node: TypeDefinitionNode): TypeDe
 
 /**
  * Applies three rules to the federation fields Pothos adds to Query: `_service { sdl }` answers `sdl` (the
- * committed schema/schema.graphql, so a gateway composes exactly what is reviewed); it is the whole schema,
+ * committed schema/subgraph.graphql, so a gateway composes exactly what is reviewed); it is the whole schema,
  * so it is refused when introspection is switched off (TASKHUB_INTROSPECTION=false); and `_entities` takes at
  * most MAX_ENTITY_REPRESENTATIONS representations. Returns the same schema.
  */
@@ -125,7 +125,7 @@ export function guardFederationFields(schema: GraphQLSchema, sdl: () => string):
 
   const serviceResolve: GraphQLFieldResolver<unknown, Context> = (_source, _args, ctx) => {
     if (!ctx.config.introspection) {
-      throw createGraphQLError('_service is disabled along with introspection; compose from schema/schema.graphql', {
+      throw createGraphQLError('_service is disabled along with introspection; compose from schema/subgraph.graphql', {
         extensions: { code: 'FORBIDDEN' },
       });
     }

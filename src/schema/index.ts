@@ -10,6 +10,7 @@ import './k2.js';
 import './superoffice.js';
 import './batch-update.js';
 import { guardFederationFields, printSubgraphSdl } from './federation.js';
+import { printPublicSdl } from './public-schema.js';
 
 let sdl: string | undefined;
 
@@ -21,9 +22,14 @@ export const schema = guardFederationFields(
 assertValidSchema(schema);
 
 /**
- * The committed SDL, also what `_service { sdl }` answers: the subgraph schema as a gateway composes it
+ * schema/subgraph.graphql, also what `_service { sdl }` answers: the subgraph schema as a gateway composes it
  * (with `@link` and `@key`, without `_service`/`_entities`), sorted, so diffs show real changes only.
  */
 export function printSdl(): string {
   return `${printSubgraphSdl(schema)}\n`;
+}
+
+/** schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools. */
+export function printClientSdl(): string {
+  return printPublicSdl(schema);
 }

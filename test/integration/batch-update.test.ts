@@ -161,6 +161,45 @@ describe('validation before any call', () => {
   });
 });
 
+describe('read-back after a confirmed write', () => {
+  const k2WithAction = async (n: number) => {
+    const res = await h.gql(`{ tasks(first: 500, filter: { backends: [K2] }) { edges { node { nativeId ... on K2Task { status actions { name batchable } } } } } }`);
+    return res.body.data.tasks.edges.map((e: any) => e.node)
+      .filter((t: any) => t.status !== 'SUSPENDED' && t.actions.some((a: any) => a.batchable)).slice(0, n);
+  };
+
+  it('K2 confirms all four kinds; a redirected item that can no longer be read is TaskUpdated with task null, no GraphQL error', async () => {
+    const [a, r, d, s] = await k2WithAction(4);
+    const linesBefore = h.logLines.length;
+    const res = await run([
+      { k2: { serialNumber: a.nativeId, action: a.actions.find((x: any) => x.batchable).name } },
+      { k2: { serialNumber: r.nativeId, redirectTo: 'K2:DENALLIX\\Joe' } },
+      { k2: { serialNumber: d.nativeId, delegateTo: 'K2:DENALLIX\\Anna' } },
+      { k2: { serialNumber: s.nativeId, sleepSeconds: -1 } },
+    ]);
+    expect(res.body.errors).toBeUndefined();
+    const out = res.body.data.batchUpdateTasks;
+    expect(out.results.map((x: any) => x.__typename)).toEqual(['TaskUpdated', 'TaskUpdated', 'TaskUpdated', 'TaskUpdated']);
+    expect(out.succeeded).toBe(4);
+    // Actioned (left the worklist) and redirected (24411 on read): nothing to read back.
+    expect(out.results[0].task).toBeNull();
+    expect(out.results[1].task).toBeNull();
+    expect(out.results[2].task).toMatchObject({ nativeId: d.nativeId });
+    expect(out.results[3].task).toMatchObject({ nativeId: s.nativeId });
+    const levels = h.logLines.slice(linesBefore).map((l) => JSON.parse(l).level as number);
+    expect(levels.filter((l) => l >= 50)).toEqual([]);
+  });
+
+  it('any vendor: a failing read-back leaves task null on a TaskUpdated, without a GraphQL error', async () => {
+    const [i] = await ids('IBM_BPM', ['READY']);
+    h.vendors.ibmBpm.server.addFault({ method: 'GET', path: /\/task\//, fault: { kind: 'status', status: 500, body: { errorNumber: 'CWTKA9999E', errorMessage: 'down' } } });
+    const res = await run([{ ibmBpm: { id: i, priority: 4 } }]);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.batchUpdateTasks.results[0]).toMatchObject({ __typename: 'TaskUpdated', nativeId: i, task: null });
+    expect(h.vendors.ibmBpm.tasks.get(i)!.priority).toBe(4);
+  });
+});
+
 describe('dryRun', () => {
   it('validates and looks up every item, writes nothing', async () => {
     const [z] = await ids('ZUORA');
@@ -179,6 +218,42 @@ describe('dryRun', () => {
     expect(r[0].task).toMatchObject({ nativeId: z, name: nameBefore });
     expect(writes()).toEqual(before);
     expect(h.vendors.zuora.tasks.get(Number(z))!.name).toBe(nameBefore);
+  });
+});
+
+describe('dryRun answers what the real run would', () => {
+  it('NOT_FOUND has one wording in a run and in a dry run, for every vendor', async () => {
+    const items = [
+      { zuora: { id: '987654', name: 'x' } }, { ibmBpm: { id: '_TKI:a01b0130.00000000.00000000.00000000', priority: 1 } },
+      { k2: { serialNumber: '99_1', sleepSeconds: 5 } }, { superOffice: { id: '987654', description: 'x' } },
+    ];
+    const dry = (await run(items, { dryRun: true })).body.data.batchUpdateTasks.results;
+    const real = (await run(items)).body.data.batchUpdateTasks.results;
+    expect(real.map((x: any) => x.code)).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND']);
+    expect(dry.map((x: any) => [x.code, x.message])).toEqual(real.map((x: any) => [x.code, x.message]));
+    expect(real.map((x: any) => x.message)).toEqual([
+      'ZUORA has no task 987654', 'IBM_BPM has no task _TKI:a01b0130.00000000.00000000.00000000', 'K2 has no task 99_1', 'SUPEROFFICE has no task 987654',
+    ]);
+  });
+
+  it('a K2 action the task does not have, or cannot run in a batch, is REJECTED in the dry run as in the real run', async () => {
+    const k2 = h.vendors.k2.tasks;
+    const readable = [...k2.values()].filter((t) => !t.noRights);
+    const manual = readable.find((t) => t.actions.some((a) => !a.batchable))!;
+    const [approvable, other] = readable.filter((t) => t !== manual && t.actions.some((a) => a.name === 'Approve' && a.batchable));
+    const items = [
+      { k2: { serialNumber: approvable!.serialNumber, action: 'Nope' } },
+      { k2: { serialNumber: manual.serialNumber, action: manual.actions.find((a) => !a.batchable)!.name } },
+      { k2: { serialNumber: other!.serialNumber, action: 'Approve' } },
+    ];
+    const before = writes();
+    const dry = (await run(items, { dryRun: true })).body.data.batchUpdateTasks.results;
+    expect(writes()).toEqual(before);
+    expect(dry.map((x: any) => x.__typename)).toEqual(['TaskUpdateRejected', 'TaskUpdateRejected', 'TaskUpdated']);
+    expect(dry[0]).toMatchObject({ code: 'REJECTED', retryable: false, message: expect.stringContaining("'Nope'") });
+    expect(dry[1]).toMatchObject({ code: 'REJECTED', retryable: false, message: expect.stringContaining('not batchable') });
+    const real = (await run(items.slice(0, 2))).body.data.batchUpdateTasks.results;
+    expect(real.map((x: any) => [x.__typename, x.code])).toEqual(dry.slice(0, 2).map((x: any) => [x.__typename, x.code]));
   });
 });
 

@@ -107,11 +107,11 @@ afterAll(async () => {
 });
 
 describe('taskhub as a subgraph', () => {
-  it('answers _service { sdl } with the committed schema/schema.graphql: @link, @key on the entities, no _entities', async () => {
+  it('answers _service { sdl } with the committed schema/subgraph.graphql: @link, @key on the entities, no _entities', async () => {
     const res = await post<{ _service: { sdl: string } }>(taskhubUrl, '{ _service { sdl } }', undefined, AUTH);
     expect(res.body.errors).toBeUndefined();
     const sdl = res.body.data!._service.sdl;
-    expect(sdl).toBe(readFileSync(new URL('../../schema/schema.graphql', import.meta.url), 'utf8'));
+    expect(sdl).toBe(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8'));
     expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
     for (const type of ['type ZuoraWorkflowTask', 'type IbmBpmTask', 'type K2Task', 'type BatchTask', 'interface Task']) {
       expect(sdl, type).toMatch(new RegExp(`${type} implements [^{]*\\n  @key\\(fields: "backend nativeId"\\)\\n\\{`));

@@ -2,7 +2,7 @@
 // POST UpdateTasks in XML. Writes are actions (not idempotent): sent once, never retried; a lost reply is
 // OUTCOME_UNKNOWN. Every K2 answer is interpreted in mapping.ts.
 
-import type { K2Task, K2TaskUpdate, KeyValue, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, K2Task, K2TaskUpdate, KeyValue, OutcomeError, UpdateOutcome } from '../../domain.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
@@ -100,6 +100,23 @@ export class K2Client implements BackendAdapter<'K2'> {
     for (const list of FIELD_LISTS) {
       const why = checkFields(u[list]);
       if (why) return `${list}: ${why}`;
+    }
+    return null;
+  }
+
+  /**
+   * Dry run: K2 runs through the Task service only the actions the item offers and marks Batchable, and
+   * refuses any other action when sent; the item as read says which those are.
+   */
+  checkUpdate(u: K2TaskUpdate, current: DomainTask): OutcomeError | null {
+    if (u.action == null || current.backend !== 'K2') return null;
+    const offered = current.actions.find((a) => a.name === u.action);
+    if (!offered) {
+      const names = current.actions.map((a) => `'${a.name}'`).join(', ') || 'none';
+      return outcomeError('REJECTED', `K2 item ${u.serialNumber} has no action '${u.action}' (it offers ${names})`);
+    }
+    if (!offered.batchable) {
+      return outcomeError('REJECTED', `K2 item ${u.serialNumber}: action '${u.action}' is not batchable, so the Task service cannot run it`);
     }
     return null;
   }

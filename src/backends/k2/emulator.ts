@@ -233,7 +233,12 @@ export async function startK2Emulator(options: K2EmulatorOptions = {}): Promise<
     } else if (arg.trim() === '') return { id, ...refused(`No user given to ${kind === 'r' ? 'redirect' : 'delegate'} worklist item ${sn} to`) };
     for (const k of FIELD_KINDS) for (const f of fields[k]) t.fields[k].set(f.key, f.value);
     if (kind === 'a') tasks.delete(sn); // actioned: the item moves on and leaves this worklist
-    else if (kind === 'r' || kind === 'd') { t.allocatedUser = arg; t.status = 'Allocated'; }
+    else if (kind === 'r' || kind === 'd') {
+      t.allocatedUser = arg; t.status = 'Allocated';
+      // Redirected to someone else, the item leaves this user's worklist: opening it now answers 24411.
+      // (Delegation shares the item: the delegator keeps it.)
+      if (kind === 'r' && arg !== user) t.noRights = true;
+    }
     else if (sleepSeconds >= 0) { t.status = 'Sleep'; t.sleepUntil = sleepSeconds > 0 ? new Date(Date.now() + sleepSeconds * 1000).toISOString() : null; }
     else if (t.status === 'Sleep') { t.status = 'Available'; t.sleepUntil = null; }
     applied.push({ id, serialNumber: sn, action, fields });
