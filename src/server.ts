@@ -25,6 +25,8 @@ import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
 import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
+import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
+import { useNestingLimit } from './plugins/use-nesting-limit.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -97,7 +99,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       };
     },
     plugins: [
+      useJsonErrorBodies(GRAPHQL_ENDPOINT),
+      useCaseInsensitiveMediaTypes(),
       useRequestBodyLimit(limits.maxBodyBytes),
+      useJsonQueryParams(GRAPHQL_ENDPOINT),
       useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
       // GET and form posts need a header a browser cannot add cross-site; JSON POSTs (scripts) are unaffected.
@@ -112,6 +117,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
+      useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
       useRequestIdHeader(logger),
       useRequestScope(),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),

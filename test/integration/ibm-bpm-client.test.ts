@@ -30,17 +30,18 @@ describe('IBM BPM reads', () => {
 
   it('not found (404 CWTKA0024E) and vendor-refused format (400 CWTKA0001E) are null', async () => {
     const { emu, client } = await setup();
-    expect(await client.getTasks([UNKNOWN_ID, 'PI-12345'])).toEqual([null, null]);
+    emu.server.addFault({ method: 'GET', path: /0135$/, times: 1, fault: { kind: 'status', status: 400, body: { errorNumber: 'CWTKA0001E', errorMessage: 'CWTKA0001E: The format of the ID is invalid.' } } });
+    expect(await client.getTasks([UNKNOWN_ID, READY])).toEqual([null, null]);
     expect(emu.server.count('GET')).toBe(2);
   });
 
-  it('refuses invalid ids without a call; path syntax in an id stays inside its segment', async () => {
+  it('refuses what cannot be a tkiid without a call: path syntax, encodings, control characters, lone surrogates', async () => {
     const { emu, client } = await setup();
-    for (const bad of ['', '_TKI:a\u0000b', 'x'.repeat(201)]) expect(client.isValidNativeId(bad)).toBe(false);
-    expect(await client.getTasks(['', '_TKI:a\nb', 'x'.repeat(201)])).toEqual([null, null, null]);
+    const bad = ['', '..', '%2F..', '_TKI:a/../b?x=1#f', '_TKI:a\u0000b', '_TKI:a\nb', '_TKI:\ud800', 'PI-12345', `_TKI:${'a'.repeat(200)}`];
+    for (const id of bad) expect(client.isValidNativeId(id), JSON.stringify(id)).toBe(false);
+    expect(await client.getTasks(bad)).toEqual(bad.map(() => null));
     expect(emu.server.requests).toHaveLength(0);
-    expect(await client.getTasks(['_TKI:a/../b?x=1#f'])).toEqual([null]);
-    expect(emu.server.requests.map((r) => r.rawPath)).toEqual(['/rest/bpm/htm/v1/task/_TKI%3Aa%2F..%2Fb%3Fx%3D1%23f']);
+    expect(client.isValidNativeId('_TKI:A01B0130.23ef69dd.2c2a1ff5.7c9c0135')).toBe(true);
   });
 
   it('fetches each of many ids once and answers in the order asked', async () => {

@@ -50,9 +50,11 @@ describe('IBM BPM bulk update', () => {
     const { emu, client } = await setup();
     const ids = [READY!, UNKNOWN_ID, FINISHED!, IBM_RESTRICTED_TKIID, 'bogus-id', FORWARDED!, TERMINATED!, CLAIMED!];
     const out = await client.applyUpdates(ids.map((i) => ({ id: i, priority: 7 })));
-    expect(kinds(out)).toEqual(['UPDATED', 'NOT_FOUND', 'REJECTED', 'PERMISSION_DENIED', 'NOT_FOUND', 'REJECTED', 'REJECTED', 'UPDATED']);
+    // 'bogus-id' cannot be a tkiid: refused before the call, and not sent.
+    expect(kinds(out)).toEqual(['UPDATED', 'NOT_FOUND', 'REJECTED', 'PERMISSION_DENIED', 'INVALID_INPUT', 'REJECTED', 'REJECTED', 'UPDATED']);
     expect(out.map((o) => (o.kind === 'ERROR' ? o.vendorCode : undefined)))
-      .toEqual([undefined, 'CWTKA0024E', 'CWTKA0007E', 'CWTKA0012E', 'CWTKA0001E', 'CWTKA0007E', 'CWTKA0007E', undefined]);
+      .toEqual([undefined, 'CWTKA0024E', 'CWTKA0007E', 'CWTKA0012E', undefined, 'CWTKA0007E', 'CWTKA0007E', undefined]);
+    expect(JSON.parse(puts(emu)[0]!.body).updatedTaskIDs).not.toContain('bogus-id');
     expect(out[2]).toMatchObject({ message: 'CWTKA0007E: The state of the object does not allow the requested action.', retryable: false });
     expect(puts(emu)).toHaveLength(1);
     expect([READY!, CLAIMED!].map((i) => prio(emu, i))).toEqual([7, 7]);

@@ -131,6 +131,105 @@ describe('bad input', () => {
   });
 });
 
+describe('hostile input gets a 4xx or a per-id null, never a 500', () => {
+  const errorLines = () => h.logLines.filter((l) => JSON.parse(l).level >= 50);
+  const nested = (n: number) => `{ ${'a { '.repeat(n)}b${' }'.repeat(n)} }`;
+
+  it('a document nested 2,000 or 20,000 deep is refused like one nested 1,000 deep: a 4xx JSON error, no stack overflow', async () => {
+    const errorsBefore = errorLines().length;
+    for (const n of [2_000, 20_000]) {
+      const res = await post({ query: nested(n) }, auth);
+      expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.json().errors[0].message).toMatch(/nest/i);
+    }
+    const list = await post({ query: `{ tasks(filter: ${'{ backends: ['.repeat(1500)}K2${'] }'.repeat(1500)}) { edges { cursor } } }` }, auth);
+    expect(list.status).toBeLessThan(500);
+    expect(list.json().errors[0].message).toMatch(/nest/i);
+    expect(errorLines().length).toBe(errorsBefore);
+  });
+
+  it('GET with variables or extensions that are not JSON is a 400 saying so, as for POST', async () => {
+    const q = encodeURIComponent('{ __typename }');
+    for (const param of ['variables', 'extensions']) {
+      const res = await fetch(`${url}/graphql?query=${q}&${param}=nope`, { headers: { ...auth, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
+      const text = await res.text();
+      responses.push(text);
+      expect(res.status, text).toBe(400);
+      expect(JSON.parse(text).errors[0].message).toContain(param);
+    }
+  });
+
+  it('IBM ids that cannot be tkiids are null in reads and INVALID_INPUT in writes, and nothing reaches IBM; valid ids in the same request still answer', async () => {
+    const ok = '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135';
+    const hostile = ['..', '.', '%2F..', '../task', '_TKI:..', '_TKI:a/../b', '_TKI:a%2F..', '_TKI:a b', '\ud800', '_TKI:a01b\ud800', 'PI-12345', '_TKI:'];
+    const ibm = h.vendors.ibmBpm.server;
+    const before = ibm.requests.length;
+    for (const bad of hostile) {
+      const res = await post({ query: 'query($bad: String!, $ok: String!) { bad: task(backend: IBM_BPM, nativeId: $bad) { id } ok: task(backend: IBM_BPM, nativeId: $ok) { nativeId } }', variables: { bad, ok } }, auth);
+      expect(res.status).toBe(200);
+      expect(res.json(), JSON.stringify(bad)).toEqual({ data: { bad: null, ok: { nativeId: ok } } });
+    }
+    const items = [...hostile.map((id) => ({ ibmBpm: { id, priority: 2 } })), { ibmBpm: { id: ok, priority: 2 } }];
+    const res = await post({ query: BATCH, variables: { input: { items } } }, auth);
+    const results = res.json().data.batchUpdateTasks.results;
+    expect(results.map((r: { __typename: string }) => r.__typename)).toEqual([...hostile.map(() => 'InvalidTaskUpdate'), 'TaskUpdated']);
+    const received = ibm.requests.slice(before);
+    expect(received.filter((r) => r.method === 'GET').every((r) => r.rawPath === '/rest/bpm/htm/v1/task/_TKI%3Aa01b0130.23ef69dd.2c2a1ff5.7c9c0135')).toBe(true);
+    const puts = received.filter((r) => r.method === 'PUT');
+    expect(puts.map((r) => JSON.parse(r.body).updatedTaskIDs)).toEqual([[ok]]);
+  });
+});
+
+describe('HTTP framing', () => {
+  it('TASKHUB_MAX_BODY_BYTES holds for a chunked body too: 413 with a JSON error, nothing run', async () => {
+    const chunk = new TextEncoder().encode(' '.repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent === 0) c.enqueue(new TextEncoder().encode('{"query":"{ __typename }","variables":{"pad":"'));
+        if (sent >= 1024 * 1024) { c.enqueue(new TextEncoder().encode('"}}')); c.close(); return; }
+        c.enqueue(chunk);
+        sent += chunk.length;
+      },
+    });
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+    const text = await res.text();
+    responses.push(text);
+    expect(res.status, text).toBe(413);
+    expect(JSON.parse(text).errors[0].message).toMatch(/at most 200000/);
+    // Within the limit, a chunked body is served as usual.
+    const small = new ReadableStream<Uint8Array>({ start(c) { c.enqueue(new TextEncoder().encode('{"query":"{ __typename }"}')); c.close(); } });
+    const ok = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: small, duplex: 'half' } as RequestInit);
+    expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('media types ignore case', async () => {
+    for (const type of ['APPLICATION/JSON', 'Application/Json; charset=UTF-8']) {
+      const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': type, accept: 'Application/JSON' }, body: JSON.stringify({ query: '{ __typename }' }) });
+      expect(res.status, type).toBe(200);
+      expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+    }
+  });
+
+  it('every 4xx has a JSON body that says what was wrong', async () => {
+    const cases: Array<[string, RequestInit, number, RegExp]> = [
+      ['/graphql', { method: 'POST', headers: { ...auth, 'content-type': 'text/xml' }, body: '<q/>' }, 415, /Content-Type "text\/xml" is not supported/],
+      ['/graphql', { method: 'POST', headers: { ...auth, 'content-type': 'application/json', accept: 'text/csv' }, body: JSON.stringify({ query: '{ __typename }' }) }, 406, /Accept "text\/csv"/],
+      ['/nowhere', { headers: auth }, 404, /GraphQL is at \/graphql/],
+      ['/graphql', { method: 'DELETE', headers: { ...auth, 'x-graphql-yoga-csrf': '1' } }, 405, /GET and POST/],
+    ];
+    for (const [path, init, status, message] of cases) {
+      const res = await fetch(`${url}${path}`, init);
+      const text = await res.text();
+      responses.push(text);
+      expect(res.status, `${path} ${text}`).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(JSON.parse(text).errors[0].message).toMatch(message);
+    }
+  });
+});
+
 describe('no leaks', () => {
   it('a vendor echoing our credentials in an error does not pass them on', async () => {
     const echo = `auth failed for ${h.secrets.join(' ')} Basic ${Buffer.from(`bpmadmin:${h.vendors.settings.IBM_BPM!.password}`).toString('base64')}`;

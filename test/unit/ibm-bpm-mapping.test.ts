@@ -100,9 +100,10 @@ describe('IBM BPM update → wire', () => {
 });
 
 describe('IBM BPM validation', () => {
-  it('ids: lenient but bounded', () => {
+  it('ids: _TKI: and hex groups, bounded', () => {
     expect(isValidTkiid(ID)).toBe(true);
-    expect(isValidTkiid('anything-else')).toBe(true);
+    expect(isValidTkiid('anything-else')).toBe(false);
+    expect(isValidTkiid('_TKI:..')).toBe(false);
     expect(isValidTkiid('')).toBe(false);
     expect(isValidTkiid('_TKI:a\n')).toBe(false);
     expect(isValidTkiid('x'.repeat(201))).toBe(false);

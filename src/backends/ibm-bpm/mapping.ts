@@ -154,13 +154,16 @@ export function isIsoDateTime(s: string): boolean {
 export const isIsoDuration = (s: string): boolean =>
   /^P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(?:[.,]\d+)?S)?)?$/.test(s);
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
-/** Lenient on purpose: the tkiid format is not documented; IBM refuses bad ones itself (CWTKA0001E). */
-export const isValidTkiid = (id: string): boolean =>
-  typeof id === 'string' && id.length > 0 && id.length <= 200 && !CONTROL.test(id);
+/**
+ * A task instance id is `_TKI:` and a hex object id in dot-separated groups (`_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135`;
+ * spec/vendors.md §2.3). Anything else is refused before a call: `..`, slashes, `%2F`, spaces or lone surrogates
+ * would otherwise go out as path syntax (or make the URL unencodable) instead of one id.
+ */
+const TKIID = /^_TKI:[0-9a-f]+(?:\.[0-9a-f]+)*$/i;
+export const isValidTkiid = (id: string): boolean => typeof id === 'string' && id.length <= 200 && TKIID.test(id);
 
 export function validateUpdate(u: IbmBpmTaskUpdate): string | null {
-  if (!isValidTkiid(u.id)) return 'id must be a non-empty IBM task instance id (tkiid) without control characters, at most 200 characters';
+  if (!isValidTkiid(u.id)) return 'id must be an IBM task instance id (tkiid): _TKI: and hex groups separated by dots, e.g. _TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135';
   let set = 0;
   for (const [field, kind] of Object.entries(UPDATE_FIELDS) as Array<[keyof typeof UPDATE_FIELDS, Kind]>) {
     const v: unknown = u[field];

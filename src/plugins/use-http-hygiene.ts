@@ -1,0 +1,63 @@
+// HTTP-level hygiene around Yoga: media types read case-insensitively (RFC 9110 §8.3.1; Yoga compares
+// them case-sensitively and answers `APPLICATION/JSON` with 415), GET parameters that are not JSON refused
+// with 400 as for a POST (Yoga's JSON.parse would throw: HTTP 500), and no 4xx left without a JSON body
+// saying what was wrong (Yoga's 404/405/406/415 have none).
+
+import type { Plugin } from 'graphql-yoga';
+import { jsonErrorResponse } from './json-error.js';
+
+/** `Application/Json; charset=UTF-8` → `application/json; charset=UTF-8`: the type is case-insensitive, parameters kept. */
+export const normalisedContentType = (value: string): string => {
+  const at = value.indexOf(';');
+  return at < 0 ? value.trim().toLowerCase() : `${value.slice(0, at).trim().toLowerCase()}${value.slice(at)}`;
+};
+
+export function useCaseInsensitiveMediaTypes(): Plugin {
+  return {
+    onRequest({ request }) {
+      const type = request.headers.get('content-type');
+      if (type !== null && normalisedContentType(type) !== type) request.headers.set('content-type', normalisedContentType(type));
+      const accept = request.headers.get('accept');
+      if (accept !== null && accept.toLowerCase() !== accept) request.headers.set('accept', accept.toLowerCase());
+    },
+  };
+}
+
+export function useJsonQueryParams(graphqlEndpoint: string): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET' || url.pathname !== graphqlEndpoint) return;
+      for (const name of ['variables', 'extensions']) {
+        const raw = url.searchParams.get(name);
+        if (!raw) continue;
+        let value: unknown;
+        try { value = JSON.parse(raw); } catch { value = undefined; }
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+          endResponse(jsonErrorResponse(fetchAPI, 400, `The '${name}' query parameter must be a JSON object.`, 'BAD_REQUEST'));
+          return;
+        }
+      }
+    },
+  };
+}
+
+const clip = (s: string | null) => JSON.stringify((s ?? '').slice(0, 100));
+
+export function useJsonErrorBodies(graphqlEndpoint: string): Plugin {
+  const explain = (status: number, request: Request, path: string): [string, string] => {
+    switch (status) {
+      case 404: return [`Nothing is served at ${clip(path)}: GraphQL is at ${graphqlEndpoint}; /health and /ready are the probes.`, 'NOT_FOUND'];
+      case 405: return [`Method ${request.method} is not allowed here: use POST (or GET for queries).`, 'METHOD_NOT_ALLOWED'];
+      case 406: return [`Accept ${clip(request.headers.get('accept'))} allows nothing taskhub answers with: accept application/json or application/graphql-response+json.`, 'NOT_ACCEPTABLE'];
+      case 415: return [`Content-Type ${clip(request.headers.get('content-type'))} is not supported: send application/json.`, 'UNSUPPORTED_MEDIA_TYPE'];
+      default: return [`The request was refused (HTTP ${status}).`, 'BAD_REQUEST'];
+    }
+  };
+  return {
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (response.status < 400 || response.status > 499 || response.body !== null || request.method === 'HEAD') return;
+      const [message, code] = explain(response.status, request, new URL(request.url).pathname);
+      setResponse(jsonErrorResponse(fetchAPI, response.status, message, code, Object.fromEntries(response.headers)));
+    },
+  };
+}
