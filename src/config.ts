@@ -6,6 +6,7 @@ import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
 import type { TrafficPolicy } from './transport/policy.js';
 import { createRedactor } from './redact.js';
+import type { JwtSettings } from './access/jwt.js';
 import type { Redact } from './redact.js';
 
 export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
@@ -29,6 +30,10 @@ export interface Config {
   backends: BackendSettings;
   traffic: Record<Backend, TrafficPolicy>;
   apiKeys: readonly string[];
+  /** TASKHUB_API_KEYS_FILE: named keys with scopes, stored as SHA-256 digests (src/access/api-key-file.ts). */
+  apiKeysFile?: string;
+  /** Bearer JWTs verified against an identity provider's JWKS (src/access/jwt.ts). */
+  jwt?: JwtSettings;
   maxBatchItems: number;
   idempotencyTtlMs: number;
   introspection: boolean;
@@ -152,6 +157,22 @@ export function loadConfig(env: Env): Readonly<Config> {
   const apiKeys = (str('TASKHUB_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   if (apiKeys.some((k) => k.length < 16)) problems.push('TASKHUB_API_KEYS: every key must be at least 16 characters long');
 
+  const apiKeysFile = str('TASKHUB_API_KEYS_FILE');
+  const jwksUrl = str('TASKHUB_JWT_JWKS_URL');
+  let jwt: JwtSettings | undefined;
+  if (jwksUrl !== undefined) {
+    let url: URL | undefined;
+    try { url = new URL(jwksUrl); } catch { /* reported below */ }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) problems.push('TASKHUB_JWT_JWKS_URL must be an http(s) URL');
+    // Both are required: without them a token minted for another application would be accepted here.
+    jwt = {
+      jwksUrl,
+      issuer: need('TASKHUB_JWT_ISSUER', 'TASKHUB_JWT_JWKS_URL'),
+      audience: need('TASKHUB_JWT_AUDIENCE', 'TASKHUB_JWT_JWKS_URL'),
+      jwksCooldownMs: int('TASKHUB_JWT_JWKS_COOLDOWN_MS', 30_000, 0, 3_600_000),
+    };
+  }
+
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
@@ -160,6 +181,8 @@ export function loadConfig(env: Env): Readonly<Config> {
     backends,
     traffic,
     apiKeys: Object.freeze(apiKeys),
+    ...(apiKeysFile === undefined ? {} : { apiKeysFile }),
+    ...(jwt === undefined ? {} : { jwt: Object.freeze(jwt) }),
     maxBatchItems: int('TASKHUB_MAX_BATCH_ITEMS', 1000, 1, 100_000),
     idempotencyTtlMs: int('TASKHUB_IDEMPOTENCY_TTL_SECONDS', 86_400, 1) * 1000,
     introspection: bool('TASKHUB_INTROSPECTION', true),

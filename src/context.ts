@@ -8,6 +8,7 @@ import type { BatchEngine } from './batch/engine.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import type { Logger } from './logger.js';
 import type { Redact } from './redact.js';
+import type { Principal } from './access/scopes.js';
 
 export interface Services {
   config: Readonly<Config>;
@@ -26,6 +27,8 @@ export interface Context extends Services {
   requestId: string;
   /** The client's request: reads stop when the client goes away. */
   signal: AbortSignal;
-  /** Who is calling, for scoping idempotency keys: a digest of the API key, or 'anonymous'. */
+  /** Who is calling and with which scopes (src/access/). */
+  principal: Principal;
+  /** Who is calling, for scoping idempotency keys: the principal's name. */
   clientId: string;
 }

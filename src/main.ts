@@ -41,7 +41,9 @@ async function main(): Promise<void> {
     logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
       'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
   }
-  if (config.apiKeys.length === 0) logger.warn('TASKHUB_API_KEYS is not set: /graphql is open to anyone who can reach it');
+  if (config.apiKeys.length === 0 && !config.apiKeysFile && !config.jwt) {
+    logger.warn('none of TASKHUB_API_KEYS, TASKHUB_API_KEYS_FILE, TASKHUB_JWT_JWKS_URL is set: /graphql is open to anyone who can reach it');
+  }
 
   const metrics = new Metrics();
   const registry = createRegistry(config, withBreakerLog(metrics.http, logger));
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
     logger.info('stopped');
     process.exit(0);
   };
+  // SIGHUP re-reads TASKHUB_API_KEYS_FILE (it is also watched); an invalid file keeps the keys in force.
+  process.on('SIGHUP', () => { app.access.reload(); });
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

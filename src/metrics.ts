@@ -8,6 +8,7 @@ import type { Plugin } from 'graphql-yoga';
 import { BACKENDS } from './domain.js';
 import type { HttpObserver } from './transport/vendor-transport.js';
 import type { BatchObserver } from './batch/engine.js';
+import type { AccessObserver } from './plugins/use-access.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
 
@@ -15,6 +16,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly http: HttpObserver;
   readonly batch: BatchObserver;
+  readonly access: AccessObserver;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -38,6 +40,15 @@ export class Metrics {
       name: 'taskhub_batch_duration_seconds', help: 'batchUpdateTasks engine time, all backends.',
       labelNames: ['dry_run'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers,
     });
+
+    const access = new Counter({
+      name: 'taskhub_graphql_access_total',
+      help: 'GraphQL requests by client (API key name; all JWTs as "jwt", bounding the series) and decision.',
+      labelNames: ['client', 'result'], registers,
+    });
+    this.access = {
+      onAccess: ({ client, result }) => access.inc({ client: client.startsWith('jwt:') ? 'jwt' : client, result }),
+    };
 
     this.http = {
       onAttempt: (e) => {

@@ -6,8 +6,8 @@ import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
@@ -23,8 +23,11 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
-import { clientIdOf, useApiKeys } from './plugins/use-api-keys.js';
+import { principalOf, useAccess } from './plugins/use-access.js';
+import { createAuthenticator } from './access/authenticate.js';
+import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
+import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 
@@ -34,6 +37,8 @@ export interface App {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   readiness: Readiness;
   services: Services;
+  /** Who may call: reload() re-reads TASKHUB_API_KEYS_FILE (main.ts calls it on SIGHUP). */
+  access: Authenticator;
   /** Aborts writes still running when a graceful shutdown runs out of time. */
   abortInFlight(): void;
 }
@@ -63,6 +68,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     shutdownSignal: shutdown.signal,
   };
   const readiness = new Readiness(registry, logger);
+  const access = createAuthenticator(config, logger);
   const { limits } = config;
 
   const yoga = createYoga<Record<string, never>, Context>({
@@ -89,13 +95,16 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      const principal = principalOf(request);
       return {
         ...services,
-        logger: logger.child({ requestId }),
+        // The caller's name (a key's name, jwt:<sub>, anonymous), never the key itself.
+        logger: logger.child({ requestId, client: principal.name }),
         loaders: createLoaders(registry, request.signal),
         requestId,
         signal: request.signal,
-        clientId: clientIdOf(request.headers.get('authorization')),
+        principal,
+        clientId: principal.name,
       };
     },
     plugins: [
@@ -103,10 +112,13 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useCaseInsensitiveMediaTypes(),
       useRequestBodyLimit(limits.maxBodyBytes),
       useJsonQueryParams(GRAPHQL_ENDPOINT),
-      useApiKeys(config.apiKeys, GRAPHQL_ENDPOINT),
+      useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
+      { onDispose: () => access.close() },
       useReadinessCheck({ endpoint: '/ready', check: () => readiness.isReady() }),
-      // GET and form posts need a header a browser cannot add cross-site; JSON POSTs (scripts) are unaffected.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight'] }),
+      // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
+      useCsrfPolicy(),
+      // @defer and @stream, answered as multipart/mixed (or text/event-stream) to clients that accept it.
+      ...useIncrementalDelivery(),
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
         maxAliases: { n: limits.maxAliases },
@@ -127,7 +139,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     ],
   });
 
-  return { yoga, readiness, services, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
+  return { yoga, readiness, services, access, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
 }
 
 /**
@@ -143,7 +155,7 @@ function useRequestIdHeader(logger: Logger): Plugin<Context> {
       if (!id) return;
       response.headers.set('x-request-id', id);
       const t0 = started.get(request);
-      logger.info({ requestId: id, method: request.method, status: response.status,
+      logger.info({ requestId: id, client: principalOf(request).name, method: request.method, status: response.status,
         durationMs: t0 === undefined ? undefined : Math.round(performance.now() - t0) }, 'graphql request');
     },
   };

@@ -11,12 +11,19 @@ import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
 import { nativeIdOfUpdate, planBatch } from './plan.js';
-import type { ItemResult, PlannedItem } from './plan.js';
+import type { ItemResult, PlannedItem, RefuseItem } from './plan.js';
 
 export interface RunOptions {
   dryRun: boolean;
   loaders: Loaders;
   signal: AbortSignal;
+  /** Items the caller may not send (access scopes): they get this outcome and are never sent. */
+  refuse?: RefuseItem;
+  /**
+   * Hears outcomes as they become final: the items decided by planning, then each backend's items when that
+   * backend is done (for `results @stream`). The returned list stays the one complete answer.
+   */
+  onSettled?: (results: readonly ItemResult[]) => void;
 }
 
 export interface BatchObserver {
@@ -34,8 +41,9 @@ export class BatchEngine {
   }
 
   private async runPlanned(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
-    const plan = planBatch(items, this.registry);
+    const plan = planBatch(items, this.registry, opts.refuse);
     const results = plan.decided;
+    opts.onSettled?.(results.filter((r): r is ItemResult => r !== undefined));
     await Promise.all([...plan.groups].map(async ([backend, group]) => {
       const outcomes = opts.dryRun
         ? await this.lookUp(backend, group, opts)
@@ -44,6 +52,7 @@ export class BatchEngine {
         results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, backend, item.nativeId) };
       });
       if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
+      opts.onSettled?.(group.map((item) => results[item.index]!));
     }));
     return results.map((r, index) => r ?? this.missing(index, items[index]!));
   }

@@ -27,6 +27,12 @@ export interface BatchPlan {
   groups: Map<Backend, PlannedItem[]>;
 }
 
+/**
+ * A caller's veto on an item, decided before anything else (e.g. the credential has no write scope for its
+ * backend): the outcome to give it, or undefined to go on. `where` is `items[3].k2`, for the message.
+ */
+export type RefuseItem = (item: TaskUpdate, where: string) => UpdateOutcome | undefined;
+
 /** Input field names, for messages that say where the problem is (`items[3].k2`). */
 export const INPUT_FIELD: Record<Backend, string> = {
   ZUORA: 'zuora', IBM_BPM: 'ibmBpm', K2: 'k2', SUPEROFFICE: 'superOffice',
@@ -41,7 +47,7 @@ export const nativeIdOfUpdate = (item: TaskUpdate): string =>
  * call, or two racing SuperOffice PUTs), so the only deterministic choices are "merge" or "refuse", and
  * merging could silently drop half of a K2 action pair.
  */
-export function planBatch(items: readonly TaskUpdate[], registry: Registry): BatchPlan {
+export function planBatch(items: readonly TaskUpdate[], registry: Registry, refuse?: RefuseItem): BatchPlan {
   const decided: Array<ItemResult | undefined> = new Array(items.length).fill(undefined);
   const groups = new Map<Backend, PlannedItem[]>();
   const firstIndex = new Map<string, number>();
@@ -52,6 +58,8 @@ export function planBatch(items: readonly TaskUpdate[], registry: Registry): Bat
     const where = `items[${index}].${INPUT_FIELD[backend]}`;
     const decide = (outcome: UpdateOutcome) => { decided[index] = { index, backend, nativeId, outcome }; };
 
+    const refused = refuse?.(item, where);
+    if (refused) return decide(refused);
     const adapter = registry.get(backend);
     if (!adapter) {
       return decide(outcomeError('BACKEND_NOT_CONFIGURED',

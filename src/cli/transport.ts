@@ -40,6 +40,7 @@ const REFUSALS = new Set(['BAD_USER_INPUT', 'IDEMPOTENCY_KEY_REUSED', 'GRAPHQL_V
 
 const HINTS: Record<number, string> = {
   401: 'set --api-key or TASKHUB_API_KEY',
+  403: 'the key lacks a scope this needs: tasks:read, and tasks:write or tasks:write:<BACKEND>',
   413: 'lower --chunk-size',
 };
 

@@ -1,10 +1,16 @@
 // batchUpdateTasks: its input (a @oneOf per item), its result union, and the resolver that hands the
 // batch to the engine (optionally behind an idempotency key).
 
+import { Kind } from 'graphql';
+import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import type { ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
+import type { RefuseItem } from '../batch/plan.js';
+import { ResultFeed } from '../batch/result-feed.js';
+import { canWriteTo, writeScopeFor, WRITE_SCOPE } from '../access/scopes.js';
+import type { Principal } from '../access/scopes.js';
 import { builder } from './builder.js';
 import { BackendEnum, TaskRef } from './task.js';
 import { ZuoraTaskUpdateInput } from './zuora.js';
@@ -124,19 +130,44 @@ const ResultUnion = builder.unionType('TaskUpdateResult', {
   },
 });
 
+/** A finished batch (also what an idempotency key stores). */
 interface Payload { results: ItemResult[] }
 
-const PayloadRef = builder.objectRef<Payload>('BatchUpdateTasksPayload').implement({
+/**
+ * What the payload's fields read. Without `results @stream`, a finished batch. With it, the mutation answers
+ * at once: `stream` hands out results in input order as backends finish, `results` settles with the batch.
+ */
+interface ServedPayload { results: ItemResult[] | Promise<ItemResult[]>; stream?: AsyncIterable<ItemResult> }
+
+const PayloadRef = builder.objectRef<ServedPayload>('BatchUpdateTasksPayload').implement({
   description: 'One result per input item, in input order, and their counts.',
   fields: (t) => ({
-    results: t.field({ type: [ResultUnion], description: 'Exactly one per input item, same order.', resolve: (p) => p.results }),
+    results: t.field({
+      type: [ResultUnion],
+      description: 'Exactly one per input item, same order. With `@stream`, each result is sent as soon as its backend is done and every item before it is sent.',
+      resolve: (p) => (p.stream ?? p.results) as ItemResult[],
+    }),
     succeeded: t.int({ description: 'Items the backends confirmed (TaskUpdated).', resolve: (p) => count(p, 'UPDATED') }),
     accepted: t.int({ description: 'Items sent but not confirmed (TaskUpdateAccepted).', resolve: (p) => count(p, 'ACCEPTED') }),
     failed: t.int({ description: 'Items with an error result.', resolve: (p) => count(p, 'ERROR') }),
   }),
 });
 
-const count = (p: Payload, kind: string) => p.results.reduce((n, r) => n + (r.outcome.kind === kind ? 1 : 0), 0);
+const count = async (p: ServedPayload, kind: string) => (await p.results).reduce((n, r) => n + (r.outcome.kind === kind ? 1 : 0), 0);
+
+/** Whether this field's selection asks for `results @stream` (directly, or in an inline fragment or fragment). */
+function streamsResults(info: GraphQLResolveInfo): boolean {
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean => (set?.selections ?? []).some((sel) => {
+    if (sel.kind === Kind.FIELD) return sel.name.value === 'results' && (sel.directives ?? []).some((d) => d.name.value === 'stream');
+    if (sel.kind === Kind.INLINE_FRAGMENT) return inSet(sel.selectionSet);
+    const name = sel.name.value;
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return inSet(info.fragments[name]?.selectionSet);
+  });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+}
 
 // ---- input → domain ----
 
@@ -155,11 +186,20 @@ function toTaskUpdate(item: ItemInput): TaskUpdate {
   return { backend: 'SUPEROFFICE', update: compact(item.superOffice!) as never };
 }
 
+/** Items for a backend outside the caller's write scopes: PERMISSION_DENIED, naming the scope that is missing. */
+const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
+  if (principal.scopes.has(WRITE_SCOPE)) return undefined;
+  return (item, where) => canWriteTo(principal, item.backend) ? undefined : {
+    kind: 'ERROR', code: 'PERMISSION_DENIED', retryable: false,
+    message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
+  };
+};
+
 builder.mutationField('batchUpdateTasks', (t) => t.field({
   type: PayloadRef,
   description: 'Apply a mixed batch of task updates across backends. Every item gets exactly one result at its own index; the mutation itself fails only for invalid GraphQL input.',
   args: { input: t.arg({ type: BatchUpdateTasksInput, required: true, description: 'The batch.' }) },
-  resolve: async (_root, { input }, ctx) => {
+  resolve: async (_root, { input }, ctx, info): Promise<ServedPayload> => {
     const max = ctx.config.maxBatchItems;
     if (input.items.length > max) {
       throw createGraphQLError(`input.items has ${input.items.length} items; at most ${max} are accepted per call. Split the batch.`,
@@ -171,19 +211,31 @@ builder.mutationField('batchUpdateTasks', (t) => t.field({
     }
     const dryRun = input.dryRun ?? false;
     const items = input.items.map((i) => toTaskUpdate(i as ItemInput));
+    const feed = streamsResults(info) ? new ResultFeed(items.length) : undefined;
     // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
     const run = async (): Promise<Payload> => ({
-      results: await ctx.engine.run(items, { dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal }),
+      results: await ctx.engine.run(items, {
+        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
+        ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
+      }),
     });
-    if (key === null) return run();
-    try {
-      return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
-    } catch (err) {
-      if (err instanceof IdempotencyConflictError) {
-        throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });
+    const finished = (async (): Promise<Payload> => {
+      if (key === null) return run();
+      try {
+        return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
+      } catch (err) {
+        if (err instanceof IdempotencyConflictError) {
+          throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });
+        }
+        throw err;
       }
-      throw err;
-    }
+    })();
+    if (!feed) return finished;
+    // Streaming: answer now; a failure of the whole batch (key reused) surfaces on `results` and the counts.
+    const results = finished.then((p) => p.results);
+    results.catch(() => { /* reported through the stream and the count fields */ });
+    feed.finish(results);
+    return { results, stream: feed.inOrder() };
   },
 }));
 

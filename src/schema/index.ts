@@ -2,6 +2,7 @@
 // Apollo Federation v2 subgraph: ordinary clients see the same API plus `_service` and `_entities`.
 
 import { assertValidSchema } from 'graphql';
+import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import { builder } from './builder.js';
 import './task.js';
 import './zuora.js';
@@ -29,7 +30,10 @@ export function printSdl(): string {
   return `${printSubgraphSdl(schema)}\n`;
 }
 
-/** schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools. */
+/**
+ * schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools, with the @defer and
+ * @stream definitions the server adds (useDeferStream), so documents using them validate against the file.
+ */
 export function printClientSdl(): string {
-  return printPublicSdl(schema);
+  return printPublicSdl(schema, [GraphQLDeferDirective, GraphQLStreamDirective]);
 }

@@ -79,12 +79,46 @@ describe('request limits', () => {
     expect(big.json().errors[0].message).toMatch(/at most 200000 are accepted/);
   });
 
-  it('refuses GET operations without the CSRF header, and serves them with it', async () => {
+  it('answers GET queries without any extra header (urql and Apollo defaults); never runs a mutation by GET', async () => {
     const q = encodeURIComponent('{ __typename }');
     const bare = await fetch(`${url}/graphql?query=${q}`, { headers: { ...auth, accept: 'application/json' } });
-    expect(bare.status).toBe(403);
-    const withHeader = await fetch(`${url}/graphql?query=${q}`, { headers: { ...auth, accept: 'application/json', 'x-graphql-yoga-csrf': '1' } });
-    expect(withHeader.status).toBe(200);
+    expect(bare.status).toBe(200);
+    expect(await bare.json()).toEqual({ data: { __typename: 'Query' } });
+    const before = h.vendors.zuora.server.count('PUT');
+    const m = encodeURIComponent('mutation { batchUpdateTasks(input: { items: [{ zuora: { id: "2771", name: "by GET" } }] }) { succeeded } }');
+    const get = await fetch(`${url}/graphql?query=${m}`, { headers: { ...auth, accept: 'application/json' } });
+    expect(get.status).toBe(405);
+    expect(h.vendors.zuora.server.count('PUT')).toBe(before);
+  });
+
+  it('refuses form and text/plain POSTs without a preflight header (403, nothing sent), even on an open taskhub', async () => {
+    const open = await startHarness();
+    try {
+      const openUrl = await open.listen();
+      const mutation = 'mutation { batchUpdateTasks(input: { items: [{ zuora: { id: "2771", name: "csrf" } }] }) { succeeded } }';
+      const attempts: Array<[string, BodyInit]> = [
+        ['application/x-www-form-urlencoded', new URLSearchParams({ query: mutation }).toString()],
+        ['text/plain', JSON.stringify({ query: mutation })],
+        ['text/plain;charset=UTF-8', JSON.stringify({ query: '{ tasks(first: 1) { edges { node { id } } } }' })],
+      ];
+      for (const [type, body] of attempts) {
+        const res = await fetch(`${openUrl}/graphql`, { method: 'POST', headers: { 'content-type': type }, body });
+        expect(res.status, type).toBe(403);
+        expect((await res.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/CSRF/), extensions: { code: 'CSRF_REFUSED' } });
+      }
+      const form = new FormData();
+      form.set('operations', JSON.stringify({ query: mutation }));
+      form.set('map', '{}');
+      const multipart = await fetch(`${openUrl}/graphql`, { method: 'POST', body: form });
+      expect(multipart.status).toBe(403);
+      expect(open.vendors.zuora.server.requests).toHaveLength(0);
+      // A GraphQL multipart request that carries a preflight header goes through (uploads, e.g. Apollo's upload link).
+      const preflighted = await fetch(`${openUrl}/graphql`, { method: 'POST', headers: { 'apollo-require-preflight': 'true' }, body: form });
+      expect(preflighted.status).toBe(200);
+      expect((await preflighted.json()).data.batchUpdateTasks.succeeded).toBe(1);
+    } finally {
+      await open.close();
+    }
   });
 
   it('can switch introspection off, without leaking field names through suggestions', async () => {

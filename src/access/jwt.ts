@@ -1,0 +1,50 @@
+// Bearer JWTs for frontends with users: verified with `jose` against the identity provider's JWKS
+// (TASKHUB_JWT_JWKS_URL), which jose caches and fetches again when a token names a key id it has not seen
+// (key rotation), at most once per cooldown so unknown-kid tokens cannot make taskhub hammer the provider.
+// The issuer and audience must match; RS256 and ES256 only (no `none`, no HMAC with a public key).
+// Scopes come from the space-separated `scope` claim (RFC 8693 / OAuth 2 style), with the same names as
+// API key scopes.
+
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { Principal } from './scopes.js';
+
+export interface JwtSettings {
+  jwksUrl: string;
+  issuer: string;
+  audience: string;
+  /** Least time between two JWKS fetches triggered by unknown key ids. */
+  jwksCooldownMs: number;
+}
+
+/** The token was not accepted (forged, expired, wrong issuer or audience, malformed): HTTP 401. */
+export class JwtRejected extends Error {
+  override readonly name = 'JwtRejected';
+}
+
+/** The JWKS could not be fetched: the provider is down, not the caller's fault (HTTP 503). */
+export class JwksUnavailable extends Error {
+  override readonly name = 'JwksUnavailable';
+}
+
+const ALGORITHMS = ['RS256', 'ES256'];
+
+/** A compact JWS: three base64url parts, the first a JSON header. */
+export const looksLikeJwt = (token: string) => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(token);
+
+export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<Principal> {
+  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.jwksCooldownMs, timeoutDuration: 5_000 });
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, jwks, {
+        issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 5,
+      });
+      const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
+      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes: new Set(scope.split(' ').filter(Boolean)) };
+    } catch (err) {
+      if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+        throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });
+      }
+      throw new JwtRejected((err as Error).message, { cause: err });
+    }
+  };
+}

@@ -1,0 +1,68 @@
+// Access control on /graphql, in two steps, both before anything reaches a vendor:
+// - on the request: authenticate (see src/access/authenticate.ts); no valid credential is 401, a credential
+//   without `tasks:read` is 403. The GraphiQL page itself (a static HTML shell, no data) stays reachable, so a
+//   person can open it and paste `{"Authorization": "Bearer ..."}` into its headers pane.
+// - on execution: a mutation needs `tasks:write` or a `tasks:write:<BACKEND>` scope, else 403 and nothing
+//   runs. Which items of a batch a per-backend scope covers is decided by the batch (TaskUpdateDenied).
+// The principal is kept per request for the context (its name goes to logs, metrics and idempotency scoping).
+
+import { getOperationAST } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
+import type { Authenticator } from '../access/authenticate.js';
+import { ANONYMOUS } from '../access/authenticate.js';
+import { READ_SCOPE, WRITE_SCOPE, canRead, canWriteSome } from '../access/scopes.js';
+import type { Principal } from '../access/scopes.js';
+
+const principals = new WeakMap<Request, Principal>();
+
+/** The caller of this request, as authenticated by useAccess (ANONYMOUS when open or not yet known). */
+export const principalOf = (request: Request): Principal => principals.get(request) ?? ANONYMOUS;
+
+export interface AccessObserver {
+  /** One per /graphql request: who (a name, never a key) and what was decided. */
+  onAccess?(event: { client: string; result: 'allowed' | 'unauthenticated' | 'forbidden' | 'unavailable' }): void;
+}
+
+export function useAccess(auth: Authenticator, graphqlEndpoint: string, observer: AccessObserver = {}): Plugin {
+  const refuse = (status: number, code: string, message: string, fetchAPI: { Response: typeof Response }) =>
+    new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+      status,
+      headers: {
+        'content-type': 'application/json',
+        ...(status === 401 ? { 'www-authenticate': 'Bearer realm="taskhub"' } : {}),
+      },
+    });
+
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== graphqlEndpoint) return;
+      if (auth.open) { observer.onAccess?.({ client: ANONYMOUS.name, result: 'allowed' }); return; }
+      const isGraphiqlPage = request.method === 'GET' && !url.searchParams.has('query')
+        && (request.headers.get('accept') ?? '').includes('text/html');
+      if (isGraphiqlPage) return;
+      const result = await auth.authenticate(request.headers.get('authorization'));
+      if (!result.ok) {
+        observer.onAccess?.({ client: 'none', result: result.status === 503 ? 'unavailable' : 'unauthenticated' });
+        endResponse(refuse(result.status, result.code, result.message, fetchAPI));
+        return;
+      }
+      const { principal } = result;
+      if (!canRead(principal)) {
+        observer.onAccess?.({ client: principal.name, result: 'forbidden' });
+        endResponse(refuse(403, 'FORBIDDEN', `This credential lacks the ${READ_SCOPE} scope`, fetchAPI));
+        return;
+      }
+      observer.onAccess?.({ client: principal.name, result: 'allowed' });
+      principals.set(request, principal);
+    },
+    onExecute({ args }) {
+      const { request } = args.contextValue as { request: Request };
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation' || canWriteSome(principalOf(request))) return;
+      throw createGraphQLError(`This credential lacks the ${WRITE_SCOPE} scope (or a ${WRITE_SCOPE}:<BACKEND> scope): mutations are refused`, {
+        extensions: { code: 'FORBIDDEN', http: { status: 403 } },
+      });
+    },
+  };
+}
