@@ -8,14 +8,21 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackendSettings } from '../src/config.js';
-import { BACKENDS } from '../src/domain.js';
+import { BACKENDS } from '../src/backends/index.js';
 import type { Backend, DomainTask } from '../src/domain.js';
 import { decodeGlobalId, encodeCursor, encodeGlobalId } from '../src/global-id.js';
 import { parseJson as zuoraJson, toTaskPage, toZuoraTask } from '../src/backends/zuora/mapping.js';
 import { parseJson as ibmJson, taskFromWire, tasksFromList } from '../src/backends/ibm-bpm/mapping.js';
 import { interpretGetOne, interpretList } from '../src/backends/k2/mapping.js';
 import { taskFromReadReply, tasksFromListReply } from '../src/backends/superoffice/mapping.js';
+import type { ZuoraTask } from '../src/backends/zuora/model.js';
+import type { IbmBpmTask } from '../src/backends/ibm-bpm/model.js';
+import type { K2Task } from '../src/backends/k2/model.js';
+import type { SuperOfficeTask } from '../src/backends/superoffice/model.js';
 import type { Direct } from './direct.js';
+
+/** The four built-in vendors' tasks (the baseline reads them directly, without the facade). */
+type RegisteredTask = ZuoraTask | IbmBpmTask | K2Task | SuperOfficeTask;
 import { createDirect, mapLimited } from './direct.js';
 
 interface Slice { tasks: DomainTask[]; done: boolean }
@@ -108,7 +115,7 @@ function vendorsOf(d: Direct): { list: Record<Backend, Lister>; get: Record<Back
 }
 
 /** The fields LIST_QUERY and NODES_QUERY select, in the facade's JSON shape. */
-export function view(t: DomainTask): Record<string, unknown> {
+export function view(t: RegisteredTask): Record<string, unknown> {
   const common = {
     id: encodeGlobalId(t.backend, t.nativeId), backend: t.backend, nativeId: t.nativeId, name: t.name,
     status: t.status, vendorStatus: t.vendorStatus, priority: t.priority,
@@ -143,7 +150,7 @@ export async function startReadBaseline(settings: BackendSettings): Promise<Read
     const items = merged.slice(0, first);
     const cursor = (i: number) => encodeCursor({ backend: items[i]!.task.backend, offset: items[i]!.offset });
     return { tasks: {
-      edges: items.map((e, i) => ({ cursor: cursor(i), node: view(e.task) })),
+      edges: items.map((e, i) => ({ cursor: cursor(i), node: view(e.task as RegisteredTask) })),
       pageInfo: { hasNextPage: merged.length > first, endCursor: items.length ? cursor(items.length - 1) : null },
       backendErrors: [],
     } };
@@ -157,7 +164,7 @@ export async function startReadBaseline(settings: BackendSettings): Promise<Read
       const tasks = await mapLimited(wanted, 8, get[backend]);
       wanted.forEach((id, i) => found.set(`${backend}:${id}`, tasks[i]!));
     }));
-    return { nodes: refs.map((r) => { const t = r && found.get(`${r.backend}:${r.nativeId}`); return t ? view(t) : null; }) };
+    return { nodes: refs.map((r) => { const t = r && found.get(`${r.backend}:${r.nativeId}`); return t ? view(t as RegisteredTask) : null; }) };
   };
 
   const server: Server = createServer((req, res) => {

@@ -5,20 +5,14 @@
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
 import type { TrafficPolicy } from './transport/policy.js';
+import { VENDORS } from './backends/index.js';
+import type { BackendSettings } from './backends/index.js';
+import type { AnyVendorModule, EnvReader, VendorSecrets } from './backends/vendor.js';
 import { createRedactor } from './redact.js';
 import type { JwtSettings } from './access/jwt.js';
 import type { Redact } from './redact.js';
 
-export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
-export interface BasicSettings { baseUrl: string; username: string; password: string }
-export interface SuperOfficeSettings { baseUrl: string; token: string; appToken?: string; writeConcurrency: number }
-
-export interface BackendSettings {
-  ZUORA?: ZuoraSettings;
-  IBM_BPM?: BasicSettings;
-  K2?: BasicSettings;
-  SUPEROFFICE?: SuperOfficeSettings;
-}
+export type { BackendSettings };
 
 export interface Config {
   port: number;
@@ -27,7 +21,11 @@ export interface Config {
   embedded: boolean;
   /** Latency the embedded emulators add to every answer (demo and benchmarks). */
   embeddedLatencyMs: number;
+  /** The vendor modules this configuration was read for (the registry's list, or a test's). */
+  vendors: readonly AnyVendorModule[];
+  /** Settings of each configured vendor, by backend. */
   backends: BackendSettings;
+  /** Traffic policy by backend, for every vendor module (configured or not). */
   traffic: Record<Backend, TrafficPolicy>;
   apiKeys: readonly string[];
   /** TASKHUB_API_KEYS_FILE: named keys with scopes, stored as SHA-256 digests (src/access/api-key-file.ts). */
@@ -70,11 +68,7 @@ const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
 ];
 
-const BASE_URL_VARS: Record<Backend, string> = {
-  ZUORA: 'ZUORA_BASE_URL', IBM_BPM: 'IBM_BPM_BASE_URL', K2: 'K2_BASE_URL', SUPEROFFICE: 'SUPEROFFICE_BASE_URL',
-};
-
-export function loadConfig(env: Env): Readonly<Config> {
+export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDORS): Readonly<Config> {
   const problems: string[] = [];
   const str = (name: string) => {
     const v = env[name]?.trim();
@@ -118,31 +112,17 @@ export function loadConfig(env: Env): Readonly<Config> {
     return v ?? '';
   };
 
+  const reader: EnvReader = { str, int, need };
   const backends: BackendSettings = {};
-  const zuoraUrl = baseUrl('ZUORA_BASE_URL');
-  if (zuoraUrl) backends.ZUORA = {
-    baseUrl: zuoraUrl, clientId: need('ZUORA_CLIENT_ID', 'ZUORA_BASE_URL'), clientSecret: need('ZUORA_CLIENT_SECRET', 'ZUORA_BASE_URL'),
-  };
-  const ibmUrl = baseUrl('IBM_BPM_BASE_URL');
-  if (ibmUrl) backends.IBM_BPM = {
-    baseUrl: ibmUrl, username: need('IBM_BPM_USERNAME', 'IBM_BPM_BASE_URL'), password: need('IBM_BPM_PASSWORD', 'IBM_BPM_BASE_URL'),
-  };
-  const k2Url = baseUrl('K2_BASE_URL');
-  if (k2Url) backends.K2 = {
-    baseUrl: k2Url, username: need('K2_USERNAME', 'K2_BASE_URL'), password: need('K2_PASSWORD', 'K2_BASE_URL'),
-  };
-  const soUrl = baseUrl('SUPEROFFICE_BASE_URL');
-  const soAppToken = str('SUPEROFFICE_APP_TOKEN');
-  if (soUrl) backends.SUPEROFFICE = {
-    baseUrl: soUrl, token: need('SUPEROFFICE_TOKEN', 'SUPEROFFICE_BASE_URL'),
-    ...(soAppToken === undefined ? {} : { appToken: soAppToken }),
-    writeConcurrency: int('SUPEROFFICE_WRITE_CONCURRENCY', 8, 1, 256),
-  };
+  for (const vendor of vendors) {
+    const url = baseUrl(vendor.settings.baseUrlVar);
+    if (url) backends[vendor.backend] = vendor.settings.read(reader, url);
+  }
   // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
-  const anyBaseUrlGiven = Object.values(BASE_URL_VARS).some((v) => str(v) !== undefined);
+  const anyBaseUrlGiven = vendors.some((v) => str(v.settings.baseUrlVar) !== undefined);
 
   const traffic = {} as Record<Backend, TrafficPolicy>;
-  for (const backend of Object.keys(BASE_URL_VARS) as Backend[]) {
+  for (const { backend } of vendors) {
     const policy = { ...DEFAULT_TRAFFIC_POLICY };
     for (const [key, suffix, min] of TRAFFIC_VARS) {
       const global = int(`TASKHUB_${suffix}`, DEFAULT_TRAFFIC_POLICY[key], min);
@@ -177,6 +157,7 @@ export function loadConfig(env: Env): Readonly<Config> {
     port: int('PORT', 4000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
     embedded: !anyBaseUrlGiven,
+    vendors,
     embeddedLatencyMs: int('TASKHUB_EMULATOR_LATENCY_MS', 0, 0, 60_000),
     backends,
     traffic,
@@ -203,16 +184,22 @@ export function loadConfig(env: Env): Readonly<Config> {
   return Object.freeze(config);
 }
 
+/** What each configured vendor says must not leave the process (secrets) or reach a client (identities). */
+export function secretsOf(config: Pick<Config, 'vendors' | 'backends'>): VendorSecrets {
+  const all: VendorSecrets = { secrets: [], basicPairs: [], identities: [] };
+  for (const vendor of config.vendors) {
+    const settings = config.backends[vendor.backend];
+    if (!settings) continue;
+    const s = vendor.settings.secrets(settings);
+    all.secrets.push(...s.secrets);
+    all.basicPairs.push(...s.basicPairs);
+    all.identities.push(...s.identities);
+  }
+  return all;
+}
+
 /** Redacts every credential this configuration holds (and its Basic/base64 forms) from outgoing text. */
-export function redactorFor(config: Pick<Config, 'backends' | 'apiKeys'>): Redact {
-  const b = config.backends;
-  const secrets = [
-    b.ZUORA?.clientSecret, b.IBM_BPM?.password, b.K2?.password, b.SUPEROFFICE?.token, b.SUPEROFFICE?.appToken,
-    ...config.apiKeys,
-  ].filter((s): s is string => !!s);
-  const pairs: Array<[string, string]> = [];
-  if (b.ZUORA) pairs.push([b.ZUORA.clientId, b.ZUORA.clientSecret]);
-  if (b.IBM_BPM) pairs.push([b.IBM_BPM.username, b.IBM_BPM.password]);
-  if (b.K2) pairs.push([b.K2.username, b.K2.password]);
-  return createRedactor(secrets, pairs);
+export function redactorFor(config: Pick<Config, 'vendors' | 'backends' | 'apiKeys'>): Redact {
+  const { secrets, basicPairs } = secretsOf(config);
+  return createRedactor([...secrets, ...config.apiKeys].filter(Boolean), basicPairs);
 }

@@ -1,40 +1,43 @@
-// The embedded default: the four built-in vendor emulators on free loopback ports, seeded with demo
-// tasks, and the backend settings that point the facade at them. Used by `npm start` when no
-// *_BASE_URL is set, by the integration tests and by the benchmarks.
+// The embedded default: every registered vendor's emulator on a free loopback port, seeded with demo tasks,
+// and the backend settings that point the facade at them. Used by `npm start` when no *_BASE_URL is set, by
+// the integration tests and by the benchmarks. Each emulator is also reachable by its vendor's input field
+// name (`embedded.k2.server`), for tests that inspect or fault a vendor.
 
-import type { BackendSettings } from './config.js';
-import { startZuoraEmulator, ZUORA_DEMO_CREDENTIALS } from './backends/zuora/emulator.js';
-import { startIbmBpmEmulator, IBM_BPM_DEMO_CREDENTIALS } from './backends/ibm-bpm/emulator.js';
-import { startK2Emulator, K2_DEMO_CREDENTIALS } from './backends/k2/emulator.js';
-import { startSuperOfficeEmulator, SUPEROFFICE_DEMO_CREDENTIALS } from './backends/superoffice/emulator.js';
+import { VENDORS } from './backends/index.js';
+import type { BackendSettings } from './backends/index.js';
+import type { AnyVendorModule, EmulatorOf, EmulatorOptions, StartedEmulator, VendorSettings } from './backends/vendor.js';
 
-export interface EmbeddedOptions {
-  host?: string;
-  latencyMs?: number;
-  /** Generated tasks added to each vendor's demo seed (benchmarks). */
-  extraTasks?: number;
-}
+export type EmbeddedOptions = EmulatorOptions;
 
-export type EmbeddedBackends = Awaited<ReturnType<typeof startEmbeddedBackends>>;
+type Emulators<L extends readonly AnyVendorModule[]> = { [M in L[number] as M['inputField']]: EmulatorOf<M> };
 
-export async function startEmbeddedBackends(opts: EmbeddedOptions = {}) {
+export type EmbeddedBackends<L extends readonly AnyVendorModule[] = typeof VENDORS> = Emulators<L> & {
+  /** Settings pointing at each emulator, by backend. */
+  settings: BackendSettings;
+  /** Each emulator, by backend. */
+  byBackend: ReadonlyMap<string, StartedEmulator<VendorSettings>>;
+  /** Sets the latency of every emulator (benchmarks). */
+  setLatency(ms: number): void;
+  close(): Promise<void>;
+};
+
+export async function startEmbeddedBackends<L extends readonly AnyVendorModule[] = typeof VENDORS>(
+  opts: EmbeddedOptions = {}, vendors: L = VENDORS as unknown as L,
+): Promise<EmbeddedBackends<L>> {
   const common = { host: opts.host ?? '127.0.0.1', latencyMs: opts.latencyMs ?? 0, extraTasks: opts.extraTasks ?? 0 };
-  const [zuora, ibmBpm, k2, superOffice] = await Promise.all([
-    startZuoraEmulator(common),
-    startIbmBpmEmulator(common),
-    startK2Emulator(common),
-    startSuperOfficeEmulator(common),
-  ]);
-  const settings: BackendSettings = {
-    ZUORA: { baseUrl: zuora.server.url, ...ZUORA_DEMO_CREDENTIALS },
-    IBM_BPM: { baseUrl: ibmBpm.server.url, ...IBM_BPM_DEMO_CREDENTIALS },
-    K2: { baseUrl: k2.serviceRoot, ...K2_DEMO_CREDENTIALS },
-    SUPEROFFICE: { baseUrl: superOffice.tenantUrl, ...SUPEROFFICE_DEMO_CREDENTIALS, writeConcurrency: 8 },
-  };
-  return {
-    zuora, ibmBpm, k2, superOffice, settings,
-    /** Sets the latency of all four (benchmarks). */
-    setLatency(ms: number) { for (const e of [zuora, ibmBpm, k2, superOffice]) e.server.latencyMs = ms; },
-    close: () => Promise.all([zuora.close(), ibmBpm.close(), k2.close(), superOffice.close()]).then(() => undefined),
-  };
+  const started: Array<StartedEmulator<VendorSettings>> = await Promise.all(vendors.map((v) => v.startEmulator(common)));
+  const settings: BackendSettings = {};
+  const byBackend = new Map<string, StartedEmulator<VendorSettings>>();
+  const byField: Record<string, StartedEmulator<VendorSettings>> = {};
+  vendors.forEach((v, i) => {
+    settings[v.backend] = started[i]!.settings;
+    byBackend.set(v.backend, started[i]!);
+    byField[v.inputField] = started[i]!;
+  });
+  return Object.assign(byField as Emulators<L>, {
+    settings,
+    byBackend,
+    setLatency(ms: number) { for (const e of started) e.server.latencyMs = ms; },
+    close: () => Promise.all(started.map((e) => e.close())).then(() => undefined),
+  });
 }

@@ -1,19 +1,21 @@
 // Opaque global ids (`Node.id`) and list cursors. Both are base64url of a small text form so clients
 // treat them as opaque; decoding validates everything, because they come back from clients.
 
-import { BACKENDS } from './domain.js';
+// A backend outside `backends` (the registered ones unless the schema was built for another list) makes
+// the id invalid.
+
+import { BACKENDS } from './backends/index.js';
 import type { Backend } from './domain.js';
 
 const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 const dec = (s: string) => Buffer.from(s, 'base64url').toString('utf8');
-const isBackend = (s: string): s is Backend => (BACKENDS as readonly string[]).includes(s);
 
 export const encodeGlobalId = (backend: Backend, nativeId: string): string => enc(`Task:${backend}:${nativeId}`);
 
-export function decodeGlobalId(id: string): { backend: Backend; nativeId: string } | null {
+export function decodeGlobalId(id: string, backends: readonly Backend[] = BACKENDS): { backend: Backend; nativeId: string } | null {
   const text = dec(id);
   const m = /^Task:([A-Z0-9_]+):([\s\S]+)$/.exec(text);
-  if (!m || !isBackend(m[1]!) || enc(text) !== id) return null;
+  if (!m || !backends.includes(m[1]!) || enc(text) !== id) return null;
   return { backend: m[1], nativeId: m[2]! };
 }
 
@@ -22,8 +24,8 @@ export interface ListPosition { backend: Backend; offset: number }
 
 export const encodeCursor = (p: ListPosition): string => enc(`c1:${p.backend}:${p.offset}`);
 
-export function decodeCursor(cursor: string): ListPosition | null {
+export function decodeCursor(cursor: string, backends: readonly Backend[] = BACKENDS): ListPosition | null {
   const m = /^c1:([A-Z0-9_]+):(\d{1,9})$/.exec(dec(cursor));
-  if (!m || !isBackend(m[1]!)) return null;
+  if (!m || !backends.includes(m[1]!)) return null;
   return { backend: m[1], offset: Number(m[2]) };
 }

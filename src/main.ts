@@ -38,8 +38,8 @@ async function main(): Promise<void> {
   const redact = redactorFor(config);
   const logger = createLogger({ level: config.logLevel, redact });
   if (embedded) {
-    logger.info({ zuora: embedded.zuora.server.url, ibmBpm: embedded.ibmBpm.server.url, k2: embedded.k2.serviceRoot, superOffice: embedded.superOffice.tenantUrl },
-      'no *_BASE_URL set: serving the embedded default, four built-in vendor emulators with demo tasks');
+    const urls = Object.fromEntries(config.vendors.map((v) => [v.inputField, embedded!.settings[v.backend]?.baseUrl]));
+    logger.info(urls, 'no *_BASE_URL set: serving the embedded default, the built-in vendor emulators with demo tasks');
   }
   if (config.apiKeys.length === 0 && !config.apiKeysFile && !config.jwt) {
     logger.warn('none of TASKHUB_API_KEYS, TASKHUB_API_KEYS_FILE, TASKHUB_JWT_JWKS_URL is set: /graphql is open to anyone who can reach it');

@@ -1,11 +1,12 @@
-// Prometheus metrics at /metrics. Every label set is bounded: backends (4), methods, status classes,
+// Prometheus metrics at /metrics. Every label set is bounded: backends (the registry's), methods, status classes,
 // breaker states and result types are closed lists; nothing a client sends becomes a label (no URLs, no
 // operation names), so a hostile or chatty client cannot grow the series count.
 
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
-import { BACKENDS } from './domain.js';
+import type { Backend } from './domain.js';
+import { BACKENDS } from './backends/index.js';
 import type { HttpObserver } from './transport/vendor-transport.js';
 import type { BatchObserver } from './batch/engine.js';
 import type { AccessObserver } from './plugins/use-access.js';
@@ -18,7 +19,8 @@ export class Metrics {
   readonly batch: BatchObserver;
   readonly access: AccessObserver;
 
-  constructor() {
+  /** `backends`: the breaker gauge starts at 0 (closed) for each. */
+  constructor(backends: readonly Backend[] = BACKENDS) {
     collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     const calls = new Counter({
@@ -31,7 +33,7 @@ export class Metrics {
     });
     const retries = new Counter({ name: 'taskhub_backend_retries_total', help: 'Retries of idempotent vendor calls.', labelNames: ['backend'], registers });
     const breaker = new Gauge({ name: 'taskhub_backend_breaker_state', help: 'Circuit breaker: 0 closed, 1 half-open, 2 open.', labelNames: ['backend'], registers });
-    for (const b of BACKENDS) breaker.set({ backend: b }, 0);
+    for (const b of backends) breaker.set({ backend: b }, 0);
     const items = new Counter({
       name: 'taskhub_batch_items_total', help: 'batchUpdateTasks items by backend and outcome (UPDATED, ACCEPTED or the error code).',
       labelNames: ['backend', 'outcome'], registers,

@@ -1,27 +1,37 @@
-// The configured backends, in the fixed order lists are merged in. Adding a vendor is one line here.
+// The configured backends: one adapter per configured vendor module, in the registry's order (the order
+// lists are merged in). Built once from the configuration; names no vendor.
 
-import { BACKENDS } from './domain.js';
 import type { Backend } from './domain.js';
 import type { BackendAdapter } from './backends/adapter.js';
 import type { HttpObserver } from './transport/vendor-transport.js';
+import type { AnyVendorModule } from './backends/vendor.js';
 import type { Config } from './config.js';
-import { ZuoraClient } from './backends/zuora/client.js';
-import { IbmBpmClient } from './backends/ibm-bpm/client.js';
-import { K2Client } from './backends/k2/client.js';
-import { SuperOfficeClient } from './backends/superoffice/client.js';
-
-type AdapterMap = { [B in Backend]?: BackendAdapter<B> };
 
 export class Registry {
-  constructor(private readonly adapters: AdapterMap) {}
+  private readonly adapters: ReadonlyMap<Backend, BackendAdapter>;
 
-  get<B extends Backend>(backend: B): BackendAdapter<B> | undefined {
-    return this.adapters[backend] as BackendAdapter<B> | undefined;
+  /** `vendors` are every module the schema is built for; `adapters` are those configured here. */
+  constructor(readonly vendors: readonly AnyVendorModule[], adapters: readonly BackendAdapter[]) {
+    this.adapters = new Map(adapters.map((a) => [a.backend, a]));
   }
 
-  /** Configured adapters in the merge order of BACKENDS. */
+  /** The vendor module of a backend value, configured or not. */
+  vendor(backend: Backend): AnyVendorModule | undefined {
+    return this.vendors.find((v) => v.backend === backend);
+  }
+
+  get(backend: Backend): BackendAdapter | undefined {
+    return this.adapters.get(backend);
+  }
+
+  /** Every backend value, configured or not, in merge order. */
+  backends(): Backend[] {
+    return this.vendors.map((v) => v.backend);
+  }
+
+  /** Configured adapters in merge order. */
   all(): BackendAdapter[] {
-    return BACKENDS.flatMap((b) => (this.adapters[b] ? [this.adapters[b] as BackendAdapter] : []));
+    return this.vendors.flatMap((v) => this.adapters.get(v.backend) ?? []);
   }
 
   async close(): Promise<void> {
@@ -29,18 +39,14 @@ export class Registry {
   }
 }
 
-export function createRegistry(config: Pick<Config, 'backends' | 'traffic'>, observer?: HttpObserver): Registry {
-  const { backends: b, traffic } = config;
-  const common = <B extends Backend>(backend: B, baseUrl: string) =>
-    ({ baseUrl, policy: traffic[backend], ...(observer ? { observer } : {}) });
-  return new Registry({
-    ...(b.ZUORA && { ZUORA: new ZuoraClient({ ...common('ZUORA', b.ZUORA.baseUrl), clientId: b.ZUORA.clientId, clientSecret: b.ZUORA.clientSecret }) }),
-    ...(b.IBM_BPM && { IBM_BPM: new IbmBpmClient({ ...common('IBM_BPM', b.IBM_BPM.baseUrl), username: b.IBM_BPM.username, password: b.IBM_BPM.password }) }),
-    ...(b.K2 && { K2: new K2Client({ ...common('K2', b.K2.baseUrl), username: b.K2.username, password: b.K2.password }) }),
-    ...(b.SUPEROFFICE && { SUPEROFFICE: new SuperOfficeClient({
-      ...common('SUPEROFFICE', b.SUPEROFFICE.baseUrl), token: b.SUPEROFFICE.token,
-      ...(b.SUPEROFFICE.appToken === undefined ? {} : { appToken: b.SUPEROFFICE.appToken }),
-      writeConcurrency: b.SUPEROFFICE.writeConcurrency,
-    }) }),
+export function createRegistry(config: Pick<Config, 'vendors' | 'backends' | 'traffic'>, observer?: HttpObserver): Registry {
+  const adapters = config.vendors.flatMap((vendor) => {
+    const settings = config.backends[vendor.backend];
+    if (!settings) return [];
+    const adapter: BackendAdapter = vendor.createAdapter(settings, {
+      baseUrl: settings.baseUrl, policy: config.traffic[vendor.backend]!, ...(observer ? { observer } : {}),
+    });
+    return [adapter];
   });
+  return new Registry(config.vendors, adapters);
 }

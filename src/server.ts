@@ -17,7 +17,7 @@ import { useOperationSpans } from './tracing.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
 import type { Logger } from './logger.js';
-import { schema } from './schema/index.js';
+import { schemaFor } from './schema/index.js';
 import { createLoaders } from './loaders.js';
 import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
@@ -72,7 +72,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const { limits } = config;
 
   const yoga = createYoga<Record<string, never>, Context>({
-    schema,
+    schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
     landingPage: false,

@@ -5,7 +5,6 @@
 // is still answered.
 
 import type { Backend, DomainTask, ErrorCode, TaskStatus } from './domain.js';
-import { BACKENDS } from './domain.js';
 import type { BackendAdapter } from './backends/adapter.js';
 import type { Registry } from './registry.js';
 import { isBackendError } from './errors.js';
@@ -28,7 +27,8 @@ const VENDOR_CHUNK = 100;
 export async function listTaskPage(registry: Registry, req: PageRequest, signal: AbortSignal, logger?: Logger): Promise<TaskPage> {
   const wanted = req.backends?.length ? new Set(req.backends) : null;
   const statuses = req.statuses?.length ? new Set(req.statuses) : null;
-  const order = BACKENDS.filter((b) => !wanted || wanted.has(b));
+  const all = registry.backends();
+  const order = all.filter((b) => !wanted || wanted.has(b));
   const startIndex = req.after ? order.indexOf(req.after.backend) : 0;
   const backendErrors: ListBackendError[] = [];
   for (const b of order) {
@@ -59,7 +59,7 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
   return {
     items: merged.slice(0, req.first),
     hasNextPage: merged.length > req.first,
-    backendErrors: backendErrors.sort((a, b) => BACKENDS.indexOf(a.backend) - BACKENDS.indexOf(b.backend)),
+    backendErrors: backendErrors.sort((a, b) => all.indexOf(a.backend) - all.indexOf(b.backend)),
   };
 }
 

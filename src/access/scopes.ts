@@ -5,7 +5,7 @@
 //   tasks:write            mutations, on every backend
 //   tasks:write:<BACKEND>  mutations, on that backend only; items for other backends are PERMISSION_DENIED
 
-import { BACKENDS } from '../domain.js';
+import { BACKENDS } from '../backends/index.js';
 import type { Backend } from '../domain.js';
 
 export interface Principal {

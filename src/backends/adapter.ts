@@ -1,8 +1,11 @@
 // The contract between the facade and one vendor. Each vendor folder (zuora/, ibm-bpm/, k2/,
 // superoffice/) implements it in its client.ts; resolvers and the batch engine see only this.
 // Adding a vendor = one folder implementing this, one schema file, one line in registry.ts.
+// What is the same for every vendor (validation order, index bookkeeping, the journal's indexes, an
+// outcome for every item) is written once around the adapter, in src/batch/apply.ts.
 
-import type { Backend, DomainTask, OutcomeError, UpdateByBackend, UpdateOutcome } from '../domain.js';
+import type { Backend, DomainTask, OutcomeError, UpdateOutcome } from '../domain.js';
+import type { BatchJournal } from '../batch/journal.js';
 import type { HttpObserver } from '../transport/vendor-transport.js';
 import type { TrafficPolicy } from '../transport/policy.js';
 import type { VendorBudget } from '../transport/budget.js';
@@ -14,8 +17,9 @@ export interface TaskListSlice {
   done: boolean;
 }
 
-export interface BackendAdapter<B extends Backend = Backend> {
-  readonly backend: B;
+/** `U` is the vendor's update type, the one its GraphQL update input is parsed into. */
+export interface BackendAdapter<U = unknown> {
+  readonly backend: Backend;
   /** False when a write must never be sent twice (K2 actions): no retries, lost replies are OUTCOME_UNKNOWN. */
   readonly idempotentWrites: boolean;
 
@@ -35,23 +39,23 @@ export interface BackendAdapter<B extends Backend = Backend> {
    */
   listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice>;
 
-  /** The native id an update targets. */
-  nativeIdOf(update: UpdateByBackend[B]): string;
-
   /** Everything checkable without the vendor. A message saying what is wrong, or null when valid. */
-  validateUpdate(update: UpdateByBackend[B]): string | null;
+  validateUpdate(update: U): string | null;
 
   /**
    * Optional, for dry runs: what the vendor would answer to `update` given the task as it is now (e.g. a K2
    * action the task does not offer), or null when nothing the task says stands in the way.
    */
-  checkUpdate?(update: UpdateByBackend[B], current: DomainTask): OutcomeError | null;
+  checkUpdate?(update: U, current: DomainTask): OutcomeError | null;
 
   /**
-   * Sends already-validated updates (no duplicate ids) and returns exactly one outcome per update, in the
-   * same order. Never throws: every failure is an outcome. `UPDATED` only for items the vendor confirmed.
+   * Sends updates that passed `validateUpdate` (no duplicate ids) and returns one outcome per update, in the
+   * same order; `UPDATED` only for items the vendor confirmed. Around every vendor write call it calls
+   * `journal.sending(positions)` first (and makes no call when that fails: `journalSending`) and
+   * `journal.settled(...)` with what the reply decided; positions are indexes into `updates`.
+   * Call it through src/batch/apply.ts, which answers any position left without an outcome.
    */
-  applyUpdates(updates: ReadonlyArray<UpdateByBackend[B]>, signal?: AbortSignal): Promise<UpdateOutcome[]>;
+  sendUpdates(updates: readonly U[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<ReadonlyArray<UpdateOutcome | undefined>>;
 
   /** A cheap authenticated read, for /ready. Throws a BackendError when the vendor cannot be used. */
   ping(signal?: AbortSignal): Promise<void>;

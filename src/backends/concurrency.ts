@@ -10,3 +10,18 @@ export function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: 
   const run = pLimit(Math.max(1, limit));
   return Promise.all(items.map((item) => run(() => fn(item))));
 }
+
+/**
+ * The read every adapter without a batch read shares: each distinct id that `isValid` accepts is fetched
+ * once, at most `limit` at a time, and the answers come back in request order, one per id asked: the task,
+ * null (no such task, or an id that cannot be one: nothing is sent for it), or that id's Error.
+ */
+export async function fetchEach<T>(
+  ids: readonly string[], limit: number, isValid: (id: string) => boolean, fetchOne: (id: string) => Promise<T | null>,
+): Promise<Array<T | null | Error>> {
+  const distinct = [...new Set(ids)].filter(isValid);
+  const fetched = await mapLimited(distinct, limit,
+    (id) => fetchOne(id).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+  const byId = new Map(distinct.map((id, i) => [id, fetched[i]!] as const));
+  return ids.map((id) => byId.get(id) ?? null);
+}

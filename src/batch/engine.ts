@@ -1,7 +1,8 @@
 // batchUpdateTasks: plan → dispatch → merge. Backends run concurrently (each adapter chunks and
 // parallelises within its vendor's rules); outcomes are placed by input index, so vendor ordering never
-// matters. Every item ends with exactly one outcome, whatever an adapter does: a wrong count or a throw
-// is turned into per-item errors here, and logged, because it is a bug.
+// matters. The engine owns the index bookkeeping: planning keeps each item's input index, each backend's
+// share goes through src/batch/apply.ts (which answers every position, whatever the adapter does), and the
+// journal the caller passed sees input indexes.
 
 import type { Backend, DomainTask, UpdateOutcome } from '../domain.js';
 import { notFoundMessage, outcomeFromError } from '../errors.js';
@@ -10,13 +11,18 @@ import type { TaskUpdate } from '../domain.js';
 import type { Registry } from '../registry.js';
 import type { Loaders } from '../loaders.js';
 import type { Logger } from '../logger.js';
-import { nativeIdOfUpdate, planBatch } from './plan.js';
-import type { ItemResult, PlannedItem, RefuseItem } from './plan.js';
+import { planBatch } from './plan.js';
+import type { ItemResult, PlannedGroup, RefuseItem } from './plan.js';
+import { remapJournal, sendValidated } from './apply.js';
+import { NO_JOURNAL } from './journal.js';
+import type { BatchJournal } from './journal.js';
 
 export interface RunOptions {
   dryRun: boolean;
   loaders: Loaders;
   signal: AbortSignal;
+  /** Told before and after every vendor write call, by input index (dry runs write nothing). */
+  journal?: BatchJournal;
   /** Items the caller may not send (access scopes): they get this outcome and are never sent. */
   refuse?: RefuseItem;
   /**
@@ -44,48 +50,38 @@ export class BatchEngine {
     const plan = planBatch(items, this.registry, opts.refuse);
     const results = plan.decided;
     opts.onSettled?.(results.filter((r): r is ItemResult => r !== undefined));
-    await Promise.all([...plan.groups].map(async ([backend, group]) => {
-      const outcomes = opts.dryRun
-        ? await this.lookUp(backend, group, opts)
-        : await this.dispatch(backend, group, opts);
-      group.forEach((item, i) => {
-        results[item.index] = { index: item.index, backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, backend, item.nativeId) };
+    await Promise.all([...plan.groups.values()].map(async (group) => {
+      const { adapter, items: planned } = group;
+      const outcomes = opts.dryRun ? await this.lookUp(group, opts) : await sendValidated(adapter, planned.map((p) => p.update), {
+        signal: opts.signal,
+        journal: remapJournal(opts.journal ?? NO_JOURNAL, planned.map((p) => p.index), this.logger),
+        logger: this.logger,
       });
-      if (!opts.dryRun) for (const item of group) opts.loaders[backend]?.clear(item.nativeId);
-      opts.onSettled?.(group.map((item) => results[item.index]!));
+      planned.forEach((item, i) => {
+        results[item.index] = { index: item.index, backend: adapter.backend, nativeId: item.nativeId, outcome: worded(outcomes[i]!, adapter.backend, item.nativeId) };
+      });
+      if (!opts.dryRun) for (const item of planned) opts.loaders[adapter.backend]?.clear(item.nativeId);
+      opts.onSettled?.(planned.map((item) => results[item.index]!));
     }));
-    return results.map((r, index) => r ?? this.missing(index, items[index]!));
-  }
-
-  private async dispatch(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
-    const adapter = this.registry.get(backend)!;
-    try {
-      const outcomes = await adapter.applyUpdates(group.map((g) => g.update) as never, opts.signal);
-      if (outcomes.length === group.length) return outcomes;
-      throw new Error(`${backend} adapter returned ${outcomes.length} outcomes for ${group.length} items`);
-    } catch (err) {
-      this.logger.error({ err, backend }, 'adapter broke its contract; items answered as failed');
-      const outcome = outcomeFromError(err, backend, { idempotent: adapter.idempotentWrites });
-      return group.map(() => outcome);
-    }
+    // Planning decides or groups every item, so this is complete; a hole would be a bug in this file.
+    return results.map((r, index) => r ?? this.missing(index));
   }
 
   /** dryRun: what would be sent is validated (planning did that) and looked up; nothing is written. */
-  private async lookUp(backend: Backend, group: PlannedItem[], opts: RunOptions): Promise<UpdateOutcome[]> {
+  private async lookUp({ adapter, items }: PlannedGroup, opts: RunOptions): Promise<UpdateOutcome[]> {
+    const backend: Backend = adapter.backend;
     const loader = opts.loaders[backend]!;
-    const adapter = this.registry.get(backend)!;
-    const found = await loader.loadMany(group.map((g) => g.nativeId));
+    const found = await loader.loadMany(items.map((g) => g.nativeId));
     return found.map((task, i): UpdateOutcome => {
       if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
-      if (task === null) return outcomeError('NOT_FOUND', notFoundMessage(backend, group[i]!.nativeId));
+      if (task === null) return outcomeError('NOT_FOUND', notFoundMessage(backend, items[i]!.nativeId));
       // What the task itself rules out (a K2 action it does not offer) fails here as it would when sent.
-      return adapter.checkUpdate?.(group[i]!.update as never, task) ?? { kind: 'UPDATED', task: task as DomainTask };
+      return adapter.checkUpdate?.(items[i]!.update, task) ?? { kind: 'UPDATED', task: task as DomainTask };
     });
   }
 
-  private missing(index: number, item: TaskUpdate): ItemResult {
-    this.logger.error({ index }, 'batch item left without an outcome');
-    return { index, backend: item.backend, nativeId: nativeIdOfUpdate(item), outcome: outcomeFromError(new Error('no outcome'), item.backend, { idempotent: false }) };
+  private missing(index: number): never {
+    throw new Error(`batch item ${index} was neither decided nor planned`);
   }
 }
 

@@ -2,9 +2,10 @@
 // invalid, duplicated or aimed at an unconfigured backend get their outcome here; the rest are grouped by
 // backend, keeping their input index so outcomes land where they belong whatever the vendors do.
 
-import type { Backend, TaskUpdate, UpdateByBackend, UpdateOutcome } from '../domain.js';
+import type { Backend, TaskUpdate, UpdateOutcome } from '../domain.js';
 import { outcomeError } from '../domain.js';
 import type { Registry } from '../registry.js';
+import type { BackendAdapter } from '../backends/adapter.js';
 
 export interface ItemResult {
   index: number;
@@ -13,18 +14,24 @@ export interface ItemResult {
   outcome: UpdateOutcome;
 }
 
-export interface PlannedItem<B extends Backend = Backend> {
+export interface PlannedItem {
+  /** Position in the batch's input items. */
   index: number;
-  backend: B;
   nativeId: string;
-  update: UpdateByBackend[B];
+  update: unknown;
+}
+
+/** One backend's valid items, in input order, with the adapter they go to (looked up once, here). */
+export interface PlannedGroup {
+  adapter: BackendAdapter;
+  items: PlannedItem[];
 }
 
 export interface BatchPlan {
   /** Outcomes decided during planning, by input index; `undefined` for items still to be sent. */
   decided: Array<ItemResult | undefined>;
-  /** Items to send, grouped by backend, each group in input order. */
-  groups: Map<Backend, PlannedItem[]>;
+  /** Items to send, grouped by backend. */
+  groups: Map<Backend, PlannedGroup>;
 }
 
 /**
@@ -32,14 +39,6 @@ export interface BatchPlan {
  * backend): the outcome to give it, or undefined to go on. `where` is `items[3].k2`, for the message.
  */
 export type RefuseItem = (item: TaskUpdate, where: string) => UpdateOutcome | undefined;
-
-/** Input field names, for messages that say where the problem is (`items[3].k2`). */
-export const INPUT_FIELD: Record<Backend, string> = {
-  ZUORA: 'zuora', IBM_BPM: 'ibmBpm', K2: 'k2', SUPEROFFICE: 'superOffice',
-};
-
-export const nativeIdOfUpdate = (item: TaskUpdate): string =>
-  item.backend === 'K2' ? item.update.serialNumber : item.update.id;
 
 /**
  * The same task twice in one batch: the first occurrence is sent, later ones are refused as
@@ -49,13 +48,15 @@ export const nativeIdOfUpdate = (item: TaskUpdate): string =>
  */
 export function planBatch(items: readonly TaskUpdate[], registry: Registry, refuse?: RefuseItem): BatchPlan {
   const decided: Array<ItemResult | undefined> = new Array(items.length).fill(undefined);
-  const groups = new Map<Backend, PlannedItem[]>();
+  const groups = new Map<Backend, PlannedGroup>();
   const firstIndex = new Map<string, number>();
 
   items.forEach((item, index) => {
     const { backend } = item;
-    const nativeId = nativeIdOfUpdate(item);
-    const where = `items[${index}].${INPUT_FIELD[backend]}`;
+    const vendor = registry.vendor(backend);
+    if (!vendor) throw new Error(`batch item ${index} names backend ${backend}, which no vendor module has`);
+    const nativeId = vendor.nativeIdOf(item.update);
+    const where = `items[${index}].${vendor.inputField}`;
     const decide = (outcome: UpdateOutcome) => { decided[index] = { index, backend, nativeId, outcome }; };
 
     const refused = refuse?.(item, where);
@@ -65,7 +66,8 @@ export function planBatch(items: readonly TaskUpdate[], registry: Registry, refu
       return decide(outcomeError('BACKEND_NOT_CONFIGURED',
         `${where}: backend ${backend} is not configured on this taskhub`, { retryable: false }));
     }
-    const problem = adapter.validateUpdate(item.update as never);
+    // The one validation of the item: adapters are handed only items that passed it.
+    const problem = adapter.validateUpdate(item.update);
     if (problem) return decide(outcomeError('INVALID_INPUT', `${where}: ${problem}`, { retryable: false }));
 
     const key = `${backend}\u0000${nativeId}`;
@@ -77,8 +79,8 @@ export function planBatch(items: readonly TaskUpdate[], registry: Registry, refu
     }
     firstIndex.set(key, index);
     let group = groups.get(backend);
-    if (!group) groups.set(backend, (group = []));
-    group.push({ index, backend, nativeId, update: item.update });
+    if (!group) groups.set(backend, (group = { adapter, items: [] }));
+    group.items.push({ index, nativeId, update: item.update });
   });
   return { decided, groups };
 }

@@ -4,156 +4,208 @@
 import { Kind } from 'graphql';
 import type { GraphQLResolveInfo, SelectionSetNode } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
-import type { ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
+import type { EnumRef } from '@pothos/core';
+import type { Backend, ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
 import type { RefuseItem } from '../batch/plan.js';
 import { ResultFeed } from '../batch/result-feed.js';
 import { canWriteTo, writeScopeFor, WRITE_SCOPE } from '../access/scopes.js';
 import type { Principal } from '../access/scopes.js';
-import { builder } from './builder.js';
-import { BackendEnum, TaskRef } from './task.js';
-import { ZuoraTaskUpdateInput } from './zuora.js';
-import { IbmBpmTaskUpdateInput } from './ibm-bpm.js';
-import { K2TaskUpdateInput } from './k2.js';
-import { BatchTaskUpdateInput } from './superoffice.js';
+import type { Builder, SchemaTypes } from './builder.js';
+import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
 
-const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
-  description: 'One update: set exactly one field, named after the vendor holding the task.',
-  isOneOf: true,
-  fields: (t) => ({
-    zuora: t.field({ type: ZuoraTaskUpdateInput, description: 'A Zuora Workflow task update.' }),
-    ibmBpm: t.field({ type: IbmBpmTaskUpdateInput, description: 'An IBM BPM task update.' }),
-    k2: t.field({ type: K2TaskUpdateInput, description: 'A K2 task update.' }),
-    superOffice: t.field({ type: BatchTaskUpdateInput, description: 'A SuperOffice batch task update.' }),
-  }),
-});
+/** A vendor's update input as the @oneOf field `field` carries it. */
+export interface VendorInput { backend: Backend; field: string; parts: VendorSchemaParts<unknown> }
 
-const BatchUpdateTasksInput = builder.inputType('BatchUpdateTasksInput', {
-  description: 'A batch of task updates for any mix of backends.',
-  fields: (t) => ({
-    items: t.field({ type: [TaskUpdateInput], required: true, description: 'The updates; each gets exactly one result, at its own index.' }),
-    dryRun: t.boolean({ defaultValue: false, description: 'Validate and look every task up, but write nothing.' }),
-    idempotencyKey: t.string({ description: 'A replay with the same key (within the TTL, same input) returns the stored results; nothing is resent. 1 to 255 characters.' }),
-  }),
-});
+export function defineBatchUpdate(
+  builder: Builder, BackendEnum: EnumRef<SchemaTypes, string, string>, TaskRef: VendorSchemaKit['TaskRef'], vendors: readonly VendorInput[],
+): void {
+  const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
+    description: 'One update: set exactly one field, named after the vendor holding the task.',
+    isOneOf: true,
+    fields: (t) => Object.fromEntries(vendors.map(({ field, parts }) => [field, t.field({ type: parts.input, description: parts.inputDescription })])),
+  });
 
-// ---- results ----
+  /** @oneOf guarantees exactly one field is set; the schema validated it before we got here. */
+  function toTaskUpdate(item: Record<string, unknown>): TaskUpdate {
+    for (const { backend, field, parts } of vendors) {
+      const value = item[field];
+      if (value !== null && value !== undefined) return { backend, update: parts.toUpdate(value) };
+    }
+    throw new Error('a TaskUpdateInput with no field set passed @oneOf validation');
+  }
 
-const OutcomeRef = builder.interfaceRef<ItemResult>('TaskUpdateOutcome').implement({
-  description: 'What happened to one input item.',
-  fields: (t) => ({
-    index: t.exposeInt('index', { description: '0-based position of the item in input.items.' }),
-    backend: t.field({ type: BackendEnum, description: 'The backend the item was for.', resolve: (r) => r.backend }),
-    nativeId: t.exposeString('nativeId', { description: 'The task id the item named.' }),
-  }),
-});
-
-const errorOf = (r: ItemResult) => r.outcome as OutcomeError;
-
-const ErrorRef = builder.interfaceRef<ItemResult>('TaskUpdateError').implement({
-  description: 'An item that was not applied (or whose fate is unknown: code OUTCOME_UNKNOWN).',
-  interfaces: [OutcomeRef],
-  fields: (t) => ({
-    code: t.string({
-      description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
-      resolve: (r) => errorOf(r).code,
+  const BatchUpdateTasksInput = builder.inputType('BatchUpdateTasksInput', {
+    description: 'A batch of task updates for any mix of backends.',
+    fields: (t) => ({
+      items: t.field({ type: [TaskUpdateInput], required: true, description: 'The updates; each gets exactly one result, at its own index.' }),
+      dryRun: t.boolean({ defaultValue: false, description: 'Validate and look every task up, but write nothing.' }),
+      idempotencyKey: t.string({ description: 'A replay with the same key (within the TTL, same input) returns the stored results; nothing is resent. 1 to 255 characters.' }),
     }),
-    message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
-    vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r) => errorOf(r).vendorCode ?? null }),
-    retryable: t.boolean({ description: 'Whether sending the same item again may succeed and is safe.', resolve: (r) => errorOf(r).retryable }),
-  }),
-});
+  });
 
-const UpdatedRef = builder.objectRef<ItemResult>('TaskUpdated').implement({
-  description: 'The backend confirmed the update.',
-  interfaces: [OutcomeRef],
-  fields: (t) => ({
-    task: t.field({
-      type: TaskRef,
-      nullable: true,
-      description: 'The task as the backend now holds it (read back when the vendor reply does not carry it). '
-        + 'Null when it cannot be read back, e.g. an actioned or redirected K2 item that left the worklist: the update itself was confirmed.',
-      resolve: async (r, _args, ctx) => {
-        if (r.outcome.kind === 'UPDATED' && r.outcome.task) return r.outcome.task;
+  // ---- results ----
+
+  const OutcomeRef = builder.interfaceRef<ItemResult>('TaskUpdateOutcome').implement({
+    description: 'What happened to one input item.',
+    fields: (t) => ({
+      index: t.exposeInt('index', { description: '0-based position of the item in input.items.' }),
+      backend: t.field({ type: BackendEnum, description: 'The backend the item was for.', resolve: (r) => r.backend }),
+      nativeId: t.exposeString('nativeId', { description: 'The task id the item named.' }),
+    }),
+  });
+
+  const errorOf = (r: ItemResult) => r.outcome as OutcomeError;
+
+  const ErrorRef = builder.interfaceRef<ItemResult>('TaskUpdateError').implement({
+    description: 'An item that was not applied (or whose fate is unknown: code OUTCOME_UNKNOWN).',
+    interfaces: [OutcomeRef],
+    fields: (t) => ({
+      code: t.string({
+        description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
+        resolve: (r) => errorOf(r).code,
+      }),
+      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
+      vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r) => errorOf(r).vendorCode ?? null }),
+      retryable: t.boolean({ description: 'Whether sending the same item again may succeed and is safe.', resolve: (r) => errorOf(r).retryable }),
+    }),
+  });
+
+  const UpdatedRef = builder.objectRef<ItemResult>('TaskUpdated').implement({
+    description: 'The backend confirmed the update.',
+    interfaces: [OutcomeRef],
+    fields: (t) => ({
+      task: t.field({
+        type: TaskRef,
+        nullable: true,
+        description: 'The task as the backend now holds it (read back when the vendor reply does not carry it). '
+          + 'Null when it cannot be read back, e.g. an actioned or redirected K2 item that left the worklist: the update itself was confirmed.',
+        resolve: async (r, _args, ctx) => {
+          if (r.outcome.kind === 'UPDATED' && r.outcome.task) return r.outcome.task;
+          try {
+            return (await ctx.loaders[r.backend]?.load(r.nativeId)) ?? null;
+          } catch (err) {
+            // The write is confirmed; a failed read-back must not turn it into an error.
+            ctx.logger.warn({ err, backend: r.backend, nativeId: r.nativeId }, 'read-back after a confirmed update failed; task answered as null');
+            return null;
+          }
+        },
+      }),
+    }),
+  });
+
+  const AcceptedRef = builder.objectRef<ItemResult>('TaskUpdateAccepted').implement({
+    description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
+    interfaces: [OutcomeRef],
+    fields: (t) => ({
+      message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.redact(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
+    }),
+  });
+
+  /** Error codes → result type. Codes without a type of their own report the backend as unavailable. */
+  const ERROR_TYPE: Record<ErrorCode, string> = {
+    NOT_FOUND: 'TaskNotFound',
+    PERMISSION_DENIED: 'TaskUpdateDenied',
+    REJECTED: 'TaskUpdateRejected',
+    INVALID_INPUT: 'InvalidTaskUpdate',
+    BACKEND_NOT_CONFIGURED: 'BackendUnavailable',
+    BACKEND_UNAVAILABLE: 'BackendUnavailable',
+    BACKEND_AUTH_FAILED: 'BackendUnavailable',
+    OUTCOME_UNKNOWN: 'BackendUnavailable',
+  };
+
+  const errorType = (name: string, description: string) =>
+    builder.objectRef<ItemResult>(name).implement({ description, interfaces: [OutcomeRef, ErrorRef] });
+
+  const resultTypes = [
+    errorType('TaskNotFound', 'The backend has no task with this id (code NOT_FOUND).'),
+    errorType('TaskUpdateDenied', 'The backend refused: no permission on this task (code PERMISSION_DENIED).'),
+    errorType('TaskUpdateRejected', 'The backend refused the change: task state, validation (code REJECTED).'),
+    errorType('InvalidTaskUpdate', 'taskhub refused the item before calling any backend (code INVALID_INPUT).'),
+    errorType('BackendUnavailable',
+      'The backend could not be used or did not answer: BACKEND_UNAVAILABLE, BACKEND_NOT_CONFIGURED, BACKEND_AUTH_FAILED, or OUTCOME_UNKNOWN when the reply to a sent update was lost.'),
+  ];
+
+  const ResultUnion = builder.unionType('TaskUpdateResult', {
+    description: 'The outcome of one item.',
+    types: [UpdatedRef, AcceptedRef, ...resultTypes],
+    resolveType: (r: ItemResult) => {
+      if (r.outcome.kind === 'UPDATED') return 'TaskUpdated';
+      if (r.outcome.kind === 'ACCEPTED') return 'TaskUpdateAccepted';
+      return ERROR_TYPE[r.outcome.code];
+    },
+  });
+
+  /** A finished batch (also what an idempotency key stores). */
+  interface Payload { results: ItemResult[] }
+
+  /**
+   * What the payload's fields read. Without `results @stream`, a finished batch. With it, the mutation answers
+   * at once: `stream` hands out results in input order as backends finish, `results` settles with the batch.
+   */
+  interface ServedPayload { results: ItemResult[] | Promise<ItemResult[]>; stream?: AsyncIterable<ItemResult> }
+
+  const PayloadRef = builder.objectRef<ServedPayload>('BatchUpdateTasksPayload').implement({
+    description: 'One result per input item, in input order, and their counts.',
+    fields: (t) => ({
+      results: t.field({
+        type: [ResultUnion],
+        description: 'Exactly one per input item, same order. With `@stream`, each result is sent as soon as its backend is done and every item before it is sent.',
+        resolve: (p) => (p.stream ?? p.results) as ItemResult[],
+      }),
+      succeeded: t.int({ description: 'Items the backends confirmed (TaskUpdated).', resolve: (p) => count(p, 'UPDATED') }),
+      accepted: t.int({ description: 'Items sent but not confirmed (TaskUpdateAccepted).', resolve: (p) => count(p, 'ACCEPTED') }),
+      failed: t.int({ description: 'Items with an error result.', resolve: (p) => count(p, 'ERROR') }),
+    }),
+  });
+
+  const count = async (p: ServedPayload, kind: string) => (await p.results).reduce((n, r) => n + (r.outcome.kind === kind ? 1 : 0), 0);
+
+  builder.mutationField('batchUpdateTasks', (t) => t.field({
+    type: PayloadRef,
+    description: 'Apply a mixed batch of task updates across backends. Every item gets exactly one result at its own index; the mutation itself fails only for invalid GraphQL input.',
+    args: { input: t.arg({ type: BatchUpdateTasksInput, required: true, description: 'The batch.' }) },
+    resolve: async (_root, { input }, ctx, info): Promise<ServedPayload> => {
+      const max = ctx.config.maxBatchItems;
+      if (input.items.length > max) {
+        throw createGraphQLError(`input.items has ${input.items.length} items; at most ${max} are accepted per call. Split the batch.`,
+          { extensions: { code: 'BAD_USER_INPUT', argument: 'input.items' } });
+      }
+      const key = input.idempotencyKey ?? null;
+      if (key !== null && (key.length === 0 || key.length > 255)) {
+        throw createGraphQLError('input.idempotencyKey must be 1 to 255 characters', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.idempotencyKey' } });
+      }
+      const dryRun = input.dryRun ?? false;
+      const items = input.items.map((i) => toTaskUpdate(i));
+      const feed = streamsResults(info) ? new ResultFeed(items.length) : undefined;
+      // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
+      const run = async (): Promise<Payload> => ({
+        results: await ctx.engine.run(items, {
+          dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
+          ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
+        }),
+      });
+      const finished = (async (): Promise<Payload> => {
+        if (key === null) return run();
         try {
-          return (await ctx.loaders[r.backend]?.load(r.nativeId)) ?? null;
+          return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
         } catch (err) {
-          // The write is confirmed; a failed read-back must not turn it into an error.
-          ctx.logger.warn({ err, backend: r.backend, nativeId: r.nativeId }, 'read-back after a confirmed update failed; task answered as null');
-          return null;
+          if (err instanceof IdempotencyConflictError) {
+            throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });
+          }
+          throw err;
         }
-      },
-    }),
-  }),
-});
-
-const AcceptedRef = builder.objectRef<ItemResult>('TaskUpdateAccepted').implement({
-  description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
-  interfaces: [OutcomeRef],
-  fields: (t) => ({
-    message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.redact(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
-  }),
-});
-
-/** Error codes → result type. Codes without a type of their own report the backend as unavailable. */
-const ERROR_TYPE: Record<ErrorCode, string> = {
-  NOT_FOUND: 'TaskNotFound',
-  PERMISSION_DENIED: 'TaskUpdateDenied',
-  REJECTED: 'TaskUpdateRejected',
-  INVALID_INPUT: 'InvalidTaskUpdate',
-  BACKEND_NOT_CONFIGURED: 'BackendUnavailable',
-  BACKEND_UNAVAILABLE: 'BackendUnavailable',
-  BACKEND_AUTH_FAILED: 'BackendUnavailable',
-  OUTCOME_UNKNOWN: 'BackendUnavailable',
-};
-
-const errorType = (name: string, description: string) =>
-  builder.objectRef<ItemResult>(name).implement({ description, interfaces: [OutcomeRef, ErrorRef] });
-
-const resultTypes = [
-  errorType('TaskNotFound', 'The backend has no task with this id (code NOT_FOUND).'),
-  errorType('TaskUpdateDenied', 'The backend refused: no permission on this task (code PERMISSION_DENIED).'),
-  errorType('TaskUpdateRejected', 'The backend refused the change: task state, validation (code REJECTED).'),
-  errorType('InvalidTaskUpdate', 'taskhub refused the item before calling any backend (code INVALID_INPUT).'),
-  errorType('BackendUnavailable',
-    'The backend could not be used or did not answer: BACKEND_UNAVAILABLE, BACKEND_NOT_CONFIGURED, BACKEND_AUTH_FAILED, or OUTCOME_UNKNOWN when the reply to a sent update was lost.'),
-];
-
-const ResultUnion = builder.unionType('TaskUpdateResult', {
-  description: 'The outcome of one item.',
-  types: [UpdatedRef, AcceptedRef, ...resultTypes],
-  resolveType: (r: ItemResult) => {
-    if (r.outcome.kind === 'UPDATED') return 'TaskUpdated';
-    if (r.outcome.kind === 'ACCEPTED') return 'TaskUpdateAccepted';
-    return ERROR_TYPE[r.outcome.code];
-  },
-});
-
-/** A finished batch (also what an idempotency key stores). */
-interface Payload { results: ItemResult[] }
-
-/**
- * What the payload's fields read. Without `results @stream`, a finished batch. With it, the mutation answers
- * at once: `stream` hands out results in input order as backends finish, `results` settles with the batch.
- */
-interface ServedPayload { results: ItemResult[] | Promise<ItemResult[]>; stream?: AsyncIterable<ItemResult> }
-
-const PayloadRef = builder.objectRef<ServedPayload>('BatchUpdateTasksPayload').implement({
-  description: 'One result per input item, in input order, and their counts.',
-  fields: (t) => ({
-    results: t.field({
-      type: [ResultUnion],
-      description: 'Exactly one per input item, same order. With `@stream`, each result is sent as soon as its backend is done and every item before it is sent.',
-      resolve: (p) => (p.stream ?? p.results) as ItemResult[],
-    }),
-    succeeded: t.int({ description: 'Items the backends confirmed (TaskUpdated).', resolve: (p) => count(p, 'UPDATED') }),
-    accepted: t.int({ description: 'Items sent but not confirmed (TaskUpdateAccepted).', resolve: (p) => count(p, 'ACCEPTED') }),
-    failed: t.int({ description: 'Items with an error result.', resolve: (p) => count(p, 'ERROR') }),
-  }),
-});
-
-const count = async (p: ServedPayload, kind: string) => (await p.results).reduce((n, r) => n + (r.outcome.kind === kind ? 1 : 0), 0);
+      })();
+      if (!feed) return finished;
+      // Streaming: answer now; a failure of the whole batch (key reused) surfaces on `results` and the counts.
+      const results = finished.then((p) => p.results);
+      results.catch(() => { /* reported through the stream and the count fields */ });
+      feed.finish(results);
+      return { results, stream: feed.inOrder() };
+    },
+  }));
+}
 
 /** Whether this field's selection asks for `results @stream` (directly, or in an inline fragment or fragment). */
 function streamsResults(info: GraphQLResolveInfo): boolean {
@@ -169,23 +221,6 @@ function streamsResults(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
 
-// ---- input → domain ----
-
-/** GraphQL gives `null` for explicit nulls; the domain says "absent" for "leave unchanged". */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null && v !== undefined)) as T;
-}
-
-type ItemInput = { zuora?: object | null; ibmBpm?: object | null; k2?: object | null; superOffice?: object | null };
-
-function toTaskUpdate(item: ItemInput): TaskUpdate {
-  // @oneOf guarantees exactly one is set; the schema validated it before we got here.
-  if (item.zuora) return { backend: 'ZUORA', update: compact(item.zuora) as never };
-  if (item.ibmBpm) return { backend: 'IBM_BPM', update: compact(item.ibmBpm) as never };
-  if (item.k2) return { backend: 'K2', update: compact(item.k2) as never };
-  return { backend: 'SUPEROFFICE', update: compact(item.superOffice!) as never };
-}
-
 /** Items for a backend outside the caller's write scopes: PERMISSION_DENIED, naming the scope that is missing. */
 const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
   if (principal.scopes.has(WRITE_SCOPE)) return undefined;
@@ -194,48 +229,3 @@ const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
     message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
   };
 };
-
-builder.mutationField('batchUpdateTasks', (t) => t.field({
-  type: PayloadRef,
-  description: 'Apply a mixed batch of task updates across backends. Every item gets exactly one result at its own index; the mutation itself fails only for invalid GraphQL input.',
-  args: { input: t.arg({ type: BatchUpdateTasksInput, required: true, description: 'The batch.' }) },
-  resolve: async (_root, { input }, ctx, info): Promise<ServedPayload> => {
-    const max = ctx.config.maxBatchItems;
-    if (input.items.length > max) {
-      throw createGraphQLError(`input.items has ${input.items.length} items; at most ${max} are accepted per call. Split the batch.`,
-        { extensions: { code: 'BAD_USER_INPUT', argument: 'input.items' } });
-    }
-    const key = input.idempotencyKey ?? null;
-    if (key !== null && (key.length === 0 || key.length > 255)) {
-      throw createGraphQLError('input.idempotencyKey must be 1 to 255 characters', { extensions: { code: 'BAD_USER_INPUT', argument: 'input.idempotencyKey' } });
-    }
-    const dryRun = input.dryRun ?? false;
-    const items = input.items.map((i) => toTaskUpdate(i as ItemInput));
-    const feed = streamsResults(info) ? new ResultFeed(items.length) : undefined;
-    // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
-    const run = async (): Promise<Payload> => ({
-      results: await ctx.engine.run(items, {
-        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
-        ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
-      }),
-    });
-    const finished = (async (): Promise<Payload> => {
-      if (key === null) return run();
-      try {
-        return await ctx.idempotency.run(`${ctx.clientId}:${key}`, fingerprintOf({ items, dryRun }), run, items.length);
-      } catch (err) {
-        if (err instanceof IdempotencyConflictError) {
-          throw createGraphQLError(err.message, { extensions: { code: 'IDEMPOTENCY_KEY_REUSED', argument: 'input.idempotencyKey' } });
-        }
-        throw err;
-      }
-    })();
-    if (!feed) return finished;
-    // Streaming: answer now; a failure of the whole batch (key reused) surfaces on `results` and the counts.
-    const results = finished.then((p) => p.results);
-    results.catch(() => { /* reported through the stream and the count fields */ });
-    feed.finish(results);
-    return { results, stream: feed.inOrder() };
-  },
-}));
-

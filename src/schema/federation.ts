@@ -1,9 +1,9 @@
-// Apollo Federation v2: the four task types, and the Task interface, are entities keyed by
+// Apollo Federation v2: the vendors' task types, and the Task interface, are entities keyed by
 // `backend nativeId`, so other subgraphs can reference taskhub tasks or add fields to them.
 //
 // The Task interface carries the same @key (Federation 2.3+ entity interface): a subgraph that knows only
 // "a task" (an assignment, a comment) can return `Task` references or extend every task type at once with
-// `type Task @key(fields: "backend nativeId") @interfaceObject`, without naming the four vendor types.
+// `type Task @key(fields: "backend nativeId") @interfaceObject`, without naming the vendor types.
 // Every implementation here has that key too, as composition requires.
 
 import {
@@ -12,16 +12,14 @@ import {
 import type { GraphQLFieldResolver, GraphQLNamedType, GraphQLSchema, TypeDefinitionNode } from 'graphql';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { createGraphQLError } from 'graphql-yoga';
-import { BACKENDS } from '../domain.js';
 import type { Backend, DomainTask } from '../domain.js';
 import type { Context } from '../context.js';
-import { builder } from './builder.js';
-import { TaskRef, loadTask } from './task.js';
+import type { Builder } from './builder.js';
+import type { VendorSchemaKit } from './vendor-kit.js';
+import { loadTask } from './task.js';
 
 /** What a gateway sends in `_entities(representations:)` for a task, besides `__typename`. */
 interface TaskKey { backend: Backend; nativeId: string }
-
-const taskKey = builder.selection<TaskKey>('backend nativeId');
 
 /**
  * Most representations one `_entities` call may carry. A gateway sends one per task it needs (a page of
@@ -36,28 +34,23 @@ export const MAX_ENTITY_REPRESENTATIONS = 1000;
  */
 async function resolveTask(ref: Partial<TaskKey>, ctx: Context, expected?: Backend): Promise<DomainTask | null> {
   const { backend, nativeId } = ref;
-  if (typeof nativeId !== 'string' || !BACKENDS.includes(backend as Backend)) return null;
+  if (typeof nativeId !== 'string' || typeof backend !== 'string' || !ctx.registry.backends().includes(backend)) return null;
   if (expected && backend !== expected) return null;
-  return loadTask(ctx, backend as Backend, nativeId);
+  return loadTask(ctx, backend, nativeId);
 }
 
-// The vendor types are defined (and not exported) by their own files; the builder resolves a type by its
-// name, and fails the build if a name here has no implementation.
-type EntityRef<T> = ReturnType<typeof builder.objectRef<T>>;
-const entity = <B extends Backend>(name: string, backend: B) => {
-  builder.asEntity(name as unknown as EntityRef<Extract<DomainTask, { backend: B }>>, {
-    key: taskKey,
-    resolveReference: async (ref, ctx) => (await resolveTask(ref, ctx, backend)) as Extract<DomainTask, { backend: B }> | null,
-  });
-};
-
-entity('ZuoraWorkflowTask', 'ZUORA');
-entity('IbmBpmTask', 'IBM_BPM');
-entity('K2Task', 'K2');
-entity('BatchTask', 'SUPEROFFICE');
-
-// A `Task` reference resolves to the concrete type through the interface's resolveType.
-builder.asEntity(TaskRef, { key: taskKey, resolveReference: (ref, ctx) => resolveTask(ref, ctx) });
+/** Marks each vendor's task type (`vendorTypes`: backend → type name) and the Task interface as entities. */
+export function defineEntities(builder: Builder, TaskRef: VendorSchemaKit['TaskRef'], vendorTypes: ReadonlyMap<Backend, string>): void {
+  const taskKey = builder.selection<TaskKey>('backend nativeId');
+  // The vendor types are defined (and not exported) by their own files; the builder resolves a type by its
+  // name, and fails the build if a name here has no implementation.
+  type EntityRef = ReturnType<typeof builder.objectRef<DomainTask>>;
+  for (const [backend, name] of vendorTypes) {
+    builder.asEntity(name as unknown as EntityRef, { key: taskKey, resolveReference: (ref, ctx) => resolveTask(ref, ctx, backend) });
+  }
+  // A `Task` reference resolves to the concrete type through the interface's resolveType.
+  builder.asEntity(TaskRef, { key: taskKey, resolveReference: (ref, ctx) => resolveTask(ref, ctx) });
+}
 
 /**
  * The subgraph SDL: printSubgraphSchema (keeps `extend schema @link` and `@key`, leaves out `_service`,

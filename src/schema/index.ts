@@ -1,39 +1,79 @@
-// Imports every type file (each registers its types on the builder) and builds the schema once, as an
-// Apollo Federation v2 subgraph: ordinary clients see the same API plus `_service` and `_entities`.
+// Builds the schema for a list of vendor modules (the registry's, or a test's) as an Apollo Federation v2
+// subgraph: ordinary clients see the same API plus `_service` and `_entities`. A fresh builder per list:
+// the shared types and queries (task.ts), each vendor's task type and update input (its schema.ts), the
+// batch mutation and the federation entities, all from the list; nothing here names a vendor.
 
 import { assertValidSchema } from 'graphql';
 import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
-import { builder } from './builder.js';
-import './task.js';
-import './zuora.js';
-import './ibm-bpm.js';
-import './k2.js';
-import './superoffice.js';
-import './batch-update.js';
-import { guardFederationFields, printSubgraphSdl } from './federation.js';
+import type { GraphQLSchema } from 'graphql';
+import { VENDORS } from '../backends/index.js';
+import type { AnyVendorModule } from '../backends/vendor.js';
+import type { Backend } from '../domain.js';
+import { createBuilder } from './builder.js';
+import { defineTaskTypes } from './task.js';
+import { defineBatchUpdate } from './batch-update.js';
+import type { VendorInput } from './batch-update.js';
+import { defineEntities, guardFederationFields, printSubgraphSdl } from './federation.js';
 import { printPublicSdl } from './public-schema.js';
 
-let sdl: string | undefined;
+const built = new WeakMap<readonly AnyVendorModule[], GraphQLSchema>();
 
-export const schema = guardFederationFields(
-  builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }),
-  () => (sdl ??= printSdl()),
-);
-// Fail at start-up, not at the first query, if a type breaks the GraphQL rules.
-assertValidSchema(schema);
+/** The schema for `vendors`, built once per list. */
+export function schemaFor(vendors: readonly AnyVendorModule[]): GraphQLSchema {
+  let schema = built.get(vendors);
+  if (!schema) built.set(vendors, (schema = buildSchema(vendors)));
+  return schema;
+}
+
+function buildSchema(vendors: readonly AnyVendorModule[]): GraphQLSchema {
+  const builder = createBuilder();
+  const typeNames = new Map<Backend, string>();
+  const { BackendEnum, TaskStatusEnum: _statuses, ...kit } = defineTaskTypes(builder, vendors, typeNames);
+  const inputs: VendorInput[] = vendors.map((vendor) => {
+    checkNames(vendor);
+    const parts = vendor.schema({ builder, ...kit });
+    typeNames.set(vendor.backend, parts.typeName);
+    return { backend: vendor.backend, field: vendor.inputField, parts };
+  });
+  defineBatchUpdate(builder, BackendEnum, kit.TaskRef, inputs);
+  defineEntities(builder, kit.TaskRef, typeNames);
+
+  let sdl: string | undefined;
+  const schema = guardFederationFields(
+    builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }),
+    () => (sdl ??= `${printSubgraphSdl(schema)}\n`),
+  );
+  // Fail at start-up, not at the first query, if a type breaks the GraphQL rules.
+  assertValidSchema(schema);
+  return schema;
+}
+
+/**
+ * The batch CLI reads only the SDL and pairs a @oneOf field with its Backend value by name: lower-cased,
+ * the field is the backend without underscores (`ibmBpm` for IBM_BPM). A module breaking that is refused here.
+ */
+function checkNames({ backend, inputField }: AnyVendorModule): void {
+  if (!/^[A-Z][A-Z0-9_]*$/.test(backend)) throw new Error(`vendor backend ${backend} must be upper case letters, digits and _`);
+  if (inputField.toLowerCase() !== backend.replace(/_/g, '').toLowerCase()) {
+    throw new Error(`vendor ${backend}: its input field must read ${backend.replace(/_/g, '').toLowerCase()} in any case; got ${inputField}`);
+  }
+}
+
+/** The registered vendors' schema, served by default. */
+export const schema = schemaFor(VENDORS);
 
 /**
  * schema/subgraph.graphql, also what `_service { sdl }` answers: the subgraph schema as a gateway composes it
  * (with `@link` and `@key`, without `_service`/`_entities`), sorted, so diffs show real changes only.
  */
-export function printSdl(): string {
-  return `${printSubgraphSdl(schema)}\n`;
+export function printSdl(of: GraphQLSchema = schema): string {
+  return `${printSubgraphSdl(of)}\n`;
 }
 
 /**
  * schema/schema.graphql: the public API as plain GraphQL, for clients and schema tools, with the @defer and
  * @stream definitions the server adds (useDeferStream), so documents using them validate against the file.
  */
-export function printClientSdl(): string {
-  return printPublicSdl(schema, [GraphQLDeferDirective, GraphQLStreamDirective]);
+export function printClientSdl(of: GraphQLSchema = schema): string {
+  return printPublicSdl(of, [GraphQLDeferDirective, GraphQLStreamDirective]);
 }

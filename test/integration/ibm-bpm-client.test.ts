@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { IBM_SEED_TASKS } from '../../src/backends/ibm-bpm/emulator.js';
 import { BackendError } from '../../src/errors.js';
-import type { IbmBpmTask } from '../../src/domain.js';
+import type { IbmBpmTask } from '../../src/backends/ibm-bpm/model.js';
 import { useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup } = useIbmBpm();

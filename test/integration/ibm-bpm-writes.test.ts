@@ -1,9 +1,11 @@
 // IbmBpmClient.applyUpdates against the IBM BPM emulator: outcomes AND what the vendor's store holds after.
+import { applyUpdates } from '../../src/batch/apply.js';
 import { describe, expect, it } from 'vitest';
 import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
 import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID } from '../../src/backends/ibm-bpm/emulator.js';
 import type { IbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmTaskUpdate, UpdateOutcome } from '../../src/domain.js';
+import type { UpdateOutcome } from '../../src/domain.js';
+import type { IbmBpmTaskUpdate } from '../../src/backends/ibm-bpm/model.js';
 import { IBM_TEST_POLICY as policy, useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup, track } = useIbmBpm();
@@ -17,7 +19,7 @@ const kinds = (os: UpdateOutcome[]) => os.map((o) => (o.kind === 'ERROR' ? o.cod
 describe('IBM BPM bulk update', () => {
   it('an empty 200 body means every id was updated; one PUT for one value set', async () => {
     const { emu, client } = await setup();
-    const out = await client.applyUpdates([
+    const out = await applyUpdates(client, [
       { id: READY!, priority: 9, customProperties: [{ key: 'region', value: 'APAC' }] },
       { id: CLAIMED!, customProperties: [{ key: 'region', value: 'APAC' }], priority: 9 },
     ]);
@@ -38,7 +40,7 @@ describe('IBM BPM bulk update', () => {
       { id: INACTIVE!, displayName: 'Credit check (rush)', priority: 2 }, { id: SUSPENDED!, priority: 2, displayName: 'Credit check (rush)' },
       { id: id(0x40), priority: 2 },
     ];
-    const out = await client.applyUpdates(updates);
+    const out = await applyUpdates(client, updates);
     expect(kinds(out)).toEqual(Array(6).fill('UPDATED'));
     expect(puts(emu)).toHaveLength(3);
     expect(updates.map((u) => prio(emu, u.id))).toEqual([1, 2, 1, 2, 2, 2]);
@@ -49,7 +51,7 @@ describe('IBM BPM bulk update', () => {
   it('failedUpdates: each failed tkiid gets its own error, the rest are updated', async () => {
     const { emu, client } = await setup();
     const ids = [READY!, UNKNOWN_ID, FINISHED!, IBM_RESTRICTED_TKIID, 'bogus-id', FORWARDED!, TERMINATED!, CLAIMED!];
-    const out = await client.applyUpdates(ids.map((i) => ({ id: i, priority: 7 })));
+    const out = await applyUpdates(client, ids.map((i) => ({ id: i, priority: 7 })));
     // 'bogus-id' cannot be a tkiid: refused before the call, and not sent.
     expect(kinds(out)).toEqual(['UPDATED', 'NOT_FOUND', 'REJECTED', 'PERMISSION_DENIED', 'INVALID_INPUT', 'REJECTED', 'REJECTED', 'UPDATED']);
     expect(out.map((o) => (o.kind === 'ERROR' ? o.vendorCode : undefined)))
@@ -65,14 +67,14 @@ describe('IBM BPM bulk update', () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ description: '1 of 2 failed', failedOperations: [{ tkiid: CLAIMED, errorNumber: 'CWTKA0012E', errorMessage: 'CWTKA0012E: No authorization' }] }) } });
-    const out = await client.applyUpdates([{ id: READY!, priority: 4 }, { id: CLAIMED!, priority: 4 }]);
+    const out = await applyUpdates(client, [{ id: READY!, priority: 4 }, { id: CLAIMED!, priority: 4 }]);
     expect(out).toEqual([{ kind: 'UPDATED' }, { kind: 'ERROR', code: 'PERMISSION_DENIED', vendorCode: 'CWTKA0012E', message: 'CWTKA0012E: No authorization', retryable: false }]);
   });
 
   it('a report naming tkiids that were not sent is ignored', async () => {
     const { emu, client } = await setup();
     emu.reportForeignIdOnce();
-    const out = await client.applyUpdates([{ id: READY!, priority: 8 }, { id: FINISHED!, priority: 8 }]);
+    const out = await applyUpdates(client, [{ id: READY!, priority: 8 }, { id: FINISHED!, priority: 8 }]);
     expect(kinds(out)).toEqual(['UPDATED', 'REJECTED']);
     expect(out).toHaveLength(2);
     expect(JSON.stringify(out)).not.toContain(IBM_FOREIGN_TKIID);
@@ -82,7 +84,7 @@ describe('IBM BPM bulk update', () => {
   it('splits more than 500 ids into several PUTs', async () => {
     const { emu, client } = await setup({ extraTasks: 1100 });
     const ids = [...emu.tasks.keys()].slice(-1100);
-    const out = await client.applyUpdates(ids.map((i) => ({ id: i, workBasketName: 'Overflow' })));
+    const out = await applyUpdates(client, ids.map((i) => ({ id: i, workBasketName: 'Overflow' })));
     expect(out.every((o) => o.kind === 'UPDATED')).toBe(true);
     expect(puts(emu).map((r) => JSON.parse(r.body).updatedTaskIDs.length).sort((a, b) => a - b)).toEqual([100, 500, 500]);
     expect(ids.every((i) => emu.tasks.get(i)!.workBasketName === 'Overflow')).toBe(true);
@@ -90,7 +92,7 @@ describe('IBM BPM bulk update', () => {
 
   it('invalid updates are INVALID_INPUT and never sent', async () => {
     const { emu, client } = await setup();
-    const out = await client.applyUpdates([{ id: READY!, priority: 1.5 }, { id: CLAIMED! }, { id: RUNNING!, dueTime: 'tomorrow' }]);
+    const out = await applyUpdates(client, [{ id: READY!, priority: 1.5 }, { id: CLAIMED! }, { id: RUNNING!, dueTime: 'tomorrow' }]);
     expect(kinds(out)).toEqual(['INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT']);
     expect(puts(emu)).toHaveLength(0);
   });
@@ -99,7 +101,7 @@ describe('IBM BPM bulk update', () => {
     const { emu, client } = await setup();
     const body = { errorNumber: 'CWTKA0001E', errorMessage: `CWTKA0001E: The format of the ID ''${CLAIMED}'' is invalid.`, errorMessageParameters: [CLAIMED] };
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'status', status: 400, body } });
-    const out = await client.applyUpdates([READY!, CLAIMED!, RUNNING!].map((i) => ({ id: i, priority: 6 })));
+    const out = await applyUpdates(client, [READY!, CLAIMED!, RUNNING!].map((i) => ({ id: i, priority: 6 })));
     expect(kinds(out)).toEqual(['UPDATED', 'NOT_FOUND', 'UPDATED']);
     expect(JSON.parse(puts(emu)[1]!.body).updatedTaskIDs).toEqual([READY, RUNNING]);
     expect([READY!, CLAIMED!, RUNNING!].map((i) => prio(emu, i))).toEqual([6, 5, 6]);
@@ -108,12 +110,12 @@ describe('IBM BPM bulk update', () => {
   it('whole-call 400, 401 and 403 refuse every item of the call', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'status', status: 400, body: { errorNumber: 'CWTBF0005E', errorMessage: 'CWTBF0005E: bad value' } } });
-    expect(await client.applyUpdates([{ id: READY!, priority: 2 }])).toEqual([{ kind: 'ERROR', code: 'REJECTED', vendorCode: 'CWTBF0005E', message: 'CWTBF0005E: bad value', retryable: false }]);
+    expect(await applyUpdates(client, [{ id: READY!, priority: 2 }])).toEqual([{ kind: 'ERROR', code: 'REJECTED', vendorCode: 'CWTBF0005E', message: 'CWTBF0005E: bad value', retryable: false }]);
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'status', status: 403, body: { errorNumber: 'CWTBG0549E', errorMessage: 'not allowed' } } });
-    expect(kinds(await client.applyUpdates([{ id: READY!, priority: 2 }]))).toEqual(['PERMISSION_DENIED']);
+    expect(kinds(await applyUpdates(client, [{ id: READY!, priority: 2 }]))).toEqual(['PERMISSION_DENIED']);
     const wrong = new IbmBpmClient({ baseUrl: emu.server.url, policy, username: CREDS.username, password: 'nope' });
     track(wrong);
-    expect(kinds(await wrong.applyUpdates([{ id: READY!, priority: 2 }, { id: CLAIMED!, priority: 3 }]))).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
+    expect(kinds(await applyUpdates(wrong, [{ id: READY!, priority: 2 }, { id: CLAIMED!, priority: 3 }]))).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
     expect([prio(emu, READY!), prio(emu, CLAIMED!)]).toEqual([3, 5]);
   });
 });
@@ -124,7 +126,7 @@ describe('IBM BPM bulk update under faults: one outcome per item, nothing unconf
   it('vendor down', async () => {
     const { emu, client } = await setup();
     await emu.close();
-    const out = await client.applyUpdates(two);
+    const out = await applyUpdates(client, two);
     expect(out).toHaveLength(2);
     expect(out.every((o) => o.kind === 'ERROR' && o.code === 'BACKEND_UNAVAILABLE' && o.retryable)).toBe(true);
   });
@@ -132,27 +134,27 @@ describe('IBM BPM bulk update under faults: one outcome per item, nothing unconf
   it('connection reset before handling', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', fault: { kind: 'reset' } });
-    expect(kinds(await client.applyUpdates(two))).toEqual(['BACKEND_UNAVAILABLE', 'BACKEND_UNAVAILABLE']);
+    expect(kinds(await applyUpdates(client, two))).toEqual(['BACKEND_UNAVAILABLE', 'BACKEND_UNAVAILABLE']);
     expect([prio(emu, READY!), prio(emu, CLAIMED!)]).toEqual([3, 5]);
   });
 
   it('500 is retried, then BACKEND_UNAVAILABLE; a single 500 is recovered by the retry', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', fault: { kind: 'status', status: 500, body: { errorNumber: 'CWTKA9999E', programmersDetails: 'at com.ibm...' } } });
-    const out = await client.applyUpdates(two);
+    const out = await applyUpdates(client, two);
     expect(out.every((o) => o.kind === 'ERROR' && o.code === 'BACKEND_UNAVAILABLE' && o.retryable && !o.message.includes('com.ibm'))).toBe(true);
     expect(puts(emu)).toHaveLength(3);
     expect(prio(emu, READY!)).toBe(3);
     emu.server.clearFaults();
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'status', status: 500 } });
-    expect(kinds(await client.applyUpdates(two))).toEqual(['UPDATED', 'UPDATED']);
+    expect(kinds(await applyUpdates(client, two))).toEqual(['UPDATED', 'UPDATED']);
     expect(prio(emu, READY!)).toBe(1);
   });
 
   it('garbage 200 body: OUTCOME_UNKNOWN, retryable', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', fault: { kind: 'garbage' } });
-    const out = await client.applyUpdates(two);
+    const out = await applyUpdates(client, two);
     expect(out.map((o) => o.kind === 'ERROR' && [o.code, o.retryable])).toEqual([['OUTCOME_UNKNOWN', true], ['OUTCOME_UNKNOWN', true]]);
     expect(out[0]).toMatchObject({ message: expect.stringMatching(/unreadable/) });
   });
@@ -160,11 +162,11 @@ describe('IBM BPM bulk update under faults: one outcome per item, nothing unconf
   it('truncated reply after the vendor applied it: not UPDATED', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: '{"failedUpdates":[{"tkiid":' } });
-    expect(kinds(await client.applyUpdates(two))).toEqual(['OUTCOME_UNKNOWN', 'OUTCOME_UNKNOWN']);
+    expect(kinds(await applyUpdates(client, two))).toEqual(['OUTCOME_UNKNOWN', 'OUTCOME_UNKNOWN']);
     emu.server.clearFaults();
     emu.server.addFault({ method: 'PUT', fault: { kind: 'truncate' } });
     // FINISHED fails, so the reply has a body to cut
-    const out = await client.applyUpdates([{ id: READY!, priority: 4 }, { id: FINISHED!, priority: 4 }]);
+    const out = await applyUpdates(client, [{ id: READY!, priority: 4 }, { id: FINISHED!, priority: 4 }]);
     expect(kinds(out)).toEqual(['BACKEND_UNAVAILABLE', 'BACKEND_UNAVAILABLE']);
     expect(prio(emu, READY!)).toBe(4);
   });
@@ -172,13 +174,13 @@ describe('IBM BPM bulk update under faults: one outcome per item, nothing unconf
   it('a vendor that never answers times out per item', async () => {
     const { emu, client } = await setup({}, { policy: { ...policy, firstByteTimeoutMs: 100, totalTimeoutMs: 600, maxRetries: 1 } });
     emu.server.addFault({ method: 'PUT', fault: { kind: 'hang' } });
-    expect(kinds(await client.applyUpdates(two))).toEqual(['BACKEND_UNAVAILABLE', 'BACKEND_UNAVAILABLE']);
+    expect(kinds(await applyUpdates(client, two))).toEqual(['BACKEND_UNAVAILABLE', 'BACKEND_UNAVAILABLE']);
   });
 
   it('a fault on one of two concurrent calls touches only that call\'s items', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'garbage' } });
-    const out = kinds(await client.applyUpdates([{ id: READY!, priority: 1 }, { id: CLAIMED!, priority: 2 }, { id: RUNNING!, priority: 1 }]));
+    const out = kinds(await applyUpdates(client, [{ id: READY!, priority: 1 }, { id: CLAIMED!, priority: 2 }, { id: RUNNING!, priority: 1 }]));
     expect(out).toHaveLength(3);
     expect(out[0]).toBe(out[2]);
     expect([out[0], out[1]].sort()).toEqual(['OUTCOME_UNKNOWN', 'UPDATED']);

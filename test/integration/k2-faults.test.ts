@@ -1,5 +1,6 @@
 // K2 writes when K2 or the network misbehaves, and K2's documented quirks seen from the wire.
 // A K2 POST is an action: it is sent once, and a lost reply is OUTCOME_UNKNOWN, never UPDATED.
+import { applyUpdates } from '../../src/batch/apply.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome } from '../../src/domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
@@ -51,7 +52,7 @@ describe('K2 write faults: one outcome per item, nothing unconfirmed is UPDATED,
     ['no reply before the deadline', { kind: 'hang' }, false],
   ])('%s → OUTCOME_UNKNOWN, retryable false, one POST', async (_label, fault, applied) => {
     emu.server.addFault({ fault, method: 'POST', path: UPDATE_PATH });
-    expectAll(await client.applyUpdates(TWO), { kind: 'ERROR', code: 'OUTCOME_UNKNOWN', retryable: false });
+    expectAll(await applyUpdates(client, TWO), { kind: 'ERROR', code: 'OUTCOME_UNKNOWN', retryable: false });
     expect(posts()).toBe(1);
     expect(emu.tasks.has('12_8')).toBe(!applied);
   });
@@ -59,32 +60,32 @@ describe('K2 write faults: one outcome per item, nothing unconfirmed is UPDATED,
   it('K2 down (connection refused) → BACKEND_UNAVAILABLE, retryable', async () => {
     const root = emu.serviceRoot;
     await emu.close();
-    expectAll(await connect(root).applyUpdates(TWO), { kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
+    expectAll(await applyUpdates(connect(root), TWO), { kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
   });
 
   it('a 202 means K2 did not apply it → REJECTED for each item', async () => {
     emu.server.addFault({ fault: { kind: 'status', status: 202 }, method: 'POST', times: 1 });
-    expectAll(await client.applyUpdates(TWO), { code: 'REJECTED', retryable: false, message: expect.stringContaining('202') });
+    expectAll(await applyUpdates(client, TWO), { code: 'REJECTED', retryable: false, message: expect.stringContaining('202') });
     expect(emu.tasks.get('14_21')!.status).toBe('Open');
   });
 
   it('a reply without an item\'s ID leaves that item OUTCOME_UNKNOWN and ignores IDs never sent', async () => {
     const body = '<MultipleOperationResult xmlns="http://schemas.k2.com/framework/d1"><Success ID="1000"/><Success ID="1007"/></MultipleOperationResult>';
     emu.server.addFault({ fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/xml' }, body }, method: 'POST' });
-    const out = await client.applyUpdates(TWO);
+    const out = await applyUpdates(client, TWO);
     expect(out[0]).toEqual({ kind: 'UPDATED' });
     expect(out[1]).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false });
   });
 
   it('401 → BACKEND_AUTH_FAILED, 403 → PERMISSION_DENIED, nothing applied', async () => {
-    expectAll(await connect(emu.serviceRoot, 'nope').applyUpdates(TWO), { code: 'BACKEND_AUTH_FAILED', retryable: false });
+    expectAll(await applyUpdates(connect(emu.serviceRoot, 'nope'), TWO), { code: 'BACKEND_AUTH_FAILED', retryable: false });
     emu.server.addFault({ fault: { kind: 'status', status: 403 }, method: 'POST', times: 1 });
-    expectAll(await client.applyUpdates(TWO), { code: 'PERMISSION_DENIED' });
+    expectAll(await applyUpdates(client, TWO), { code: 'PERMISSION_DENIED' });
     expect(emu.applied).toEqual([]);
   });
 
   it('a caller that already gave up sends nothing', async () => {
-    const out = await client.applyUpdates(TWO, AbortSignal.abort());
+    const out = await applyUpdates(client, TWO, { signal: AbortSignal.abort() });
     expectAll(out, { code: 'BACKEND_UNAVAILABLE' });
     expect(posts()).toBe(0);
   });

@@ -1,7 +1,8 @@
 // K2 UpdateTasks over real sockets: outcomes AND what the emulator's store holds afterwards.
+import { applyUpdates } from '../../src/batch/apply.js';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { K2TaskUpdate } from '../../src/domain.js';
+import type { K2TaskUpdate } from '../../src/backends/k2/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import { parseK2 } from '../../src/backends/k2/mapping.js';
@@ -21,7 +22,7 @@ const connect = (e: K2Emulator) => {
   return c;
 };
 const posts = () => emu.server.count('POST', UPDATE_PATH);
-const codes = (out: Awaited<ReturnType<K2Client['applyUpdates']>>) => out.map((o) => (o.kind === 'ERROR' ? o.code : o.kind));
+const codes = (out: import('../../src/domain.js').UpdateOutcome[]) => out.map((o) => (o.kind === 'ERROR' ? o.code : o.kind));
 
 // A fresh seeded K2 per test: writes move tasks on, and faults must not leak.
 beforeEach(async () => {
@@ -36,7 +37,7 @@ afterAll(async () => {
 
 describe('K2 UpdateTasks behaviour', () => {
   it('applies a batchable action: confirmed, the item leaves the worklist, its fields recorded', async () => {
-    const out = await client.applyUpdates([{ serialNumber: '12_8', action: 'Approve', processDataFields: [{ key: 'Amount', value: '99.00' }] }]);
+    const out = await applyUpdates(client, [{ serialNumber: '12_8', action: 'Approve', processDataFields: [{ key: 'Amount', value: '99.00' }] }]);
     expect(out).toEqual([{ kind: 'UPDATED' }]);
     expect(emu.tasks.has('12_8')).toBe(false);
     expect(emu.applied).toMatchObject([{ serialNumber: '12_8', action: 'a:Approve', fields: { ProcessDataField: [{ key: 'Amount', value: '99.00' }] } }]);
@@ -46,7 +47,7 @@ describe('K2 UpdateTasks behaviour', () => {
   });
 
   it('maps each result back by correlation ID (K2 lists Failures first)', async () => {
-    const out = await client.applyUpdates([
+    const out = await applyUpdates(client, [
       { serialNumber: '14_21', redirectTo: 'K2:DENALLIX\\Joe' },
       { serialNumber: '2_34', action: 'Approve' },
       { serialNumber: '15_3', delegateTo: 'K2:DENALLIX\\Anna' },
@@ -67,7 +68,7 @@ describe('K2 UpdateTasks behaviour', () => {
   });
 
   it('sleeps for N seconds, sleeps for ever with 0, and wakes with a negative number', async () => {
-    const out = await client.applyUpdates([
+    const out = await applyUpdates(client, [
       { serialNumber: '12_8', sleepSeconds: 3600 }, { serialNumber: '14_21', sleepSeconds: 0 }, { serialNumber: '19_10', sleepSeconds: -1 },
     ]);
     expect(codes(out)).toEqual(['UPDATED', 'UPDATED', 'UPDATED']);
@@ -79,7 +80,7 @@ describe('K2 UpdateTasks behaviour', () => {
   });
 
   it('refuses invalid items before sending and still sends the valid ones', async () => {
-    const out = await client.applyUpdates([
+    const out = await applyUpdates(client, [
       { serialNumber: '12_8', action: 'Approve', redirectTo: 'K2:X' }, { serialNumber: '14_21', sleepSeconds: 0 },
     ]);
     expect(out[0]).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('got action and redirectTo') });
@@ -89,14 +90,14 @@ describe('K2 UpdateTasks behaviour', () => {
 
   it('says ACCEPTED, not UPDATED, when K2 applies and answers an empty 200', async () => {
     emu.emptyReplies = true;
-    const out = await client.applyUpdates([{ serialNumber: '12_8', action: 'Approve' }, { serialNumber: '99_9', action: 'Approve' }]);
+    const out = await applyUpdates(client, [{ serialNumber: '12_8', action: 'Approve' }, { serialNumber: '99_9', action: 'Approve' }]);
     expect(out.map((o) => o.kind)).toEqual(['ACCEPTED', 'ACCEPTED']);
     expect(emu.tasks.has('12_8')).toBe(false);
   });
 
   it('sends at most 100 items per POST, one POST per chunk, all confirmed', async () => {
     const updates: K2TaskUpdate[] = Array.from({ length: 250 }, (_, i) => ({ serialNumber: `${1000 + i}_${1 + (i % 7)}`, sleepSeconds: 0 }));
-    const out = await client.applyUpdates(updates);
+    const out = await applyUpdates(client, updates);
     expect(out.every((o) => o.kind === 'UPDATED')).toBe(true);
     expect(posts()).toBe(3);
     const sizes = emu.server.requests.filter((r) => r.method === 'POST')
@@ -113,7 +114,7 @@ describe('K2 field values arrive byte-exact', () => {
 
   it('in all four field lists', async () => {
     const kv = nasty.map((value, i) => ({ key: `${i}-${value}` || 'k', value }));
-    const out = await client.applyUpdates([{
+    const out = await applyUpdates(client, [{
       serialNumber: '14_21', sleepSeconds: 0, processDataFields: kv, activityDataFields: kv, processXmlFields: kv, activityXmlFields: kv,
     }]);
     expect(out).toEqual([{ kind: 'UPDATED' }]);
@@ -129,7 +130,7 @@ describe('K2 field values arrive byte-exact', () => {
     const xmlChar = fc.string({ unit: 'binary', maxLength: 40 })
       .filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s) && s.trim() !== '');
     await fc.assert(fc.asyncProperty(xmlChar, fc.string({ unit: 'binary', maxLength: 60 }).filter((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.test(s)), async (key, value) => {
-      const [o] = await client.applyUpdates([{ serialNumber: '23_7', sleepSeconds: 0, activityXmlFields: [{ key, value }] }]);
+      const [o] = await applyUpdates(client, [{ serialNumber: '23_7', sleepSeconds: 0, activityXmlFields: [{ key, value }] }]);
       expect(o).toEqual({ kind: 'UPDATED' });
       expect(emu.tasks.get('23_7')!.fields.ActivityXmlField.get(key)).toBe(value);
     }), { numRuns: 60 });

@@ -4,7 +4,7 @@ import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
 import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS, superOfficeSeed } from '../../src/backends/superoffice/emulator.js';
 import type { SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
 import { BackendError } from '../../src/errors.js';
-import type { SuperOfficeTask } from '../../src/domain.js';
+import type { SuperOfficeTask } from '../../src/backends/superoffice/model.js';
 import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
 const { setup, track } = useSuperOffice();

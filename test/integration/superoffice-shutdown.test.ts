@@ -3,7 +3,8 @@
 // retryable). The signal is the one the server aborts when the shutdown deadline passes.
 
 import { describe, expect, it } from 'vitest';
-import type { SuperOfficeTaskUpdate } from '../../src/domain.js';
+import { applyUpdates } from '../../src/batch/apply.js';
+import type { SuperOfficeTaskUpdate } from '../../src/backends/superoffice/model.js';
 import { useSuperOffice } from '../support/superoffice.js';
 
 const { setup } = useSuperOffice();
@@ -15,7 +16,7 @@ describe('SuperOffice writes at shutdown', () => {
     const { emu, client } = await setup({}, { writeConcurrency: 2 });
     emu.server.addFault({ method: 'PUT', fault: { kind: 'delay', ms: 400 } });
     const shutdown = new AbortController();
-    const outcomes = client.applyUpdates([101, 102, 103, 104, 105].map(all4), shutdown.signal);
+    const outcomes = applyUpdates(client, [101, 102, 103, 104, 105].map(all4), { signal: shutdown.signal });
     while (emu.server.count('PUT') < 2) await new Promise((r) => setTimeout(r, 5));
     shutdown.abort(new Error('shutting down'));
     const [a, b, ...rest] = await outcomes;

@@ -1,10 +1,11 @@
 // SuperOfficeClient.applyUpdates against the emulator over real loopback HTTP: outcomes AND what the
 // vendor-side store holds afterwards.
+import { applyUpdates } from '../../src/batch/apply.js';
 import { describe, expect, it } from 'vitest';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
 import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS } from '../../src/backends/superoffice/emulator.js';
 import type { EmptyCarrierShape, SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeTaskUpdate } from '../../src/domain.js';
+import type { SuperOfficeTaskUpdate } from '../../src/backends/superoffice/model.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
@@ -32,7 +33,7 @@ describe('SuperOffice PUT: the whole writable set', () => {
   it('keeps unchanged writable fields: reads the task first and sends their current values', async () => {
     const { emu, client } = await setup();
     const before = writable(emu, 101);
-    const [outcome] = await client.applyUpdates([{ id: '101', description: 'Resent to bounced recipients' }]);
+    const [outcome] = await applyUpdates(client, [{ id: '101', description: 'Resent to bounced recipients' }]);
     expect(outcome).toMatchObject({ kind: 'UPDATED', task: { id: 101, description: 'Resent to bounced recipients', status: 'COMPLETED' } });
     expect(writable(emu, 101)).toEqual({ ...before, Description: 'Resent to bounced recipients' });
     expect(emu.server.count('GET', /BatchTask\/101$/)).toBe(1);
@@ -43,7 +44,7 @@ describe('SuperOffice PUT: the whole writable set', () => {
 
   it('skips the read when all four fields are given', async () => {
     const { emu, client } = await setup();
-    const [outcome] = await client.applyUpdates([all4('103', 'Failed')]);
+    const [outcome] = await applyUpdates(client, [all4('103', 'Failed')]);
     expect(outcome).toMatchObject({ kind: 'UPDATED', task: { status: 'FAILED', request: 'q103' } });
     expect(writable(emu, 103)).toEqual({ State: 'Failed', Description: 'd103', Response: 'r103', Request: 'q103' });
     expect(emu.server.count('GET')).toBe(0);
@@ -51,7 +52,7 @@ describe('SuperOffice PUT: the whole writable set', () => {
 
   it('sends the path Id and an equal body Id; the emulator goes by the path', async () => {
     const { emu, client } = await setup();
-    await client.applyUpdates([{ id: '102', response: 'ack' }]);
+    await applyUpdates(client, [{ id: '102', response: 'ack' }]);
     expect(putBodies(emu)).toEqual([expect.objectContaining({ path: '/Cust12345/api/v1/BatchTask/102', body: expect.objectContaining({ Id: 102 }) })]);
     await rawPut(emu, 105, { Id: 101, State: 'New', Description: 'via path' });
     expect(emu.tasks.get(105)!.Description).toBe('via path');
@@ -60,7 +61,7 @@ describe('SuperOffice PUT: the whole writable set', () => {
 
   it('sets Aquired (sic) and reports IN_PROGRESS; non-writable fields and 7-digit dates are untouched', async () => {
     const { emu, client } = await setup();
-    const [outcome] = await client.applyUpdates([{ id: '108', state: 'Aquired' }]);
+    const [outcome] = await applyUpdates(client, [{ id: '108', state: 'Aquired' }]);
     expect(outcome).toMatchObject({ kind: 'UPDATED', task: { state: 'Aquired', vendorStatus: 'Aquired', status: 'IN_PROGRESS',
       created: '2024-04-04T11:11:11.1111111+02:00', name: 'Send invitations: Customer Day 2024' } });
     expect(emu.tasks.get(108)).toMatchObject({ State: 'Aquired', Request: 'project=31', Created: '2024-04-04T11:11:11.1111111+02:00' });
@@ -73,7 +74,7 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     emu.emptyCarrierFor.add(102);
     emu.emptyCarrierShape = shape;
     const before = writable(emu, 102);
-    const [outcome] = await client.applyUpdates([{ id: '102', state: 'Succeeded' }]);
+    const [outcome] = await applyUpdates(client, [{ id: '102', state: 'Succeeded' }]);
     expect(outcome).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN' });
     expect(writable(emu, 102)).toEqual(before);
   });
@@ -81,18 +82,18 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
   it('a PUT answered with another task is not confirmed', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ fault: { kind: 'raw', status: 200, headers: {}, body: JSON.stringify({ ...emu.tasks.get(101), State: 'Failed' }) }, method: 'PUT' });
-    const [outcome] = await client.applyUpdates([all4('102')]);
+    const [outcome] = await applyUpdates(client, [all4('102')]);
     expect(outcome).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN' });
   });
 
   it('unknown id: NOT_FOUND from the read, or from the PUT itself', async () => {
     const { emu, client } = await setup();
-    const [read, put] = await client.applyUpdates([{ id: '999', description: 'x' }, all4('998')]);
+    const [read, put] = await applyUpdates(client, [{ id: '999', description: 'x' }, all4('998')]);
     expect(read).toMatchObject({ kind: 'ERROR', code: 'NOT_FOUND', vendorCode: 'SoNotFoundException', retryable: false });
     expect(put).toMatchObject({ kind: 'ERROR', code: 'NOT_FOUND', vendorCode: 'SoNotFoundException' });
     expect(emu.server.count('PUT')).toBe(1);
     emu.unknownIdOnPut = 'empty-carrier';
-    const [carrier] = await client.applyUpdates([all4('997')]);
+    const [carrier] = await applyUpdates(client, [all4('997')]);
     expect(carrier).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN' });
     expect(emu.tasks.has(997)).toBe(false);
   });
@@ -101,7 +102,7 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     const { emu, client } = await setup();
     emu.legacyStates = true;
     const before = writable(emu, 102);
-    const [outcome] = await client.applyUpdates([{ id: '102', state: 'SucceededManualCleanup' }]);
+    const [outcome] = await applyUpdates(client, [{ id: '102', state: 'SucceededManualCleanup' }]);
     expect(outcome).toMatchObject({ kind: 'ERROR', code: 'REJECTED', vendorCode: 'ArgumentException', retryable: false });
     expect(writable(emu, 102)).toEqual(before);
   });
@@ -110,7 +111,7 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     const { emu, client } = await setup();
     expect(emu.readOnly.has(109)).toBe(true);
     const before = writable(emu, 109);
-    const [outcome] = await client.applyUpdates([{ id: '109', description: 'nope' }]);
+    const [outcome] = await applyUpdates(client, [{ id: '109', description: 'nope' }]);
     expect(outcome).toMatchObject({ kind: 'ERROR', code: 'PERMISSION_DENIED', vendorCode: 'SoAccessDeniedException' });
     expect(writable(emu, 109)).toEqual(before);
   });
@@ -118,17 +119,17 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
   it('412 is REJECTED; 401 is BACKEND_AUTH_FAILED for every item', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ fault: { kind: 'status', status: 412, body: '' }, method: 'PUT', times: 1 });
-    expect((await client.applyUpdates([all4('101')]))[0]).toMatchObject({ code: 'REJECTED' });
+    expect((await applyUpdates(client, [all4('101')]))[0]).toMatchObject({ code: 'REJECTED' });
     const wrong = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: 'bad' });
     track(wrong);
-    const outcomes = await wrong.applyUpdates([all4('102'), { id: '103', state: 'New' }]);
+    const outcomes = await applyUpdates(wrong, [all4('102'), { id: '103', state: 'New' }]);
     expect(outcomes.map((o) => o.kind === 'ERROR' && o.code)).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
     expect(emu.tasks.get(102)!.Description).toBe('Leads from trade fair');
   });
 
   it('one outcome per item, in order, whatever each one met', async () => {
     const { emu, client } = await setup();
-    const outcomes = await client.applyUpdates([
+    const outcomes = await applyUpdates(client, [
       { id: '101', request: 'selection=413' }, { id: '999', state: 'New' }, { id: '109', state: 'New' },
       { id: '0102', state: 'New' }, { id: '102', state: 'Failed' },
     ]);
@@ -154,7 +155,7 @@ describe('SuperOffice PUT: bounded concurrency', () => {
     const { emu, client } = await setup({ extraTasks: 30 }, wc === undefined ? {} : { writeConcurrency: wc });
     emu.handlerDelayMs = 15;
     const ids = [...emu.tasks.keys()].filter((id) => !emu.readOnly.has(id)).slice(0, 30);
-    const outcomes = await client.applyUpdates(ids.map((id) => all4(String(id), 'Succeeded')));
+    const outcomes = await applyUpdates(client, ids.map((id) => all4(String(id), 'Succeeded')));
     expect(outcomes.every((o) => o.kind === 'UPDATED')).toBe(true);
     expect(ids.every((id) => emu.tasks.get(id)!.State === 'Succeeded')).toBe(true);
     expect(emu.maxConcurrentPuts).toBeLessThanOrEqual(max);
@@ -168,7 +169,7 @@ describe('SuperOffice PUT: faults', () => {
   it('vendor down: every item BACKEND_UNAVAILABLE, retryable', async () => {
     const { emu, client } = await setup();
     await emu.close();
-    const outcomes = await client.applyUpdates(items());
+    const outcomes = await applyUpdates(client, items());
     expect(outcomes).toHaveLength(3);
     for (const o of outcomes) expect(o).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
   });
@@ -182,7 +183,7 @@ describe('SuperOffice PUT: faults', () => {
   ])('%s: one error outcome per item, nothing unconfirmed is UPDATED', async (_name, fault, applied) => {
     const { emu, client } = await setup();
     emu.server.addFault({ fault, method: 'PUT' });
-    const outcomes = await client.applyUpdates(items());
+    const outcomes = await applyUpdates(client, items());
     expect(outcomes).toHaveLength(3);
     for (const o of outcomes) expect(o).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE' });
     expect(emu.tasks.get(101)!.State).toBe(applied ? 'Failed' : 'Succeeded');
@@ -192,7 +193,7 @@ describe('SuperOffice PUT: faults', () => {
   it('a fault on one task leaves the others UPDATED', async () => {
     const { emu, client } = await setup();
     emu.server.addFault({ fault: { kind: 'status', status: 503 }, method: 'PUT', path: /BatchTask\/102$/ });
-    const outcomes = await client.applyUpdates(items());
+    const outcomes = await applyUpdates(client, items());
     expect(outcomes.map((o) => o.kind)).toEqual(['UPDATED', 'ERROR', 'UPDATED']);
     expect(emu.server.count('PUT', /BatchTask\/102$/)).toBe(1 + policy.maxRetries);
     expect(emu.tasks.get(102)!.State).toBe('Started');

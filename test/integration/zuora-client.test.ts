@@ -1,7 +1,7 @@
 // ZuoraClient reads and auth against the emulator over real loopback HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ZuoraTask } from '../../src/domain.js';
+import type { ZuoraTask } from '../../src/backends/zuora/model.js';
 import { BackendError } from '../../src/errors.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';

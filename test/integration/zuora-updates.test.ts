@@ -1,6 +1,8 @@
 // ZuoraClient.applyUpdates against the emulator over real loopback HTTP: outcomes AND the vendor's store.
+import { applyUpdates, sendValidated } from '../../src/batch/apply.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UpdateOutcome, ZuoraTaskUpdate } from '../../src/domain.js';
+import type { UpdateOutcome } from '../../src/domain.js';
+import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';
@@ -30,12 +32,12 @@ const names = (ids: number[]) => ids.map((id) => emu.tasks.get(id)?.name);
 
 describe('applying', () => {
   it('an empty list needs no call', async () => {
-    expect(await zuora.applyUpdates([])).toEqual([]);
+    expect(await applyUpdates(zuora, [])).toEqual([]);
     expect(emu.server.requests).toHaveLength(0);
   });
 
   it('sends snake_case items with int ids and only the given fields; UPDATED carries the returned task', async () => {
-    const outcomes = await zuora.applyUpdates([
+    const outcomes = await applyUpdates(zuora, [
       { id: '2779', status: 'Stopped', concurrentLimit: 3 },
       { id: '2780', tags: ['billing', 'urgent'], objectId: 'INV-0042', workflowId: 600 },
     ]);
@@ -55,7 +57,7 @@ describe('applying', () => {
 
   it('120 items go out as 3 calls of at most 50, all applied', async () => {
     const ids = range(2800, 120);
-    const outcomes = await zuora.applyUpdates(rename(ids, 'bulk'));
+    const outcomes = await applyUpdates(zuora, rename(ids, 'bulk'));
     expect(kinds(outcomes)).toEqual(ids.map(() => 'UPDATED'));
     expect(puts()).toHaveLength(3);
     expect(Math.max(...putIds().map((c) => c.length))).toBeLessThanOrEqual(50);
@@ -66,7 +68,7 @@ describe('applying', () => {
   it('a 400 rejects only its own chunk, with the vendor title and code', async () => {
     const updates = rename(range(2800, 60), 'chunked');
     updates[55] = { id: '2855', concurrentLimit: 0 }; // the engine validates first; here Zuora is the one refusing
-    const outcomes = await zuora.applyUpdates(updates);
+    const outcomes = await sendValidated(zuora, updates);
     expect(kinds(outcomes.slice(0, 50))).toEqual(range(0, 50).map(() => 'UPDATED'));
     for (const o of outcomes.slice(50)) {
       expect(o).toMatchObject({ kind: 'ERROR', code: 'REJECTED', vendorCode: 'invalid', retryable: false });
@@ -82,7 +84,7 @@ describe('unknown ids', () => {
 
   it('batch404: finds the unknown ids, resends the rest once, applies them', async () => {
     emu.unknownIdMode = 'batch404';
-    const outcomes = await zuora.applyUpdates(mixed);
+    const outcomes = await applyUpdates(zuora, mixed);
     expect(kinds(outcomes)).toEqual(['UPDATED', 'NOT_FOUND', 'UPDATED', 'NOT_FOUND']);
     expect(outcomes[1]).toMatchObject({ retryable: false });
     expect(putIds()).toEqual([[2771, 999001, 2772, 999002], [2771, 2772]]);
@@ -92,7 +94,7 @@ describe('unknown ids', () => {
 
   it('partial200: ids left out of the reply are checked, not assumed applied', async () => {
     emu.unknownIdMode = 'partial200';
-    const outcomes = await zuora.applyUpdates(mixed);
+    const outcomes = await applyUpdates(zuora, mixed);
     expect(kinds(outcomes)).toEqual(['UPDATED', 'NOT_FOUND', 'UPDATED', 'NOT_FOUND']);
     expect(puts()).toHaveLength(1);
     expect(emu.server.count('GET', /^\/workflows\/tasks\/99900[12]$/)).toBe(2);
@@ -104,7 +106,7 @@ describe('unknown ids', () => {
     emu.server.addFault({ method: 'GET', path: /^\/workflows\/tasks\/999003$/,
       fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 999003, status: 'Queued' }) } });
     const ids = [2771, 2772, 2773, 999003, 2774, 2775];
-    const outcomes = await zuora.applyUpdates(rename(ids, 'bisected'));
+    const outcomes = await applyUpdates(zuora, rename(ids, 'bisected'));
     expect(kinds(outcomes)).toEqual(['UPDATED', 'UPDATED', 'UPDATED', 'NOT_FOUND', 'UPDATED', 'UPDATED']);
     expect(names(ids.filter((id) => id !== 999003))).toEqual(range(0, 5).map(() => 'bisected'));
     expect(puts().length).toBeGreaterThan(2);
@@ -112,7 +114,7 @@ describe('unknown ids', () => {
 
   it('an id whose check fails gets BACKEND_UNAVAILABLE; the others are still applied', async () => {
     emu.server.addFault({ method: 'GET', path: /^\/workflows\/tasks\/999004$/, fault: { kind: 'status', status: 500 } });
-    const outcomes = await zuora.applyUpdates(rename([2771, 999004, 2772], 'probe'));
+    const outcomes = await applyUpdates(zuora, rename([2771, 999004, 2772], 'probe'));
     expect(outcomes[1]).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
     expect(kinds(outcomes)).toEqual(['UPDATED', 'BACKEND_UNAVAILABLE', 'UPDATED']);
     expect(names([2771, 2772])).toEqual(['probe', 'probe']);
@@ -121,7 +123,7 @@ describe('unknown ids', () => {
   it('a 200 that leaves out an existing id: OUTCOME_UNKNOWN (retryable); matched by id, extra entries ignored', async () => {
     const reply = { data: [{ id: 2779, name: 'not asked' }, { id: 2772, name: 'from reply' }], pagination: { page: null, page_length: null } };
     emu.server.addFault({ method: 'PUT', path: PUT_PATH, fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(reply) } });
-    const outcomes = await zuora.applyUpdates(rename([2771, 2772], 'asked'));
+    const outcomes = await applyUpdates(zuora, rename([2771, 2772], 'asked'));
     expect(outcomes[0]).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN', retryable: true });
     expect(outcomes[1]).toMatchObject({ kind: 'UPDATED', task: { nativeId: '2772', name: 'from reply' } });
     expect(outcomes).toHaveLength(2);
@@ -132,7 +134,7 @@ describe('auth on writes', () => {
   it('a revoked token: new token, one resend, applied', async () => {
     await zuora.ping();
     emu.revokeTokens();
-    expect(kinds(await zuora.applyUpdates(rename([2771], 'after 401'))).at(0)).toBe('UPDATED');
+    expect(kinds(await applyUpdates(zuora, rename([2771], 'after 401'))).at(0)).toBe('UPDATED');
     expect(puts()).toHaveLength(2);
     expect(emu.tokensIssued).toBe(2);
     expect(names([2771])).toEqual(['after 401']);
@@ -140,7 +142,7 @@ describe('auth on writes', () => {
 
   it('401 twice: BACKEND_AUTH_FAILED and nothing applied', async () => {
     emu.server.addFault({ method: 'PUT', path: PUT_PATH, fault: { kind: 'status', status: 401 } });
-    const outcomes = await zuora.applyUpdates(rename([2771, 2772], 'never'));
+    const outcomes = await applyUpdates(zuora, rename([2771, 2772], 'never'));
     expect(kinds(outcomes)).toEqual(['BACKEND_AUTH_FAILED', 'BACKEND_AUTH_FAILED']);
     expect(puts()).toHaveLength(2);
     expect(names([2771, 2772])).not.toContain('never');
@@ -151,7 +153,7 @@ describe('faults: one outcome per item, nothing unconfirmed is UPDATED', () => {
   const ids = [2771, 2772, 2773];
   const withFault = async (fault: FaultKind, times?: number) => {
     emu.server.addFault({ method: 'PUT', path: PUT_PATH, fault, ...(times === undefined ? {} : { times }) });
-    return zuora.applyUpdates(rename(ids, 'faulted'));
+    return applyUpdates(zuora, rename(ids, 'faulted'));
   };
 
   it('403: PERMISSION_DENIED, nothing applied', async () => {
@@ -198,7 +200,7 @@ describe('faults: one outcome per item, nothing unconfirmed is UPDATED', () => {
   it('vendor gone: every item BACKEND_UNAVAILABLE', async () => {
     await zuora.ping();
     await emu.close();
-    const outcomes = await zuora.applyUpdates(rename(range(2800, 70), 'gone'));
+    const outcomes = await applyUpdates(zuora, rename(range(2800, 70), 'gone'));
     expect(outcomes).toHaveLength(70);
     expect(new Set(kinds(outcomes))).toEqual(new Set(['BACKEND_UNAVAILABLE']));
   });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig, redactorFor } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
+import type { VendorSettings } from '../../src/backends/vendor.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';
 import type { App } from '../../src/server.js';
@@ -43,7 +44,7 @@ export async function startHarness(opts: {
   without?: Array<keyof Config['backends']>;
   extraTasks?: number;
   /** Replace some backends' settings (e.g. a base URL where nothing listens). */
-  override?: Partial<Config['backends']>;
+  override?: { [backend: string]: VendorSettings & Record<string, unknown> };
 } = {}): Promise<Harness> {
   const vendors = await startEmbeddedBackends({ extraTasks: opts.extraTasks ?? 0 });
   const base = loadConfig({ ...TEST_TRAFFIC_ENV, ...opts.env });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId } from '../../src/global-id.js';
-import { BACKENDS } from '../../src/domain.js';
+import { BACKENDS } from '../../src/backends/index.js';
 import { IdempotencyConflictError, MemoryIdempotencyStore, canonicalJson, fingerprintOf } from '../../src/batch/idempotency.js';
 
 describe('global ids and cursors', () => {

@@ -8,6 +8,7 @@ import { createRedactor } from '../../src/redact.js';
 import { Readiness } from '../../src/readiness.js';
 import { Registry } from '../../src/registry.js';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
+import { superOffice } from '../../src/backends/superoffice/index.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { withBreakerLog } from '../../src/transport/breaker-log.js';
 
@@ -24,7 +25,7 @@ describe('a backend unreachable at start', () => {
     let pings = 0;
     const ping = client.ping.bind(client);
     client.ping = (signal) => { pings++; return ping(signal); };
-    const readiness = new Readiness(new Registry({ SUPEROFFICE: client }), logger, 5);
+    const readiness = new Readiness(new Registry([superOffice], [client]), logger, 5);
     try {
       await readiness.start();
       while (pings < 8) await new Promise((r) => setTimeout(r, 5));

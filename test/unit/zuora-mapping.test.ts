@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ZuoraTaskUpdate } from '../../src/domain.js';
+import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
 import {
   errorFromResponse, firstVendorError, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage,
   toUpdateTask, toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate, zuoraStatus,

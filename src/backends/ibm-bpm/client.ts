@@ -2,11 +2,14 @@
 // per tkiid; writes are IBM's bulk update, which applies ONE value set to many tkiids, so updates are grouped
 // by their value set. What IBM's replies mean is decided in mapping.ts; this file only moves requests.
 
-import type { DomainTask, IbmBpmTaskUpdate, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { IbmBpmTaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { fetchEach } from '../concurrency.js';
+import { journalSending, notJournaled } from '../../batch/journal.js';
+import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { basicAuth, pathSegment } from '../../transport/encoding.js';
@@ -31,7 +34,7 @@ export interface IbmBpmClientOptions extends ClientCommon {
   pageSize?: number;
 }
 
-export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
+export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   readonly backend = B;
   // Bulk update sets values: sending it twice leaves the same state, so retries and replays are safe.
   readonly idempotentWrites = true;
@@ -47,17 +50,11 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
 
   isValidNativeId(id: string): boolean { return isValidTkiid(id); }
 
-  nativeIdOf(update: IbmBpmTaskUpdate): string { return update.id; }
 
   validateUpdate(update: IbmBpmTaskUpdate): string | null { return validateUpdate(update); }
 
-  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    const unique = [...new Set(ids.filter(isValidTkiid))];
-    const found = new Map<string, DomainTask | null | Error>();
-    await mapLimited(unique, Math.min(READ_CONCURRENCY, this.http.policy.maxConnections), async (id) => {
-      found.set(id, await this.getOne(id, signal));
-    });
-    return ids.map((id) => (isValidTkiid(id) ? found.get(id)! : null));
+  getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
+    return fetchEach(ids, Math.min(READ_CONCURRENCY, this.http.policy.maxConnections), isValidTkiid, (id) => this.getOne(id, signal));
   }
 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
@@ -80,36 +77,28 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
     await this.page(0, 1, signal);
   }
 
-  async applyUpdates(updates: ReadonlyArray<IbmBpmTaskUpdate>, signal?: AbortSignal): Promise<UpdateOutcome[]> {
+  /** One bulk call per distinct value set (IBM applies one value set to many tkiids), in chunks. */
+  async sendUpdates(updates: readonly IbmBpmTaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<Array<UpdateOutcome | undefined>> {
     const outcomes: Array<UpdateOutcome | undefined> = new Array(updates.length).fill(undefined);
-    try {
-      const groups = new Map<string, { values: IbmUpdatedPropertyValues; indices: number[] }>();
-      updates.forEach((u, i) => {
-        const problem = validateUpdate(u);
-        if (problem !== null) { outcomes[i] = outcomeError('INVALID_INPUT', problem); return; }
-        const values = propertyValuesOf(u);
-        const key = JSON.stringify(values);
-        const group = groups.get(key) ?? { values, indices: [] };
-        group.indices.push(i);
-        groups.set(key, group);
-      });
-      const calls: Array<Promise<void>> = [];
-      for (const { values, indices } of groups.values()) {
-        for (let at = 0; at < indices.length; at += IBM_BULK_CHUNK) {
-          const chunk = indices.slice(at, at + IBM_BULK_CHUNK);
-          calls.push(this.sendChunk(chunk.map((i) => updates[i]!.id), values, signal).then((byId) => {
-            for (const i of chunk) outcomes[i] = byId.get(updates[i]!.id);
-          }));
-        }
+    const groups = new Map<string, { values: IbmUpdatedPropertyValues; positions: number[] }>();
+    updates.forEach((u, i) => {
+      const values = propertyValuesOf(u);
+      const key = JSON.stringify(values);
+      const group = groups.get(key) ?? { values, positions: [] };
+      group.positions.push(i);
+      groups.set(key, group);
+    });
+    const calls: Array<Promise<void>> = [];
+    for (const { values, positions } of groups.values()) {
+      for (let at = 0; at < positions.length; at += IBM_BULK_CHUNK) {
+        const chunk = positions.slice(at, at + IBM_BULK_CHUNK);
+        calls.push(this.sendChunk(chunk.map((i) => updates[i]!.id), values, signal, journalFor(journal, chunk, updates)).then((byId) => {
+          for (const i of chunk) outcomes[i] = byId.get(updates[i]!.id);
+        }));
       }
-      const settled = await Promise.allSettled(calls);
-      const failure = settled.find((s) => s.status === 'rejected');
-      if (failure) throw failure.reason;
-    } catch (err) {
-      const fallback = outcomeFromError(err, B, { idempotent: true });
-      return outcomes.map((o) => o ?? fallback);
     }
-    return outcomes.map((o) => o ?? outcomeError('OUTCOME_UNKNOWN', 'IBM BPM update reached no verdict for this task', { retryable: true }));
+    await Promise.all(calls);
+    return outcomes;
   }
 
   async close(): Promise<void> {
@@ -147,32 +136,39 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
    * the ids (e.g. 400 CWTKA0001E for one malformed tkiid) settles those and resends the rest, so one bad id
    * does not sink its neighbours.
    */
-  private async sendChunk(ids: string[], values: IbmUpdatedPropertyValues, signal?: AbortSignal) {
+  private async sendChunk(ids: string[], values: IbmUpdatedPropertyValues, signal: AbortSignal | undefined, journal: TkiidJournal) {
     const out = new Map<string, UpdateOutcome>();
+    const settle = (settled: readonly string[], outcome?: UpdateOutcome) => {
+      if (outcome) for (const id of settled) out.set(id, outcome);
+      return journal.settled(settled, out);
+    };
     let pending = [...new Set(ids)];
     for (let round = 0; pending.length > 0; round++) {
+      if (!(await journal.sending(pending))) {
+        for (const id of pending) out.set(id, notJournaled(B));
+        return out;
+      }
       const body: IbmBulkUpdateRequest = { updatedTaskIDs: pending, updatedPropertyValues: values };
       let res: HttpResponse;
       try {
         res = await this.call('PUT', `${ROOT}/task?action=update`, JSON.stringify(body), signal);
       } catch (err) {
-        const outcome = outcomeFromError(err, B, { idempotent: true });
-        for (const id of pending) out.set(id, outcome);
+        await settle(pending, outcomeFromError(err, B, { idempotent: true }));
         return out;
       }
       const text = res.text();
       if (res.status >= 200 && res.status <= 299) {
         this.settleReport(pending, text, out);
+        await settle(pending);
         return out;
       }
       const named = [400, 404, 409].includes(res.status) && round < MAX_ISOLATION_ROUNDS ? idsNamedBy(text, pending) : [];
       if (named.length === 0) {
-        const outcome = outcomeFromError(errorFromResponse(res.status, text), B, { idempotent: true });
-        for (const id of pending) out.set(id, outcome);
+        await settle(pending, outcomeFromError(errorFromResponse(res.status, text), B, { idempotent: true }));
         return out;
       }
-      const outcome = outcomeFromFailure(errorBodyOf(text));
-      for (const id of named) out.set(id, outcome);
+      // The refused call applied nothing: the ids it did not name are resent, journaled again.
+      await settle(named, outcomeFromFailure(errorBodyOf(text)));
       pending = pending.filter((id) => !named.includes(id));
     }
     return out;
@@ -211,4 +207,27 @@ export class IbmBpmClient implements BackendAdapter<'IBM_BPM'> {
       ...(signal === undefined ? {} : { signal }),
     });
   }
+}
+
+/** The journal as one chunk's calls see it: by tkiid, mapped back to the adapter's positions. */
+interface TkiidJournal {
+  sending(ids: readonly string[]): Promise<boolean>;
+  settled(ids: readonly string[], out: ReadonlyMap<string, UpdateOutcome>): Promise<void>;
+}
+
+function journalFor(journal: BatchJournal, positions: readonly number[], updates: readonly IbmBpmTaskUpdate[]): TkiidJournal {
+  const positionsOf = (ids: readonly string[]) => {
+    const wanted = new Set(ids);
+    return positions.filter((p) => wanted.has(updates[p]!.id));
+  };
+  return {
+    sending: (ids) => journalSending(journal, positionsOf(ids)),
+    settled: async (ids, out) => {
+      const results = positionsOf(ids).flatMap((p) => {
+        const outcome = out.get(updates[p]!.id);
+        return outcome ? [{ index: p, backend: B, nativeId: updates[p]!.id, outcome }] : [];
+      });
+      if (results.length) await journal.settled(results);
+    },
+  };
 }

@@ -3,7 +3,8 @@
 // /task/{tkiid} and /tasks/filter, UPPER_CASE from query tables (TKIID, STATE as an integer, DUE, ...), and
 // WPS 6.x says `isBusinessRelevant` where BAW says `businessRelevance`.
 
-import type { IbmBpmTask, IbmBpmTaskUpdate, KeyValue, OutcomeError, TaskStatus } from '../../domain.js';
+import type { KeyValue, OutcomeError, TaskStatus } from '../../domain.js';
+import type { IbmBpmTask, IbmBpmTaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError } from '../../errors.js';
 import type { IbmErrorBody, IbmFailedItem, IbmUpdatedPropertyValues } from './wire.js';

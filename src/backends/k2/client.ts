@@ -2,11 +2,14 @@
 // POST UpdateTasks in XML. Writes are actions (not idempotent): sent once, never retried; a lost reply is
 // OUTCOME_UNKNOWN. Every K2 answer is interpreted in mapping.ts.
 
-import type { DomainTask, K2Task, K2TaskUpdate, KeyValue, OutcomeError, UpdateOutcome } from '../../domain.js';
+import type { DomainTask, KeyValue, OutcomeError, UpdateOutcome } from '../../domain.js';
+import type { K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { fetchEach } from '../concurrency.js';
+import { journalSending, notJournaled } from '../../batch/journal.js';
+import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { basicAuth, pathSegment } from '../../transport/encoding.js';
@@ -33,7 +36,7 @@ const NOT_XML = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\u
 const CHOICES = ['action', 'redirectTo', 'delegateTo', 'sleepSeconds'] as const;
 const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlFields', 'activityXmlFields'] as const;
 
-export class K2Client implements BackendAdapter<'K2'> {
+export class K2Client implements BackendAdapter<K2TaskUpdate> {
   readonly backend = 'K2' as const;
   readonly idempotentWrites = false;
   private readonly http: VendorTransport;
@@ -48,16 +51,9 @@ export class K2Client implements BackendAdapter<'K2'> {
     return SERIAL_NUMBER.test(id);
   }
 
-  nativeIdOf(update: K2TaskUpdate): string {
-    return update.serialNumber;
-  }
 
-  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
-    const byId = new Map<string, K2Task | null | Error>();
-    await mapLimited([...new Set(ids)], READ_CONCURRENCY, async (id) => {
-      byId.set(id, await this.getOne(id, signal));
-    });
-    return ids.map((id) => byId.get(id) ?? null);
+  getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
+    return fetchEach(ids, READ_CONCURRENCY, (id) => this.isValidNativeId(id), (id) => this.getOne(id, signal));
   }
 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
@@ -109,7 +105,7 @@ export class K2Client implements BackendAdapter<'K2'> {
    * refuses any other action when sent; the item as read says which those are.
    */
   checkUpdate(u: K2TaskUpdate, current: DomainTask): OutcomeError | null {
-    if (u.action == null || current.backend !== 'K2') return null;
+    if (u.action == null || !isK2Task(current)) return null;
     const offered = current.actions.find((a) => a.name === u.action);
     if (!offered) {
       const names = current.actions.map((a) => `'${a.name}'`).join(', ') || 'none';
@@ -121,26 +117,20 @@ export class K2Client implements BackendAdapter<'K2'> {
     return null;
   }
 
-  async applyUpdates(updates: readonly K2TaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
-    const out: Array<UpdateOutcome | undefined> = new Array(updates.length);
-    try {
-      const valid: Array<{ index: number; update: K2TaskUpdate }> = [];
-      updates.forEach((update, index) => {
-        const why = this.validateUpdate(update);
-        if (why) out[index] = outcomeError('INVALID_INPUT', why);
-        else valid.push({ index, update });
-      });
-      const chunks: Array<typeof valid> = [];
-      for (let i = 0; i < valid.length; i += CHUNK_SIZE) chunks.push(valid.slice(i, i + CHUNK_SIZE));
-      await Promise.all(chunks.map(async (chunk) => {
-        const results = await this.sendChunk(chunk.map((c) => c.update), signal);
-        chunk.forEach((c, k) => { out[c.index] = results[k]; });
-      }));
-    } catch (err) {
-      // Only a bug lands here; items already decided keep their outcome, the rest are not confirmed.
-      out.forEach((o, i) => { out[i] = o ?? outcomeFromError(err, 'K2', { idempotent: false }); });
-    }
-    return Array.from(out, (o) => o ?? outcomeFromError(undefined, 'K2', { idempotent: false }));
+  async sendUpdates(updates: readonly K2TaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<UpdateOutcome[]> {
+    const out: UpdateOutcome[] = new Array(updates.length);
+    const starts: number[] = [];
+    for (let i = 0; i < updates.length; i += CHUNK_SIZE) starts.push(i);
+    await Promise.all(starts.map(async (start) => {
+      const chunk = updates.slice(start, start + CHUNK_SIZE);
+      const positions = chunk.map((_, k) => start + k);
+      const results = await journalSending(journal, positions)
+        ? await this.sendChunk(chunk, signal)
+        : chunk.map(() => notJournaled('K2'));
+      results.forEach((outcome, k) => { out[start + k] = outcome; });
+      await journal.settled(results.map((outcome, k) => ({ index: start + k, backend: 'K2', nativeId: chunk[k]!.serialNumber, outcome })));
+    }));
+    return out;
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
@@ -210,3 +200,5 @@ function checkFields(list: readonly KeyValue[] | null | undefined): string | nul
   }
   return null;
 }
+
+const isK2Task = (task: DomainTask): task is K2Task => task.backend === 'K2';

@@ -1,7 +1,8 @@
 // K2 wire ↔ domain, and the one place K2's answers become domain errors. Pure functions over strings
 // and parsed documents; the client only moves bytes.
 
-import type { K2Action, K2Task, K2TaskUpdate, KeyValue, OutcomeError, TaskStatus, UpdateOutcome } from '../../domain.js';
+import type { KeyValue, OutcomeError, TaskStatus, UpdateOutcome } from '../../domain.js';
+import type { K2Action, K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError } from '../../errors.js';
 import { createXmlCodec, textOf } from '../xml.js';

@@ -6,11 +6,13 @@
 // No Accept-Language / SO-TimeZone on purpose: values come back raw (`[SR_…]`, multi-language strings,
 // dates with their offset), so what is written back unchanged is exactly what the vendor held.
 
-import type { DomainTask, SuperOfficeTask, SuperOfficeTaskUpdate, UpdateOutcome } from '../../domain.js';
-import { outcomeError } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { pLimit } from '../concurrency.js';
+import { fetchEach, pLimit } from '../concurrency.js';
+import { journalSending, notJournaled } from '../../batch/journal.js';
+import type { BatchJournal } from '../../batch/journal.js';
 import { memoInRequest } from '../../request-scope.js';
 import type { LimitFunction } from 'p-limit';
 import { VendorTransport } from '../../transport/vendor-transport.js';
@@ -33,7 +35,7 @@ export interface SuperOfficeClientOptions extends ClientCommon {
   writeConcurrency?: number;
 }
 
-export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
+export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> {
   readonly backend = B;
   /** A PUT sets values, so sending it twice is harmless. */
   readonly idempotentWrites = true;
@@ -61,30 +63,26 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     return isValidBatchTaskId(id);
   }
 
-  nativeIdOf(update: SuperOfficeTaskUpdate): string {
-    return update.id;
-  }
 
   validateUpdate(update: SuperOfficeTaskUpdate): string | null {
     return validateSuperOfficeUpdate(update);
   }
 
-  /** An id that cannot be a BatchTask id cannot exist: null, and no call. */
-  async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    const unique = [...new Set(ids)].filter((id) => isValidBatchTaskId(id));
-    const results = new Map<string, DomainTask | null | Error>();
-    // Per call, like the other adapters: a process-wide read limit made concurrent queries queue behind
-    // each other (benchmarks: nodes(50 ids) at 32 clients went from 0.58 to 0.78 of the direct-call rate).
-    // The pool's connection cap still bounds what reaches SuperOffice.
-    const reads = pLimit(READ_CONCURRENCY);
-    await Promise.all(unique.map(async (id) => {
+  /**
+   * An id that cannot be a BatchTask id cannot exist: null, and no call. Reads are bounded per call, like
+   * the other adapters: a process-wide read limit made concurrent queries queue behind each other
+   * (benchmarks: nodes(50 ids) at 32 clients went from 0.58 to 0.78 of the direct-call rate). The pool's
+   * connection cap still bounds what reaches SuperOffice.
+   */
+  getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
+    return fetchEach(ids, READ_CONCURRENCY, isValidBatchTaskId, async (id) => {
       try {
-        results.set(id, await reads(() => this.readTask(Number(id), signal)));
+        return await this.readTask(Number(id), signal);
       } catch (err) {
-        results.set(id, isNotFound(err) ? null : toError(err));
+        if (isNotFound(err)) return null;
+        throw toError(err);
       }
-    }));
-    return ids.map((id) => results.get(id) ?? null);
+    });
   }
 
   /** GET /All has no paging: the whole list is read and sliced, in Id order. */
@@ -100,9 +98,13 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     return { tasks: all.slice(start, end), done: end >= all.length };
   }
 
-  applyUpdates(updates: readonly SuperOfficeTaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+  sendUpdates(updates: readonly SuperOfficeTaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<UpdateOutcome[]> {
     const reads = pLimit(READ_CONCURRENCY);
-    return Promise.all(updates.map((u) => this.applyOne(u, reads, signal)));
+    return Promise.all(updates.map(async (u, position) => {
+      const outcome = await this.applyOne(u, position, reads, signal, journal);
+      await journal.settled([{ index: position, backend: B, nativeId: u.id, outcome }]);
+      return outcome;
+    }));
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
@@ -122,16 +124,17 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
     await this.http.close();
   }
 
-  private async applyOne(update: SuperOfficeTaskUpdate, reads: LimitFunction, signal?: AbortSignal): Promise<UpdateOutcome> {
+  private async applyOne(
+    update: SuperOfficeTaskUpdate, position: number, reads: LimitFunction, signal: AbortSignal | undefined, journal: BatchJournal,
+  ): Promise<UpdateOutcome> {
     try {
-      const invalid = validateSuperOfficeUpdate(update);
-      if (invalid !== null) return outcomeError('INVALID_INPUT', invalid);
       const id = Number(update.id);
       const current: SuperOfficeTask | null = needsCurrentTask(update)
         ? await reads(() => this.readTask(id, signal))
         : null;
       const body = JSON.stringify(toPutBody(id, update, current));
       const task = await this.writes(async () => {
+        if (!(await journalSending(journal, [position]))) return null;
         const res = await this.http.request({
           method: 'PUT',
           path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
@@ -142,7 +145,7 @@ export class SuperOfficeClient implements BackendAdapter<'SUPEROFFICE'> {
         });
         return taskFromPutReply(id, res.status, res.text());
       });
-      return { kind: 'UPDATED', task };
+      return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
     } catch (err) {
       return outcomeFromError(err, B, { idempotent: true });
     }

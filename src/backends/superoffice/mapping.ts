@@ -1,8 +1,9 @@
 // Pure SuperOffice ↔ domain functions, and the one place where SuperOffice replies become domain errors.
 // Readers throw BackendError; the client turns that into per-id errors or per-item outcomes.
 
-import type { SuperOfficeTask, SuperOfficeTaskUpdate, TaskStatus } from '../../domain.js';
-import { BATCH_TASK_STATES } from '../../domain.js';
+import type { TaskStatus } from '../../domain.js';
+import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
+import { BATCH_TASK_STATES } from './model.js';
 import { BackendError } from '../../errors.js';
 import type { BatchTaskInfoWire, BatchTaskPutBody, SoErrorWire } from './wire.js';
 import { BATCH_TASK_STATE_VALUES } from './wire.js';

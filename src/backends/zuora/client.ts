@@ -2,16 +2,18 @@
 // page arithmetic for the list, one GET per id for reads (there is no batch read), and batch_update in
 // chunks of 50 with the work needed to tell which items Zuora refused when it refuses a whole batch.
 
-import type { DomainTask, UpdateOutcome, ZuoraTask, ZuoraTaskUpdate } from '../../domain.js';
-import { outcomeError } from '../../domain.js';
+import type { DomainTask, UpdateOutcome } from '../../domain.js';
+import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { mapLimited } from '../concurrency.js';
+import { fetchEach, mapLimited } from '../concurrency.js';
+import { journalSending, notJournaled } from '../../batch/journal.js';
+import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpMethod, HttpResponse } from '../../transport/vendor-transport.js';
 import { pathSegment } from '../../transport/encoding.js';
 import {
-  INVALID_ID_MESSAGE, errorFromResponse, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
+  errorFromResponse, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
   toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate,
 } from './mapping.js';
 import type { ZuoraUpdateTask } from './wire.js';
@@ -32,7 +34,7 @@ interface Item { index: number; nativeId: string; body: ZuoraUpdateTask }
 type Outcomes = Array<UpdateOutcome | undefined>;
 type PutReply = { updated: Map<number, unknown> } | { notFound: BackendError };
 
-export class ZuoraClient implements BackendAdapter<'ZUORA'> {
+export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   readonly backend = 'ZUORA' as const;
   readonly idempotentWrites = true;
   private readonly http: VendorTransport;
@@ -49,16 +51,11 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   }
 
   isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
-  nativeIdOf(update: ZuoraTaskUpdate): string { return update.id; }
   validateUpdate(update: ZuoraTaskUpdate): string | null { return validateZuoraUpdate(update); }
 
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    const distinct = [...new Set(ids.filter(isValidZuoraId))];
-    const fetched = await mapLimited(distinct, READ_CONCURRENCY,
-      (id) => this.fetchTask(id, signal).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
-    const byId = new Map(distinct.map((id, i) => [id, fetched[i]!] as const));
-    return ids.map((id) => byId.get(id) ?? null);
+    return fetchEach(ids, READ_CONCURRENCY, isValidZuoraId, (id) => this.fetchTask(id, signal));
   }
 
   /** Zuora pages are fixed-size and 1-based, so any offset is a page number plus a skip inside it. */
@@ -82,21 +79,13 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     }
   }
 
-  async applyUpdates(updates: readonly ZuoraTaskUpdate[], signal?: AbortSignal): Promise<UpdateOutcome[]> {
+  async sendUpdates(updates: readonly ZuoraTaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<Outcomes> {
     const out: Outcomes = new Array(updates.length).fill(undefined);
-    try {
-      const items: Item[] = [];
-      updates.forEach((u, index) => {
-        if (isValidZuoraId(u.id)) items.push({ index, nativeId: u.id, body: toUpdateTask(u) });
-        else out[index] = outcomeError('INVALID_INPUT', INVALID_ID_MESSAGE, { retryable: false });
-      });
-      const chunks: Item[][] = [];
-      for (let i = 0; i < items.length; i += CHUNK_SIZE) chunks.push(items.slice(i, i + CHUNK_SIZE));
-      await Promise.all(chunks.map((chunk) => this.applyChunk(chunk, out, signal)));
-    } catch {
-      // Only a bug lands here; the items it left without an outcome get the masked one below.
-    }
-    return out.map((o) => o ?? outcomeFromError(undefined, 'ZUORA', { idempotent: true }));
+    const items = updates.map((u, index): Item => ({ index, nativeId: u.id, body: toUpdateTask(u) }));
+    const chunks: Item[][] = [];
+    for (let i = 0; i < items.length; i += CHUNK_SIZE) chunks.push(items.slice(i, i + CHUNK_SIZE));
+    await Promise.all(chunks.map((chunk) => this.applyChunk(chunk, out, signal, journal)));
+    return out;
   }
 
   async ping(signal?: AbortSignal): Promise<void> {
@@ -110,17 +99,24 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   // ---- writes ----
 
   /** A 404 refuses the whole batch without naming the culprit: find unknown ids, resend the rest once, then bisect. */
-  private async applyChunk(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<void> {
-    const refused = await this.settle(items, out, signal);
+  private async applyChunk(items: Item[], out: Outcomes, signal: AbortSignal | undefined, journal: BatchJournal): Promise<void> {
+    const refused = await this.settle(items, out, signal, journal);
     if (!refused) return;
-    const existing = await this.dropUnknown(refused.items, out, signal);
+    const existing = await this.dropUnknown(refused.items, out, signal, journal);
     if (existing.length === 0) return;
-    const refusedAgain = await this.settle(existing, out, signal);
-    if (refusedAgain) await this.bisect(refusedAgain.items, refusedAgain.err, out, signal, 0);
+    const refusedAgain = await this.settle(existing, out, signal, journal);
+    if (refusedAgain) await this.bisect(refusedAgain.items, refusedAgain.err, out, signal, journal, 0);
   }
 
-  /** Sends `items` and records their outcomes, except on a 404, which is handed back to the caller. */
-  private async settle(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<{ items: Item[]; err: BackendError } | null> {
+  /**
+   * Sends `items` (journaled) and records their outcomes, except on a 404, which refuses the whole call
+   * without applying anything: those items are handed back to the caller, unsettled, to be resent.
+   */
+  private async settle(items: Item[], out: Outcomes, signal: AbortSignal | undefined, journal: BatchJournal): Promise<{ items: Item[]; err: BackendError } | null> {
+    if (!(await journalSending(journal, items.map((it) => it.index)))) {
+      for (const it of items) out[it.index] = notJournaled('ZUORA');
+      return null;
+    }
     try {
       const reply = await this.put(items, signal);
       if ('notFound' in reply) return { items, err: reply.notFound };
@@ -128,6 +124,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     } catch (err) {
       for (const it of items) out[it.index] = outcomeFromError(err, 'ZUORA', { idempotent: true });
     }
+    await settled(journal, items, out);
     return null;
   }
 
@@ -154,7 +151,7 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
   }
 
   /** Records NOT_FOUND (or the read's failure) for ids a GET cannot find; returns the others, in order. */
-  private async dropUnknown(items: Item[], out: Outcomes, signal?: AbortSignal): Promise<Item[]> {
+  private async dropUnknown(items: Item[], out: Outcomes, signal: AbortSignal | undefined, journal: BatchJournal): Promise<Item[]> {
     const exists = await mapLimited(items, READ_CONCURRENCY, async (it) => {
       try {
         if (await this.fetchTask(it.nativeId, signal)) return true;
@@ -164,19 +161,21 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
       }
       return false;
     });
+    await settled(journal, items.filter((_, i) => !exists[i]), out);
     return items.filter((_, i) => exists[i]);
   }
 
   /** The ids exist but the batch is still refused: halve until the refusing items stand alone. */
-  private async bisect(items: Item[], err: BackendError, out: Outcomes, signal: AbortSignal | undefined, depth: number): Promise<void> {
+  private async bisect(items: Item[], err: BackendError, out: Outcomes, signal: AbortSignal | undefined, journal: BatchJournal, depth: number): Promise<void> {
     if (items.length === 1 || depth >= MAX_BISECT_DEPTH) {
       for (const it of items) out[it.index] = notFoundOutcome(it.nativeId, err);
+      await settled(journal, items, out);
       return;
     }
     const mid = Math.ceil(items.length / 2);
     await Promise.all([items.slice(0, mid), items.slice(mid)].map(async (half) => {
-      const refused = await this.settle(half, out, signal);
-      if (refused) await this.bisect(refused.items, refused.err, out, signal, depth + 1);
+      const refused = await this.settle(half, out, signal, journal);
+      if (refused) await this.bisect(refused.items, refused.err, out, signal, journal, depth + 1);
     }));
   }
 
@@ -245,4 +244,13 @@ export class ZuoraClient implements BackendAdapter<'ZUORA'> {
     this.token = { value: accessToken, reuseUntil: requestedAt + tokenReuseMs(expiresIn) };
     return accessToken;
   }
+}
+
+/** Tells the journal the final outcomes of `items` (those `out` holds). */
+function settled(journal: BatchJournal, items: readonly Item[], out: Outcomes): Promise<void> {
+  const results = items.flatMap((it) => {
+    const outcome = out[it.index];
+    return outcome ? [{ index: it.index, backend: 'ZUORA' as const, nativeId: it.nativeId, outcome }] : [];
+  });
+  return results.length ? journal.settled(results) : Promise.resolve();
 }

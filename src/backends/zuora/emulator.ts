@@ -4,7 +4,7 @@
 // above 1000 bytes. Used by the tests and by the embedded default of `npm start`.
 
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ZUORA_TASK_STATUSES } from '../../domain.js';
+import { ZUORA_TASK_STATUSES } from './model.js';
 import { json, startEmulatorServer } from '../emulator-kit.js';
 import type { EmuRequest, EmuResponse, EmulatorServer } from '../emulator-kit.js';
 import type { ZuoraTasksResponse, ZuoraWireTask } from './wire.js';

@@ -1,8 +1,10 @@
 // Zuora wire ↔ domain, and the one place where Zuora's answers become domain errors. Pure functions:
 // no HTTP here, so every rule can be unit-tested from literal bodies.
 
-import type { OutcomeError, TaskStatus, ZuoraTask, ZuoraTaskUpdate } from '../../domain.js';
-import { ZUORA_TASK_STATUSES, outcomeError } from '../../domain.js';
+import type { OutcomeError, TaskStatus } from '../../domain.js';
+import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
+import { outcomeError } from '../../domain.js';
+import { ZUORA_TASK_STATUSES } from './model.js';
 import { BackendError } from '../../errors.js';
 import type { ZuoraUpdateTask, ZuoraWireTask } from './wire.js';
 

@@ -1,0 +1,28 @@
+// IBM BPM / BAW as a vendor module: everything taskhub knows about IBM BPM is reached from here.
+
+import { defineVendor } from '../vendor.js';
+import { IbmBpmClient } from './client.js';
+import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from './emulator.js';
+import { ibmBpmSchema } from './schema.js';
+
+export interface IbmBpmSettings { baseUrl: string; username: string; password: string }
+
+export const ibmBpm = defineVendor({
+  backend: 'IBM_BPM',
+  description: 'IBM BPM / Business Automation Workflow, BPEL human tasks (REST, Basic).',
+  inputField: 'ibmBpm',
+  settings: {
+    baseUrlVar: 'IBM_BPM_BASE_URL',
+    read: (env, baseUrl): IbmBpmSettings => ({
+      baseUrl, username: env.need('IBM_BPM_USERNAME', 'IBM_BPM_BASE_URL'), password: env.need('IBM_BPM_PASSWORD', 'IBM_BPM_BASE_URL'),
+    }),
+    secrets: (s) => ({ secrets: [s.password], basicPairs: [[s.username, s.password]], identities: [s.username] }),
+  },
+  nativeIdOf: (update) => update.id,
+  createAdapter: (s, common) => new IbmBpmClient({ ...common, username: s.username, password: s.password }),
+  schema: ibmBpmSchema,
+  startEmulator: async (options) => {
+    const emulator = await startIbmBpmEmulator(options);
+    return Object.assign(emulator, { settings: { baseUrl: emulator.server.url, ...IBM_BPM_DEMO_CREDENTIALS } as IbmBpmSettings });
+  },
+});

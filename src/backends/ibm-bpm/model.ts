@@ -1,0 +1,63 @@
+// IBM BPM's task and update, as the rest of taskhub sees them (the wire shapes are in wire.ts; mapping.ts
+// converts). Nothing here knows HTTP or GraphQL.
+
+import type { DomainTask, KeyValue } from '../../domain.js';
+
+export interface IbmBpmTask extends DomainTask {
+  backend: 'IBM_BPM';
+  tkiid: string;
+  displayName: string | null;
+  state: string | null;
+  kind: string | null;
+  owner: string | null;
+  originator: string | null;
+  starter: string | null;
+  dueTime: string | null;
+  activationTime: string | null;
+  firstActivationTime: string | null;
+  startTime: string | null;
+  completionTime: string | null;
+  lastModificationTime: string | null;
+  expirationTime: string | null;
+  suspended: boolean | null;
+  isEscalated: boolean | null;
+  isWaitingForSubTask: boolean | null;
+  businessRelevance: boolean | null;
+  assignedTo: string | null;
+  assignedToType: string | null;
+  namespace: string | null;
+  type: string | null;
+  workBasketName: string | null;
+  positionInHierarchy: string | null;
+  customProperties: KeyValue[];
+}
+
+/** Every property IBM's bulk update documents in `updatedPropertyValues`, plus the task id. */
+export interface IbmBpmTaskUpdate {
+  id: string;
+  businessRelevance?: boolean;
+  contextAuthorizationOfOwner?: string;
+  customProperties?: KeyValue[];
+  deletionTime?: string;
+  description?: string;
+  displayName?: string;
+  dueTime?: string;
+  durationUntilDeleted?: string;
+  durationUntilDue?: string;
+  durationUntilExpires?: string;
+  eventHandlerName?: string;
+  expirationTime?: string;
+  isEscalated?: boolean;
+  isRead?: boolean;
+  name?: string;
+  namespace?: string;
+  parentContextID?: string;
+  priority?: number;
+  supportsClaimIfSuspended?: boolean;
+  supportsDelegation?: boolean;
+  supportsFollowOnTasks?: boolean;
+  supportsSubTasks?: boolean;
+  type?: string;
+  workBasketName?: string;
+}
+

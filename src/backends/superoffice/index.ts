@@ -1,0 +1,36 @@
+// SuperOffice batch tasks as a vendor module: everything taskhub knows about SuperOffice is reached from here.
+
+import { defineVendor } from '../vendor.js';
+import { SuperOfficeClient } from './client.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from './emulator.js';
+import { superOfficeSchema } from './schema.js';
+
+export interface SuperOfficeSettings { baseUrl: string; token: string; appToken?: string; writeConcurrency: number }
+
+export const superOffice = defineVendor({
+  backend: 'SUPEROFFICE',
+  description: 'SuperOffice CRM Web API v1 batch tasks (REST, Bearer).',
+  inputField: 'superOffice',
+  settings: {
+    baseUrlVar: 'SUPEROFFICE_BASE_URL',
+    read: (env, baseUrl): SuperOfficeSettings => {
+      const appToken = env.str('SUPEROFFICE_APP_TOKEN');
+      return {
+        baseUrl, token: env.need('SUPEROFFICE_TOKEN', 'SUPEROFFICE_BASE_URL'),
+        ...(appToken === undefined ? {} : { appToken }),
+        writeConcurrency: env.int('SUPEROFFICE_WRITE_CONCURRENCY', 8, 1, 256),
+      };
+    },
+    secrets: (s) => ({ secrets: [s.token, ...(s.appToken ? [s.appToken] : [])], basicPairs: [], identities: [] }),
+  },
+  nativeIdOf: (update) => update.id,
+  createAdapter: (s, common) => new SuperOfficeClient({
+    ...common, token: s.token, ...(s.appToken === undefined ? {} : { appToken: s.appToken }), writeConcurrency: s.writeConcurrency,
+  }),
+  schema: superOfficeSchema,
+  startEmulator: async (options) => {
+    const emulator = await startSuperOfficeEmulator(options);
+    const settings: SuperOfficeSettings = { baseUrl: emulator.tenantUrl, ...SUPEROFFICE_DEMO_CREDENTIALS, writeConcurrency: 8 };
+    return Object.assign(emulator, { settings });
+  },
+});

@@ -1,0 +1,28 @@
+// Zuora Workflow as a vendor module: everything taskhub knows about Zuora is reached from here.
+
+import { defineVendor } from '../vendor.js';
+import { ZuoraClient } from './client.js';
+import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from './emulator.js';
+import { zuoraSchema } from './schema.js';
+
+export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
+
+export const zuora = defineVendor({
+  backend: 'ZUORA',
+  description: 'Zuora Workflow (REST, OAuth client credentials).',
+  inputField: 'zuora',
+  settings: {
+    baseUrlVar: 'ZUORA_BASE_URL',
+    read: (env, baseUrl): ZuoraSettings => ({
+      baseUrl, clientId: env.need('ZUORA_CLIENT_ID', 'ZUORA_BASE_URL'), clientSecret: env.need('ZUORA_CLIENT_SECRET', 'ZUORA_BASE_URL'),
+    }),
+    secrets: (s) => ({ secrets: [s.clientSecret], basicPairs: [[s.clientId, s.clientSecret]], identities: [s.clientId] }),
+  },
+  nativeIdOf: (update) => update.id,
+  createAdapter: (s, common) => new ZuoraClient({ ...common, clientId: s.clientId, clientSecret: s.clientSecret }),
+  schema: zuoraSchema,
+  startEmulator: async (options) => {
+    const emulator = await startZuoraEmulator(options);
+    return Object.assign(emulator, { settings: { baseUrl: emulator.server.url, ...ZUORA_DEMO_CREDENTIALS } as ZuoraSettings });
+  },
+});
