@@ -9,8 +9,10 @@ import { VENDORS } from './backends/index.js';
 import type { BackendSettings } from './backends/index.js';
 import type { AnyVendorModule, EnvReader, VendorSecrets } from './backends/vendor.js';
 import { createRedactor } from './redact.js';
+import { safeText } from './safe-text.js';
 import type { JwtSettings } from './access/jwt.js';
 import type { Redact } from './redact.js';
+import type { HttpServerTimeouts } from './http-server.js';
 
 export type { BackendSettings };
 
@@ -37,6 +39,8 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
+  /** How long a client may take to send a request, and keep an idle connection open. */
+  http: HttpServerTimeouts;
   shutdownTimeoutMs: number;
   /** After SIGTERM, /ready answers 503 this long while the server still accepts, so load balancers drain it. */
   shutdownDrainMs: number;
@@ -68,6 +72,9 @@ const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
 ];
 
+/** pino's levels: anything else makes pino throw at start, naming no variable. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
 export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDORS): Readonly<Config> {
   const problems: string[] = [];
   const str = (name: string) => {
@@ -92,7 +99,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     problems.push(`${name} must be true or false; got '${raw.slice(0, 40)}'`);
     return fallback;
   };
-  const baseUrl = (name: string): string | undefined => {
+  const baseUrl = (name: string, pathRule: (path: string) => string | null = () => null): string | undefined => {
     const raw = str(name);
     if (raw === undefined) return undefined;
     let url: URL;
@@ -104,7 +111,15 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     // Never echo userinfo: it is a credential.
     if (url.username || url.password) problems.push(`${name} must not carry credentials; use the backend's own credential variables`);
     if (url.search || url.hash) problems.push(`${name} must be a base without query or fragment`);
+    const wrongPath = pathRule(url.pathname);
+    if (wrongPath) problems.push(`${name} must be ${wrongPath}; got the path '${url.pathname.slice(0, 80)}'`);
     return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  };
+  const logLevel = (raw: string | undefined): string => {
+    if (raw === undefined) return 'info';
+    if (LOG_LEVELS.includes(raw.toLowerCase())) return raw.toLowerCase();
+    problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got '${raw.slice(0, 40)}'`);
+    return 'info';
   };
   const need = (name: string, because: string): string => {
     const v = str(name);
@@ -115,7 +130,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   const reader: EnvReader = { str, int, need };
   const backends: BackendSettings = {};
   for (const vendor of vendors) {
-    const url = baseUrl(vendor.settings.baseUrlVar);
+    const url = baseUrl(vendor.settings.baseUrlVar, vendor.settings.basePathProblem);
     if (url) backends[vendor.backend] = vendor.settings.read(reader, url);
   }
   // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
@@ -175,11 +190,19 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
       maxBatchOperations: int('TASKHUB_MAX_BATCH_OPERATIONS', 10, 1, 1000),
       maxBodyBytes: int('TASKHUB_MAX_BODY_BYTES', 10 * 1024 * 1024, 1024),
     },
+    http: {
+      requestTimeoutMs: int('TASKHUB_REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000),
+      headersTimeoutMs: int('TASKHUB_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000),
+      keepAliveTimeoutMs: int('TASKHUB_KEEP_ALIVE_TIMEOUT_MS', 65_000, 100, 3_600_000),
+    },
     shutdownTimeoutMs: int('TASKHUB_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     shutdownDrainMs: int('TASKHUB_SHUTDOWN_DRAIN_MS', 1_000, 0, 600_000),
-    logLevel: str('LOG_LEVEL') ?? 'info',
+    logLevel: logLevel(str('LOG_LEVEL')),
     otelEnabled: bool('TASKHUB_OTEL_ENABLED', false),
   };
+  if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
+    problems.push(`TASKHUB_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed TASKHUB_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
+  }
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }
@@ -202,4 +225,10 @@ export function secretsOf(config: Pick<Config, 'vendors' | 'backends'>): VendorS
 export function redactorFor(config: Pick<Config, 'vendors' | 'backends' | 'apiKeys'>): Redact {
   const { secrets, basicPairs } = secretsOf(config);
   return createRedactor([...secrets, ...config.apiKeys].filter(Boolean), basicPairs);
+}
+
+/** Text bound for a client: redacted, then made safe by the one rule (no hosts, ports, URLs or accounts). */
+export function clientTextFor(config: Pick<Config, 'vendors' | 'backends' | 'apiKeys'>, redact: Redact = redactorFor(config)): (text: string) => string {
+  const { identities } = secretsOf(config);
+  return (text) => safeText(redact(text), identities);
 }

@@ -16,8 +16,13 @@ export interface Services {
   engine: BatchEngine;
   idempotency: IdempotencyStore;
   logger: Logger;
-  /** Removes configured credentials from text bound for a client (vendor messages may echo them). */
+  /** Removes configured credentials from text (log lines use the same redactor). */
   redact: Redact;
+  /**
+   * Vendor text as a client may see it: redacted, and without where or as whom taskhub reaches the vendor
+   * (src/safe-text.ts). Applied once, where text leaves for a client: result messages, backendErrors, errors[].
+   */
+  clientText: (text: string) => string;
   /** Aborted when a graceful shutdown runs out of time; writes listen to this, not to the client. */
   shutdownSignal: AbortSignal;
 }

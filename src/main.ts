@@ -2,13 +2,14 @@
 // listen → graceful shutdown on SIGTERM/SIGINT (readiness 503 first, stop accepting, let in-flight
 // batches finish within TASKHUB_SHUTDOWN_TIMEOUT_MS, then abort what is left and close the pools).
 
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
+import { BACKENDS } from './backends/index.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
+import { createHttpServer } from './http-server.js';
 import { startEmbeddedBackends } from './embedded.js';
 import { Metrics } from './metrics.js';
 import { startTracing } from './tracing.js';
@@ -41,6 +42,9 @@ async function main(): Promise<void> {
     const urls = Object.fromEntries(config.vendors.map((v) => [v.inputField, embedded!.settings[v.backend]?.baseUrl]));
     logger.info(urls, 'no *_BASE_URL set: serving the embedded default, the built-in vendor emulators with demo tasks');
   }
+  const configured = BACKENDS.filter((b) => config.backends[b] !== undefined);
+  logger.info({ configured, notConfigured: BACKENDS.filter((b) => !configured.includes(b)) },
+    `backends configured: ${configured.join(', ') || 'none'}`);
   if (config.apiKeys.length === 0 && !config.apiKeysFile && !config.jwt) {
     logger.warn('none of TASKHUB_API_KEYS, TASKHUB_API_KEYS_FILE, TASKHUB_JWT_JWKS_URL is set: /graphql is open to anyone who can reach it');
   }
@@ -48,8 +52,7 @@ async function main(): Promise<void> {
   const metrics = new Metrics();
   const registry = createRegistry(config, withBreakerLog(metrics.http, logger));
   const app = createApp(config, registry, logger, { redact, metrics });
-  const server = createServer(app.yoga);
-  server.keepAliveTimeout = 65_000;
+  const server = createHttpServer(app.yoga, config.http);
   const drain = trackHttpDrain(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

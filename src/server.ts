@@ -8,7 +8,7 @@ import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
-import { redactorFor } from './config.js';
+import { clientTextFor, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
 import type { Metrics } from './metrics.js';
@@ -65,6 +65,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
     logger,
     redact: opts.redact ?? redactorFor(config),
+    clientText: clientTextFor(config, opts.redact),
     shutdownSignal: shutdown.signal,
   };
   const readiness = new Readiness(registry, logger);

@@ -7,6 +7,7 @@
 
 import { BACKENDS } from '../backends/index.js';
 import type { Backend } from '../domain.js';
+import type { RefuseItem } from '../batch/plan.js';
 
 export interface Principal {
   /** Who, for logs, metrics and idempotency scoping: a key's name, `jwt:<sub>`, or `anonymous`. Never a secret. */
@@ -29,3 +30,16 @@ export const canRead = (p: Principal) => p.scopes.has(READ_SCOPE);
 export const canWriteSome = (p: Principal) => p.scopes.has(WRITE_SCOPE) || BACKENDS.some((b) => p.scopes.has(writeScopeFor(b)));
 
 export const canWriteTo = (p: Principal, backend: Backend) => p.scopes.has(WRITE_SCOPE) || p.scopes.has(writeScopeFor(backend));
+
+/**
+ * For the batch engine (RunOptions.refuse): items for a backend outside the caller's write scopes end
+ * PERMISSION_DENIED, the message naming the missing scope, and are never sent. Undefined with `tasks:write`.
+ * Every path that runs a batch for a caller (batchUpdateTasks, batch jobs) passes this.
+ */
+export const refuseOutsideWriteScopes = (principal: Principal): RefuseItem | undefined => {
+  if (principal.scopes.has(WRITE_SCOPE)) return undefined;
+  return (item, where) => canWriteTo(principal, item.backend) ? undefined : {
+    kind: 'ERROR', code: 'PERMISSION_DENIED', retryable: false,
+    message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
+  };
+};

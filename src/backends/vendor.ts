@@ -34,6 +34,12 @@ export interface VendorSecrets {
 export interface VendorSettingsSpec<S extends VendorSettings> {
   /** The variable that configures the vendor: set, the vendor is used; unset, it is not. */
   baseUrlVar: string;
+  /**
+   * What the base URL's path must be when `path` is not acceptable (completing "K2_BASE_URL must be …"), or
+   * null when it is. The adapter appends the vendor's own paths, so a base that already carries one (`/v1/`)
+   * would double them. Absent: any path.
+   */
+  basePathProblem?(path: string): string | null;
   /** The rest of the vendor's settings, once its base URL is known and valid. */
   read(env: EnvReader, baseUrl: string): S;
   secrets(settings: S): VendorSecrets;

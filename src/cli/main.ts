@@ -1,5 +1,5 @@
 // taskhub-batch entry (bin/taskhub-batch.js loads this through tsx). Exit codes: 0 every line
-// succeeded, 1 some line did not, 2 usage or input-file error (nothing sent).
+// succeeded, 1 some line did not, 2 usage or input-file error (nothing sent), 130 interrupted (Ctrl-C).
 
 import { parseCommand, UsageError, USAGE } from './args.js';
 import { columnsHelp } from './columns.js';

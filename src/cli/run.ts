@@ -109,11 +109,22 @@ export async function run(opts: RunOptions, io: RunIo): Promise<number> {
     progress.update({ ...tally });
   };
 
+  // Ctrl-C: every answered line is already on disk (records are written as they come); say so, and how to go on.
+  const onInterrupt = () => {
+    progress.stop({ ...tally });
+    const how = opts.out
+      ? `they are in ${opts.out}; run the same command with --resume to continue (lines in flight are sent again under the same keys, nothing is applied twice)`
+      : 'they went to stdout; to be able to continue a run, give it --out FILE and then --resume';
+    io.stderr.write(`\ninterrupted: ${tally.done} of ${lines.length} lines answered; ${how}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', onInterrupt);
   try {
     const queue = [...pending];
     const worker = async () => { for (let c = queue.shift(); c; c = queue.shift()) await sendOne(c); };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, queue.length) }, worker));
   } finally {
+    process.removeListener('SIGINT', onInterrupt);
     progress.stop({ ...tally });
     await transport.close();
     await writer.close();

@@ -8,10 +8,8 @@ import type { EnumRef } from '@pothos/core';
 import type { Backend, ErrorCode, OutcomeError, TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError, fingerprintOf } from '../batch/idempotency.js';
-import type { RefuseItem } from '../batch/plan.js';
 import { ResultFeed } from '../batch/result-feed.js';
-import { canWriteTo, writeScopeFor, WRITE_SCOPE } from '../access/scopes.js';
-import type { Principal } from '../access/scopes.js';
+import { refuseOutsideWriteScopes } from '../access/scopes.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
 
@@ -66,8 +64,8 @@ export function defineBatchUpdate(
         description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
         resolve: (r) => errorOf(r).code,
       }),
-      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.redact(errorOf(r).message) }),
-      vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r) => errorOf(r).vendorCode ?? null }),
+      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.clientText(errorOf(r).message) }),
+      vendorCode: t.string({ nullable: true, description: "The vendor's own error code, e.g. CWTKA0024E, 24411, SoNotFoundException.", resolve: (r, _a, ctx) => { const code = errorOf(r).vendorCode; return code === undefined ? null : ctx.clientText(code); } }),
       retryable: t.boolean({ description: 'Whether sending the same item again may succeed and is safe.', resolve: (r) => errorOf(r).retryable }),
     }),
   });
@@ -99,7 +97,7 @@ export function defineBatchUpdate(
     description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
     interfaces: [OutcomeRef],
     fields: (t) => ({
-      message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.redact(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
+      message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.clientText(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
     }),
   });
 
@@ -182,7 +180,7 @@ export function defineBatchUpdate(
       // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
       const run = async (): Promise<Payload> => ({
         results: await ctx.engine.run(items, {
-          dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideScopes(ctx.principal),
+          dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideWriteScopes(ctx.principal),
           ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
         }),
       });
@@ -220,12 +218,3 @@ function streamsResults(info: GraphQLResolveInfo): boolean {
   });
   return info.fieldNodes.some((node) => inSet(node.selectionSet));
 }
-
-/** Items for a backend outside the caller's write scopes: PERMISSION_DENIED, naming the scope that is missing. */
-const refuseOutsideScopes = (principal: Principal): RefuseItem | undefined => {
-  if (principal.scopes.has(WRITE_SCOPE)) return undefined;
-  return (item, where) => canWriteTo(principal, item.backend) ? undefined : {
-    kind: 'ERROR', code: 'PERMISSION_DENIED', retryable: false,
-    message: `${where}: this credential lacks the ${writeScopeFor(item.backend)} scope (or ${WRITE_SCOPE}); nothing was sent`,
-  };
-};

@@ -180,7 +180,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
     fields: (t) => ({
       backend: t.field({ type: BackendEnum, description: 'The backend that failed.', resolve: (e) => e.backend }),
       code: t.exposeString('code', { description: 'BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED, BACKEND_NOT_CONFIGURED, ...' }),
-      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (e, _a, ctx) => ctx.redact(e.message) }),
+      message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (e, _a, ctx) => ctx.clientText(e.message) }),
     }),
   });
 
@@ -217,7 +217,7 @@ export async function loadTask(ctx: Context, backend: Backend, nativeId: string)
     return await loader.load(nativeId);
   } catch (err) {
     if (isBackendError(err)) {
-      throw createGraphQLError(ctx.redact(err.message), { extensions: { code: err.code, backend, retryable: err.retryable } });
+      throw createGraphQLError(ctx.clientText(err.message), { extensions: { code: err.code, backend, retryable: err.retryable } });
     }
     throw err;
   }

@@ -62,7 +62,7 @@ async function ids(backend: string, statuses?: string[]): Promise<string[]> {
 }
 
 /** A real HTTP hop in front of the facade that can fail the way networks do. */
-async function startProxy(target: string, plan: (n: number) => 'pass' | 'drop-reply' | 'bad-gateway') {
+async function startProxy(target: string, plan: (n: number) => 'pass' | 'drop-reply' | 'bad-gateway' | 'hang') {
   const bodies: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -70,6 +70,7 @@ async function startProxy(target: string, plan: (n: number) => 'pass' | 'drop-re
     const body = Buffer.concat(chunks);
     bodies.push(body.toString());
     const mode = plan(bodies.length);
+    if (mode === 'hang') return; // never answers: the CLI waits
     if (mode === 'bad-gateway') { res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream unavailable'); return; }
     const upstream = await new Promise<{ res: IncomingMessage; text: string }>((resolve, reject) => {
       const r = httpRequest(target, { method: 'POST', headers: { ...req.headers, host: new URL(target).host } }, (up) => {
@@ -305,6 +306,32 @@ describe('--resume', () => {
     expect(readOut(out).map((x) => [x.line, x.outcome])).toEqual([[1, 'TaskUpdated'], [2, 'TaskUpdated'], [3, 'TaskUpdated']]);
     expect(zuoraWrites()).toBe(writes + 1);
     for (const id of zs) expect(zuoraName(id)).toBe(`delivered ${id}`);
+  });
+
+  it('Ctrl-C says how many lines were answered and that --resume continues; --resume then finishes the run', async () => {
+    const zs = takeZuora(3);
+    const input = file('interrupted.jsonl', jsonl(zs.map((id) => ({ zuora: { id, name: `interrupted ${id}` } }))));
+    const out = join(dir, 'interrupted.out.jsonl');
+    const proxy = await startProxy(url, (n) => (n === 1 ? 'pass' : 'hang'));
+    try {
+      const child = spawn(process.execPath, [BIN, input, '--url', proxy.url, '--out', out, '--chunk-size', '1', '--concurrency', '1'],
+        { cwd: ROOT, env: { ...process.env, TASKHUB_API_KEY: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d) => { stderr += String(d); });
+      const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+      // Interrupt once the first line is recorded and the second chunk is waiting for its answer.
+      while (proxy.bodies.length < 2) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toMatch(/interrupted: 1 of 3 lines answered/);
+      expect(stderr).toContain(`--resume`);
+      expect(readOut(out).map((x) => [x.line, x.outcome])).toEqual([[1, 'TaskUpdated']]);
+    } finally {
+      await proxy.close();
+    }
+    const resumed = await cli([input, '--url', url, '--out', out, '--resume', '--chunk-size', '1']);
+    expect(resumed.code).toBe(0);
+    expect(readOut(out).map((x) => [x.line, x.outcome])).toEqual([[1, 'TaskUpdated'], [2, 'TaskUpdated'], [3, 'TaskUpdated']]);
   });
 
   it('refuses the results file of another input', async () => {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { Defer20220824Handler } from '@apollo/client/incremental';
 import { Client, fetchExchange, gql as urqlGql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { startHarness } from '../support/harness.js';
@@ -69,6 +70,19 @@ describe('Apollo Client 4 with InMemoryCache', () => {
     const again = await client.query({ query: gql(TASK), variables: { nativeId: '2771' }, fetchPolicy: 'cache-first' });
     expect((again.data as { task: { status: string } }).task.status).toBe('CANCELLED');
     expect(methods.length).toBe(sent);
+  });
+
+  it('reads @defer over multipart with Apollo 4\'s Defer20220824Handler', async () => {
+    const client = new ApolloClient({
+      link: new HttpLink({ uri: url, fetch: recordingFetch }),
+      cache: new InMemoryCache({ possibleTypes }),
+      incrementalHandler: new Defer20220824Handler(),
+    });
+    const res = await client.query({ query: gql(`query DeferredCard($nativeId: String!) {
+      task(backend: ZUORA, nativeId: $nativeId) { id ... @defer { ...TaskCard } }
+    }
+    fragment TaskCard on Task { name status }`), variables: { nativeId: '2772' } });
+    expect((res.data as { task: Record<string, unknown> }).task).toMatchObject({ name: 'Balance above threshold?', status: expect.any(String) });
   });
 });
 

@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { BATCH, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
@@ -237,6 +238,29 @@ describe('HTTP framing', () => {
     const ok = await fetch(`${url}/graphql`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: small, duplex: 'half' } as RequestInit);
     expect(await ok.json()).toEqual({ data: { __typename: 'Query' } });
   });
+
+  it('a slow client is cut off: unfinished headers and unfinished bodies do not hold a socket', async () => {
+    const slow = await startHarness({ env: { TASKHUB_HEADERS_TIMEOUT_MS: '300', TASKHUB_REQUEST_TIMEOUT_MS: '600' } });
+    try {
+      const base = new URL(await slow.listen());
+      // Resolves with what the server said before it closed the socket; the test's own timeout is the bound.
+      const heldOpen = (send: string) => new Promise<string>((resolve, reject) => {
+        const socket = connect(Number(base.port), base.hostname, () => socket.write(send));
+        let said = '';
+        socket.on('data', (d) => { said += String(d); });
+        socket.on('close', () => resolve(said));
+        socket.on('error', reject);
+      });
+      const [headers, body] = await Promise.all([
+        heldOpen('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n'),
+        heldOpen('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"query":'),
+      ]);
+      expect(headers).toMatch(/^HTTP\/1\.1 408/);
+      expect(body).toMatch(/^HTTP\/1\.1 408/);
+    } finally {
+      await slow.close();
+    }
+  }, 20_000);
 
   it('media types ignore case', async () => {
     for (const type of ['APPLICATION/JSON', 'Application/Json; charset=UTF-8']) {

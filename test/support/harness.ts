@@ -2,7 +2,6 @@
 // clients, and the Yoga app. `gql` goes through yoga.fetch (no port needed); `listen()` serves it on a real
 // port for HTTP-level tests. Every secret the harness configures is listed, so tests can scan for leaks.
 
-import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -11,6 +10,7 @@ import type { Config } from '../../src/config.js';
 import type { VendorSettings } from '../../src/backends/vendor.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';
+import { createHttpServer } from '../../src/http-server.js';
 import type { App } from '../../src/server.js';
 import { createLogger } from '../../src/logger.js';
 import { startEmbeddedBackends } from '../../src/embedded.js';
@@ -75,7 +75,7 @@ export async function startHarness(opts: {
       return { status: res.status, body: JSON.parse(text), text };
     },
     async listen() {
-      server = createServer(app.yoga);
+      server = createHttpServer(app.yoga, config.http);
       await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
       return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     },

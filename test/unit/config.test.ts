@@ -57,6 +57,29 @@ describe('loadConfig', () => {
     expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);
   });
 
+  it('names LOG_LEVEL when its value is not a level', () => {
+    expect(problemsOf({ LOG_LEVEL: 'verbose' })).toEqual(["LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'"]);
+    expect(loadConfig({ LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+  });
+
+  it('refuses a base URL with a path where the vendor has none; K2 must name its service root', () => {
+    const creds = { ZUORA_CLIENT_ID: 'i', ZUORA_CLIENT_SECRET: 's', IBM_BPM_USERNAME: 'u', IBM_BPM_PASSWORD: 'p', K2_USERNAME: 'u', K2_PASSWORD: 'p', SUPEROFFICE_TOKEN: 't' };
+    expect(problemsOf({ ...creds, ZUORA_BASE_URL: 'https://rest.test.zuora.com/v1/' }))
+      .toEqual(["ZUORA_BASE_URL must be a base without a path, such as https://rest.test.zuora.com; got the path '/v1/'"]);
+    expect(problemsOf({ ...creds, IBM_BPM_BASE_URL: 'https://bpm.example.com:9443/rest/bpm/htm/v1' }))
+      .toEqual(["IBM_BPM_BASE_URL must be a base without a path, such as https://bpm.example.com:9443; got the path '/rest/bpm/htm/v1'"]);
+    expect(problemsOf({ ...creds, K2_BASE_URL: 'https://k2.example.com/' }))
+      .toEqual(["K2_BASE_URL must be the service root ending in /K2Services/SyncREST.svc; got the path '/'"]);
+    expect(problemsOf({ ...creds, SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345/api/v1' }))
+      .toEqual(["SUPEROFFICE_BASE_URL must be the tenant root, such as https://online.superoffice.com/Cust12345 (without /api); got the path '/Cust12345/api/v1'"]);
+    // What the contract allows.
+    const c = loadConfig({ ...creds, ZUORA_BASE_URL: 'https://rest.test.zuora.com/', IBM_BPM_BASE_URL: 'https://bpm.example.com:9443',
+      K2_BASE_URL: 'https://k2.example.com/K2Services/SyncREST.svc', SUPEROFFICE_BASE_URL: 'https://online.superoffice.com/Cust12345' });
+    expect(Object.values(c.backends).map((b) => b?.baseUrl)).toEqual([
+      'https://rest.test.zuora.com', 'https://bpm.example.com:9443', 'https://k2.example.com/K2Services/SyncREST.svc', 'https://online.superoffice.com/Cust12345',
+    ]);
+  });
+
   it('reads booleans strictly', () => {
     expect(loadConfig({ TASKHUB_INTROSPECTION: 'false' }).introspection).toBe(false);
     expect(problemsOf({ TASKHUB_INTROSPECTION: 'maybe' })).toEqual(["TASKHUB_INTROSPECTION must be true or false; got 'maybe'"]);

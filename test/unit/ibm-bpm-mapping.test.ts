@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { safeText } from '../../src/safe-text.js';
 import {
   errorFromResponse, idsNamedBy, isIsoDateTime, isIsoDuration, isValidTkiid, meansNoSuchTask, outcomeFromFailure,
-  parseBulkReply, propertyValuesOf, safeMessage, statusOf, taskFromWire, tasksFromList, validateUpdate,
+  parseBulkReply, propertyValuesOf, statusOf, taskFromWire, tasksFromList, validateUpdate,
 } from '../../src/backends/ibm-bpm/mapping.js';
 
 const ID = '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135';
@@ -195,7 +196,7 @@ describe('IBM BPM replies and errors', () => {
   });
 
   it('messages are safe to show', () => {
-    const m = safeMessage(`CWTKA0024E:\u0000 see https://bpm.example.com:9443/rest?user=admin&pw=s3cret\n${'x'.repeat(400)}`);
+    const m = safeText(`CWTKA0024E:\u0000 see https://bpm.example.com:9443/rest?user=admin&pw=s3cret\n${'x'.repeat(400)}`);
     expect(m).not.toMatch(/s3cret|https|\u0000|\n/);
     expect(m.length).toBeLessThanOrEqual(300);
   });

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { safeText } from '../../src/safe-text.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import {
-  interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, safeText, toK2Task, updateTasksXml,
+  interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, toK2Task, updateTasksXml,
 } from '../../src/backends/k2/mapping.js';
 import type { K2WireTask } from '../../src/backends/k2/wire.js';
 import { BackendError } from '../../src/errors.js';
@@ -107,7 +108,7 @@ describe('K2 failure codes and messages', () => {
   });
 
   it('keeps only a bounded first line, without URLs, for people to read', () => {
-    const text = safeText('24411 denied at https://k2.example.com/secret?token=abc\n   at SourceCode.Workflow.Open()\n', 60);
+    const text = safeText('24411 denied at https://k2.example.com/secret?token=abc\n   at SourceCode.Workflow.Open()\n', [], 60);
     expect(text).toBe('24411 denied at [url]');
     expect(safeText('x'.repeat(500)).length).toBe(300);
   });

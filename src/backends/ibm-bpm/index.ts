@@ -13,6 +13,7 @@ export const ibmBpm = defineVendor({
   inputField: 'ibmBpm',
   settings: {
     baseUrlVar: 'IBM_BPM_BASE_URL',
+    basePathProblem: (path) => (path === '/' ? null : 'a base without a path, such as https://bpm.example.com:9443'),
     read: (env, baseUrl): IbmBpmSettings => ({
       baseUrl, username: env.need('IBM_BPM_USERNAME', 'IBM_BPM_BASE_URL'), password: env.need('IBM_BPM_PASSWORD', 'IBM_BPM_BASE_URL'),
     }),

@@ -238,15 +238,8 @@ export function parseBulkReply(text: string): BulkReply {
 const NOT_FOUND = new Set(['CWTKA0024E', 'CWTKA0017E', 'CWTKA0001E']);
 const VENDOR_CODE = /\b(CW[A-Z]{3}\d{4}[A-Z])\b/;
 
-/** Vendor text made safe to show: no control characters, URLs or programmer details, bounded length. */
-export function safeMessage(text: string): string {
-  const clean = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '[url]')
-    .replace(/\s+/g, ' ').trim();
-  return clean.length > 300 ? `${clean.slice(0, 297)}...` : clean;
-}
-
 function codeAndMessage(e: { errorNumber?: unknown; errorMessage?: unknown }): { vendorCode?: string; message?: string } {
-  const message = typeof e.errorMessage === 'string' && e.errorMessage.trim() !== '' ? safeMessage(e.errorMessage) : undefined;
+  const message = typeof e.errorMessage === 'string' && e.errorMessage.trim() !== '' ? e.errorMessage.trim() : undefined;
   const vendorCode = typeof e.errorNumber === 'string' && e.errorNumber !== '' ? e.errorNumber : message?.match(VENDOR_CODE)?.[1];
   return { ...(vendorCode === undefined ? {} : { vendorCode }), ...(message === undefined ? {} : { message }) };
 }

@@ -13,6 +13,7 @@ export const k2 = defineVendor({
   inputField: 'k2',
   settings: {
     baseUrlVar: 'K2_BASE_URL',
+    basePathProblem: (path) => (/\/K2Services\/SyncREST\.svc\/?$/i.test(path) ? null : 'the service root ending in /K2Services/SyncREST.svc'),
     read: (env, baseUrl): K2Settings => ({
       baseUrl, username: env.need('K2_USERNAME', 'K2_BASE_URL'), password: env.need('K2_PASSWORD', 'K2_BASE_URL'),
     }),

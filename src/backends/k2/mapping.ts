@@ -88,13 +88,6 @@ export function tasksOf(doc: K2WireDocument): K2WireTask[] | null {
 
 // ---- K2 failures ----
 
-/** Shown to people: first line only, no URLs, bounded. K2 puts stack traces after the first line. */
-export function safeText(raw: string, max = 300): string {
-  const line = raw.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
-  const clean = line.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '[url]').replace(/\s+/g, ' ');
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
-}
-
 const failureText = (f: K2WireFailure, name: 'Message' | 'Description'): string | null =>
   textOf(f[name]) ?? textOf(f[`@_${name}`]) ?? null;
 
@@ -107,7 +100,8 @@ export function k2CodeOf(f: K2WireFailure): string | undefined {
 }
 
 export const failureMessage = (f: K2WireFailure): string =>
-  safeText(failureText(f, 'Message') || failureText(f, 'Description') || 'no reason given');
+  // Kept whole (logs see it all); what a client sees is made safe at one boundary (src/safe-text.ts).
+  failureText(f, 'Message') || failureText(f, 'Description') || 'no reason given';
 
 export const K2_NOT_FOUND = '26030';
 export const K2_NO_RIGHTS = '24411';

@@ -13,6 +13,8 @@ export const superOffice = defineVendor({
   inputField: 'superOffice',
   settings: {
     baseUrlVar: 'SUPEROFFICE_BASE_URL',
+    // The tenant root carries the tenant (/Cust12345); the adapter adds /api/v1 itself.
+    basePathProblem: (path) => (/\/api(\/|$)/i.test(path) ? 'the tenant root, such as https://online.superoffice.com/Cust12345 (without /api)' : null),
     read: (env, baseUrl): SuperOfficeSettings => {
       const appToken = env.str('SUPEROFFICE_APP_TOKEN');
       return {

@@ -95,16 +95,8 @@ export function parseJson(body: string): unknown {
   }
 }
 
-/** A vendor message made safe to show: first line, no stack trace, URLs or tickets/tokens, bounded. */
-export function safeVendorMessage(raw: unknown): string | undefined {
-  if (typeof raw !== 'string') return undefined;
-  const cleaned = raw.split(/\r?\n|\s+at\s+\S+\(/)[0]!
-    .replace(/\bhttps?:\/\/\S+/gi, '[url]')
-    .replace(/\b\d[A-Z]:[A-Za-z0-9._~+/=-]{6,}/g, '[token]')
-    .replace(/\s+/g, ' ').trim();
-  if (cleaned === '') return undefined;
-  return cleaned.length > 200 ? `${cleaned.slice(0, 199)}…` : cleaned;
-}
+/** The vendor's message, if it sent one; made safe for clients at one boundary (src/safe-text.ts). */
+const vendorMessage = (raw: unknown): string | undefined => (typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : undefined);
 
 function errorBody(body: string): { type?: string; message?: string } {
   let parsed: unknown;
@@ -112,7 +104,7 @@ function errorBody(body: string): { type?: string; message?: string } {
   if (parsed === null || typeof parsed !== 'object') return {};
   const e = parsed as SoErrorWire & { Message?: unknown };
   const type = typeof e.ErrorType === 'string' && e.ErrorType !== '' ? e.ErrorType : undefined;
-  const message = safeVendorMessage(e.ErrorMessage) ?? safeVendorMessage(e.Message);
+  const message = vendorMessage(e.ErrorMessage) ?? vendorMessage(e.Message);
   return { ...(type === undefined ? {} : { type }), ...(message === undefined ? {} : { message }) };
 }
 

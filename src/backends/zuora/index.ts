@@ -13,6 +13,7 @@ export const zuora = defineVendor({
   inputField: 'zuora',
   settings: {
     baseUrlVar: 'ZUORA_BASE_URL',
+    basePathProblem: (path) => (path === '/' ? null : 'a base without a path, such as https://rest.test.zuora.com'),
     read: (env, baseUrl): ZuoraSettings => ({
       baseUrl, clientId: env.need('ZUORA_CLIENT_ID', 'ZUORA_BASE_URL'), clientSecret: env.need('ZUORA_CLIENT_SECRET', 'ZUORA_BASE_URL'),
     }),

@@ -156,12 +156,6 @@ export function validateZuoraUpdate(u: ZuoraTaskUpdate): string | null {
   return null;
 }
 
-/** Vendor text made safe to show: one line, no control characters, bounded length. */
-const safeText = (s: string): string => {
-  const line = s.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
-  return line.length > 200 ? `${line.slice(0, 197)}...` : line;
-};
-
 /** First entry of an `Errors` body (`errors` as some SDKs rename it), whatever type its status has. */
 export function firstVendorError(text: string): { code?: string; title?: string } {
   let body: unknown;
@@ -172,7 +166,8 @@ export function firstVendorError(text: string): { code?: string; title?: string 
   if (!isObject(first)) return {};
   const code = str(first['code']) ?? (typeof first['code'] === 'number' ? String(first['code']) : null);
   const title = str(first['title']) ?? str(first['message']);
-  return { ...(code ? { code: safeText(code) } : {}), ...(title ? { title: safeText(title) } : {}) };
+  // Made safe for clients at one boundary (src/safe-text.ts), as every vendor's text is.
+  return { ...(code ? { code } : {}), ...(title ? { title } : {}) };
 }
 
 /** A non-2xx answer from a workflow endpoint as a domain error. */

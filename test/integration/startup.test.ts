@@ -1,0 +1,34 @@
+// What the real process says when it starts: which backends it serves, and a bad setting named.
+// Runs dist/main.js (npm test builds it first).
+
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/** Starts taskhub with `env`; resolves with its output once `until` matches it, or once it exits. */
+function start(env: Record<string, string>, until: RegExp) {
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise<{ out: string; code: number | null }>((resolve) => {
+    const check = () => { if (until.test(out)) { child.kill('SIGINT'); resolve({ out, code: null }); } };
+    child.stdout.on('data', (d) => { out += String(d); check(); });
+    child.stderr.on('data', (d) => { out += String(d); check(); });
+    child.on('exit', (code) => resolve({ out, code }));
+  });
+}
+
+describe('start-up', () => {
+  it('says which backends are configured and which are not', async () => {
+    const { out } = await start({ ZUORA_BASE_URL: 'http://127.0.0.1:9', ZUORA_CLIENT_ID: 'id', ZUORA_CLIENT_SECRET: 'secret-value-123' }, /taskhub is serving/);
+    const line = out.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => /backends/.test(l.msg));
+    expect(line).toMatchObject({ configured: ['ZUORA'], notConfigured: ['IBM_BPM', 'K2', 'SUPEROFFICE'] });
+    expect(out).not.toContain('secret-value-123');
+  }, 30_000);
+
+  it('an invalid LOG_LEVEL stops it with a message naming the variable', async () => {
+    const { out, code } = await start({ LOG_LEVEL: 'verbose' }, /$^/);
+    expect(code).toBe(2);
+    expect(out).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'");
+  }, 30_000);
+});
