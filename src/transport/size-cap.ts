@@ -5,8 +5,7 @@
 // defaults get wrong for us: `maxSize` defaults to 0 (unlimited, so a 50 KB gzip bomb inflates to GBs) and
 // error replies are skipped by default (vendors gzip their 4xx/5xx bodies too, and the mapping reads them).
 // Its limit applies per decoding stage; the count here bounds what reaches the caller, and a declared
-// Content-Length over the cap is refused before any byte is read. (The interceptor is marked experimental:
-// Node prints one ExperimentalWarning when it is created.)
+// Content-Length over the cap is refused before any byte is read.
 
 import { interceptors } from 'undici';
 import { ResponseTooLargeError } from './errors.js';
@@ -14,7 +13,7 @@ import { ForwardingHandler } from './interceptor.js';
 import type { Controller, Handler, Headers, Interceptor } from './interceptor.js';
 
 export function responseSizeCap(maxBytes: number): Interceptor {
-  const decompress = interceptors.decompress({ maxSize: maxBytes, skipErrorResponses: false });
+  const decompress = withoutExperimentalNotice(() => interceptors.decompress({ maxSize: maxBytes, skipErrorResponses: false }));
   return (dispatch) => {
     const decoding = decompress(dispatch);
     return (opts, handler) => decoding(opts, new SizeCapHandler(handler, maxBytes));
@@ -51,5 +50,23 @@ class SizeCapHandler extends ForwardingHandler {
   private refuse(controller: Controller, decoded: boolean): void {
     this.refused = true;
     controller.abort(new ResponseTooLargeError(this.maxBytes, decoded));
+  }
+}
+
+/**
+ * undici marks its decompress interceptor experimental and prints that once, as a plain line on stderr.
+ * Our logs are one JSON line per event (tools parse them line by line), so exactly that notice is dropped
+ * while the interceptor is created; every other warning goes through untouched.
+ */
+function withoutExperimentalNotice<T>(create: () => T): T {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    if (String(warning).startsWith('DecompressInterceptor is experimental')) return;
+    (emit as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return create();
+  } finally {
+    process.emitWarning = emit;
   }
 }
