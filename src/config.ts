@@ -58,7 +58,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-// Suffixes of the per-backend traffic settings: `ZUORA_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
+// Suffixes of the per-backend traffic settings: `<BACKEND>_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
 const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
   ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],

@@ -1,7 +1,7 @@
 // The embedded default: every registered vendor's emulator on a free loopback port, seeded with demo tasks,
 // and the backend settings that point the facade at them. Used by `npm start` when no *_BASE_URL is set, by
 // the integration tests and by the benchmarks. Each emulator is also reachable by its vendor's input field
-// name (`embedded.k2.server`), for tests that inspect or fault a vendor.
+// name (`embedded.<field>.server`), for tests that inspect or fault a vendor.
 
 import { VENDORS } from './backends/index.js';
 import type { BackendSettings } from './backends/index.js';

@@ -39,7 +39,7 @@ export class BackendError extends Error {
 export const isBackendError = (e: unknown): e is BackendError => e instanceof BackendError;
 
 /**
- * The per-item outcome for a failed call. For a non-idempotent write (K2) whose request may have reached
+ * The per-item outcome for a failed call. For a non-idempotent write (an action) whose request may have reached
  * the vendor, "unavailable" would invite a retry that could apply the action twice: say OUTCOME_UNKNOWN.
  */
 export function outcomeFromError(err: unknown, backend: Backend, opts: { idempotent: boolean }): OutcomeError {

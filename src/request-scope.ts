@@ -1,6 +1,6 @@
 // The GraphQL request an outbound vendor call belongs to, without threading it through every adapter
 // signature: execution runs inside this AsyncLocalStorage scope (see useRequestScope in server.ts). The
-// HTTP layer reads the id to send it to vendors that accept one (Zuora-Track-Id), and adapters memoise
+// HTTP layer reads the id to send it to vendors that accept one (a track-id header), and adapters memoise
 // reads that would otherwise repeat within one request.
 
 import { AsyncLocalStorage } from 'node:async_hooks';

@@ -9,10 +9,10 @@ const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi;
 const IP = /\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d+)?|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/gi;
 /**
  * A host name with a port (`bpm.example.com:9443`, `localhost:9000`), localhost, or a dotted name ending in an
- * alphabetic label (`sod2.superoffice.com`); ids such as tkiids (hex groups) are left alone.
+ * alphabetic label (`sod2.example.com`); ids such as tkiids (hex groups) are left alone.
  */
 const HOST = /\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d{1,5})\b|\blocalhost\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b/gi;
-/** SuperOffice-style tickets and tokens (`8A:Cust12345.Token…`). */
+/** Ticket-style tokens (`8A:Cust12345.Token…`). */
 const TOKEN = /\b\d[A-Z]:[A-Za-z0-9._~+/=-]{6,}/g;
 /** A .NET/Java stack frame on the same line (`   at Namespace.Type.Method(`). */
 const STACK_FRAME = /\s+at\s+\S+\(/;

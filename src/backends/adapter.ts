@@ -1,6 +1,6 @@
-// The contract between the facade and one vendor. Each vendor folder (zuora/, ibm-bpm/, k2/,
-// superoffice/) implements it in its client.ts; resolvers and the batch engine see only this.
-// Adding a vendor = one folder implementing this, one schema file, one line in registry.ts.
+// The contract between the facade and one vendor. Each vendor folder under src/backends/ implements it in
+// its client.ts; resolvers and the batch engine see only this. Adding a vendor = one folder (its module
+// descriptor, src/backends/vendor.ts) and one line in the registry (src/backends/index.ts).
 // What is the same for every vendor (validation order, index bookkeeping, the journal's indexes, an
 // outcome for every item) is written once around the adapter, in src/batch/apply.ts.
 
@@ -20,7 +20,7 @@ export interface TaskListSlice {
 /** `U` is the vendor's update type, the one its GraphQL update input is parsed into. */
 export interface BackendAdapter<U = unknown> {
   readonly backend: Backend;
-  /** False when a write must never be sent twice (K2 actions): no retries, lost replies are OUTCOME_UNKNOWN. */
+  /** False when a write must never be sent twice (actions that must not repeat): no retries, lost replies are OUTCOME_UNKNOWN. */
   readonly idempotentWrites: boolean;
 
   /** Whether `id` can be a native id of this vendor; checked before any call. */
@@ -43,7 +43,7 @@ export interface BackendAdapter<U = unknown> {
   validateUpdate(update: U): string | null;
 
   /**
-   * Optional, for dry runs: what the vendor would answer to `update` given the task as it is now (e.g. a K2
+   * Optional, for dry runs: what the vendor would answer to `update` given the task as it is now (e.g. an
    * action the task does not offer), or null when nothing the task says stands in the way.
    */
   checkUpdate?(update: U, current: DomainTask): OutcomeError | null;

@@ -1,4 +1,4 @@
-// Bounded concurrency for vendor calls that have no batch form (reads by id, SuperOffice's PUT per task).
+// Bounded concurrency for vendor calls that have no batch form (reads by id, a PUT per task).
 // p-limit does the queueing; this adds the one shape every adapter needs: map in input order.
 
 import pLimit from 'p-limit';

@@ -25,7 +25,7 @@ export interface EmuResponse {
   headers?: Record<string, string>;
   /** string or Buffer is sent as is; anything else is sent as JSON. `undefined` = empty body. */
   body?: unknown;
-  /** Gzip the body when the client sent `Accept-Encoding: gzip` and it is over 1000 bytes (Zuora's rule). */
+  /** Gzip the body when the client sent `Accept-Encoding: gzip` and it is over 1000 bytes (one vendor's documented rule). */
   gzipIfAccepted?: boolean;
 }
 

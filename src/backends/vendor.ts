@@ -63,13 +63,13 @@ export interface VendorModule<
   S extends VendorSettings = VendorSettings, U = unknown, E extends StartedEmulator<S> = StartedEmulator<S>,
   B extends Backend = Backend, F extends string = string,
 > {
-  /** The `Backend` enum value, e.g. `ZUORA`: upper case letters, digits and `_`. */
+  /** The `Backend` enum value, upper case letters, digits and `_`. */
   readonly backend: B;
   /** The `Backend` enum value's description. */
   readonly description: string;
   /**
    * The field of the `TaskUpdateInput` @oneOf that carries this vendor's update. Lower-cased, it equals the
-   * backend without underscores, lower-cased (`ibmBpm` for IBM_BPM): the batch CLI, a GraphQL client that
+   * backend without underscores, lower-cased (`fooBar` for FOO_BAR): the batch CLI, a GraphQL client that
    * reads only the SDL, pairs them by this rule, and the schema build checks it.
    */
   readonly inputField: F;

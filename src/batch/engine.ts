@@ -75,7 +75,7 @@ export class BatchEngine {
     return found.map((task, i): UpdateOutcome => {
       if (task instanceof Error) return outcomeFromError(task, backend, { idempotent: true });
       if (task === null) return outcomeError('NOT_FOUND', notFoundMessage(backend, items[i]!.nativeId));
-      // What the task itself rules out (a K2 action it does not offer) fails here as it would when sent.
+      // What the task itself rules out (an action it does not offer) fails here as it would when sent.
       return adapter.checkUpdate?.(items[i]!.update, task) ?? { kind: 'UPDATED', task: task as DomainTask };
     });
   }

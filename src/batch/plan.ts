@@ -36,15 +36,15 @@ export interface BatchPlan {
 
 /**
  * A caller's veto on an item, decided before anything else (e.g. the credential has no write scope for its
- * backend): the outcome to give it, or undefined to go on. `where` is `items[3].k2`, for the message.
+ * backend): the outcome to give it, or undefined to go on. `where` is `items[3].<field>`, for the message.
  */
 export type RefuseItem = (item: TaskUpdate, where: string) => UpdateOutcome | undefined;
 
 /**
  * The same task twice in one batch: the first occurrence is sent, later ones are refused as
- * INVALID_INPUT. Sending both would leave the result to the vendor's internal ordering (one Zuora or IBM
- * call, or two racing SuperOffice PUTs), so the only deterministic choices are "merge" or "refuse", and
- * merging could silently drop half of a K2 action pair.
+ * INVALID_INPUT. Sending both would leave the result to the vendor's internal ordering (one bulk
+ * call, or two racing PUTs), so the only deterministic choices are "merge" or "refuse", and
+ * merging could silently drop half of an action pair.
  */
 export function planBatch(items: readonly TaskUpdate[], registry: Registry, refuse?: RefuseItem): BatchPlan {
   const decided: Array<ItemResult | undefined> = new Array(items.length).fill(undefined);

@@ -1,5 +1,5 @@
-// CSV input. The header is `backend,id,<field>,...`: `backend` names the vendor (ZUORA, IBM_BPM, K2,
-// SUPEROFFICE, or zuora/ibmBpm/k2/superOffice), `id` is the vendor's task id (K2: the serial number), and
+// CSV input. The header is `backend,id,<field>,...`: `backend` names the vendor (a Backend value, or its
+// TaskUpdateInput field name), `id` is the vendor's task id (the input's one required field), and
 // every other column is a field of that vendor's update input, named as in the schema. One file can mix
 // vendors: a row leaves the columns of other vendors empty. An empty cell means "leave unchanged". Lists
 // (tags, customProperties, processDataFields, ...) are JSON in the cell; key/value lists also take a JSON
@@ -23,6 +23,10 @@ function vendorOf(cell: string): VendorInfo | undefined {
   const word = cell.trim().toLowerCase();
   return VENDORS.find((v) => v.backend.toLowerCase() === word || v.key.toLowerCase() === word);
 }
+
+// The SDL lists backends in name order; this message has always listed them in the documented merge order,
+// which the schema does not carry. Kept as written (a test asserts it) until the SDL can say the order.
+const BACKEND_LIST = 'ZUORA, IBM_BPM, K2, SUPEROFFICE';
 
 interface Header { columns: string[]; backendAt: number; idAt: number }
 
@@ -77,7 +81,7 @@ function rowToLine(line: number, cells: string[], header: Header): InputLine {
   if (cells.length !== header.columns.length) {
     return invalid(`has ${cells.length} fields; the header has ${header.columns.length} (every row has every column, empty or not)`, vendor, id || null);
   }
-  if (!vendor) return invalid(`column backend: '${cells[header.backendAt]}' is not one of ZUORA, IBM_BPM, K2, SUPEROFFICE`, undefined, id || null);
+  if (!vendor) return invalid(`column backend: '${cells[header.backendAt]}' is not one of ${BACKEND_LIST}`, undefined, id || null);
   if (id === '') return invalid(`column id: empty (the ${vendor.backend} ${vendor.idField} is required)`, vendor);
 
   const body: Record<string, unknown> = { [vendor.idField]: id };

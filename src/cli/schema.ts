@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import {
-  GraphQLInputObjectType, buildSchema, coerceInputValue, getNamedType, isInputObjectType, isListType,
+  GraphQLInputObjectType, GraphQLSchema, buildSchema, coerceInputValue, getNamedType, isInputObjectType, isListType,
   isNonNullType, isEnumType, printType,
 } from 'graphql';
 import type { GraphQLInputType } from 'graphql';
@@ -12,23 +12,44 @@ import type { Backend, TaskUpdateInput } from '../generated/graphql.js';
 
 const SDL_PATH = new URL('../../schema/schema.graphql', import.meta.url);
 
-// The public API as plain GraphQL (no federation directives), so graphql-js builds and validates it.
-const schema = buildSchema(readFileSync(SDL_PATH, 'utf8'));
+/** The schema the CLI checks lines against: the committed SDL, or another (a test's) given as text. */
+export type CliSchema = GraphQLSchema;
 
-function inputObject(name: string): GraphQLInputObjectType {
-  const type = schema.getType(name);
-  if (!isInputObjectType(type)) throw new Error(`schema/schema.graphql has no input type ${name}`);
+/** Builds the CLI's view of a schema from its SDL (plain GraphQL, no federation directives). */
+export const cliSchemaFrom = (sdl: string): CliSchema => buildSchema(sdl);
+
+// The public API as plain GraphQL (no federation directives), so graphql-js builds and validates it.
+const schema = cliSchemaFrom(readFileSync(SDL_PATH, 'utf8'));
+
+function inputObject(name: string, from: CliSchema = schema): GraphQLInputObjectType {
+  const type = from.getType(name);
+  if (!isInputObjectType(type)) throw new Error(`the schema has no input type ${name}`);
   return type;
 }
 
 const TASK_UPDATE_INPUT = inputObject('TaskUpdateInput');
 
-/** The keys of TaskUpdateInput (`zuora`, `ibmBpm`, ...), each naming one backend. */
-export type VendorKey = keyof TaskUpdateInput;
+/** The keys of TaskUpdateInput, each naming one backend. */
+export type VendorKey = keyof TaskUpdateInput & string;
 
-export const BACKEND_OF: Record<VendorKey, Backend> = {
-  zuora: 'ZUORA', ibmBpm: 'IBM_BPM', k2: 'K2', superOffice: 'SUPEROFFICE',
-};
+/**
+ * Each @oneOf field of TaskUpdateInput with its `Backend` value. The CLI reads only the schema, so it pairs
+ * them by the rule the server enforces when it builds the schema (src/schema/index.ts): lower-cased, the
+ * field is the backend without underscores (`fooBar` for FOO_BAR).
+ */
+function backendsByKey(from: CliSchema): Record<string, Backend> {
+  const backends = from.getType('Backend');
+  if (!isEnumType(backends)) throw new Error('the schema has no Backend enum');
+  // The enum's values are the Backend type's values (codegen reads the same SDL); a test's schema may add one.
+  const byFold = new Map(backends.getValues().map((v) => [v.name.replace(/_/g, '').toLowerCase(), v.name as Backend]));
+  return Object.fromEntries(Object.keys(inputObject('TaskUpdateInput', from).getFields()).map((key) => {
+    const backend = byFold.get(key.toLowerCase());
+    if (!backend) throw new Error(`TaskUpdateInput.${key} names no Backend value`);
+    return [key, backend];
+  }));
+}
+
+export const BACKEND_OF: Record<string, Backend> = backendsByKey(schema);
 
 export const VENDOR_KEYS = Object.keys(BACKEND_OF) as VendorKey[];
 
@@ -38,7 +59,7 @@ export interface FieldInfo {
   type: string;
   /** Lists and input objects are written as JSON in a CSV cell. */
   json: boolean;
-  /** The leaf scalar or enum name (`Int`, `Boolean`, `ZuoraTaskStatus`, ...). */
+  /** The leaf scalar or enum name (`Int`, `Boolean`, a vendor's enum, ...). */
   leaf: string;
   description: string;
 }
@@ -47,7 +68,7 @@ export interface VendorInfo {
   key: VendorKey;
   backend: Backend;
   inputType: string;
-  /** The one required field: the task's id in that vendor (`id`, or `serialNumber` for K2). */
+  /** The one required field: the task's id in that vendor (`id`, or the vendor's own name for it). */
   idField: string;
   fields: FieldInfo[];
 }
@@ -63,8 +84,8 @@ function describeField(name: string, type: GraphQLInputType, description: string
   };
 }
 
-function vendorInfo(key: VendorKey): VendorInfo {
-  const field = TASK_UPDATE_INPUT.getFields()[key];
+function vendorInfo(key: VendorKey, from: CliSchema = schema, backendOf: Record<string, Backend> = BACKEND_OF): VendorInfo {
+  const field = inputObject('TaskUpdateInput', from).getFields()[key];
   if (!field) throw new Error(`TaskUpdateInput has no field ${key}`);
   const type = getNamedType(field.type);
   if (!isInputObjectType(type)) throw new Error(`TaskUpdateInput.${key} is not an input object`);
@@ -72,21 +93,27 @@ function vendorInfo(key: VendorKey): VendorInfo {
   const required = fields.filter((f) => isNonNullType(f.type));
   if (required.length !== 1) throw new Error(`${type.name} should have exactly one required field (the id)`);
   return {
-    key, backend: BACKEND_OF[key], inputType: type.name, idField: required[0]!.name,
+    key, backend: backendOf[key]!, inputType: type.name, idField: required[0]!.name,
     fields: fields.map((f) => describeField(f.name, f.type, f.description)).sort((a, b) => a.name.localeCompare(b.name)),
   };
 }
 
-export const VENDORS: readonly VendorInfo[] = VENDOR_KEYS.map(vendorInfo);
+export const VENDORS: readonly VendorInfo[] = VENDOR_KEYS.map((key) => vendorInfo(key));
 
-export function enumValues(name: string): string[] {
-  const type = schema.getType(name);
+/** The vendors of another schema (a test's), read the same way. */
+export function vendorsOf(from: CliSchema): VendorInfo[] {
+  const backendOf = backendsByKey(from);
+  return Object.keys(backendOf).map((key) => vendorInfo(key as VendorKey, from, backendOf));
+}
+
+export function enumValues(name: string, from: CliSchema = schema): string[] {
+  const type = from.getType(name);
   return isEnumType(type) ? type.getValues().map((v) => v.name) : [];
 }
 
 /**
  * Coerces one item as the facade would. Returns the coerced item, or every problem found as
- * `path: message` (path relative to the item, e.g. `zuora.concurrentLimit`).
+ * `path: message` (path relative to the item, e.g. `<field>.<input field>`).
  */
 export function coerceItem(value: unknown): { item: TaskUpdateInput } | { problems: string[] } {
   const problems: string[] = [];

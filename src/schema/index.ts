@@ -50,7 +50,7 @@ function buildSchema(vendors: readonly AnyVendorModule[]): GraphQLSchema {
 
 /**
  * The batch CLI reads only the SDL and pairs a @oneOf field with its Backend value by name: lower-cased,
- * the field is the backend without underscores (`ibmBpm` for IBM_BPM). A module breaking that is refused here.
+ * the field is the backend without underscores (`fooBar` for FOO_BAR). A module breaking that is refused here.
  */
 function checkNames({ backend, inputField }: AnyVendorModule): void {
   if (!/^[A-Z][A-Z0-9_]*$/.test(backend)) throw new Error(`vendor backend ${backend} must be upper case letters, digits and _`);
