@@ -4,8 +4,10 @@
 // comparison is a ratio between runs made back to back in this one invocation.
 // Prints markdown tables and writes the whole result as JSON to bench/results/.
 //
-// Options: --quick, --latency <ms> (default 20), --only batch|reads, --sizes 100,1000, --reps <n>,
-// --duration <s> (read runs), --rounds <n> (read rounds), --no-write.
+// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers|memory, --sizes 100,1000, --reps <n>,
+// --duration <s> (read and peer runs), --rounds <n> (read and peer rounds), --no-write.
+// The peer phase (bench/peers/) runs R1/R2 against the direct script, Mesh + Hive Gateway and taskhub
+// (`node dist/main.js`, so `npm run bench` builds first) at 5 ms vendor latency, whatever --latency says.
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -14,13 +16,17 @@ import { runBatchPhase } from './batch.js';
 import type { BatchRun, BatchSize } from './batch.js';
 import { runReadPhase } from './reads.js';
 import type { ReadResult } from './reads.js';
+import { memoryMarkdown, runMemoryPhase } from './memory.js';
+import type { MemoryResult } from './memory.js';
+import { peerMarkdown, runPeerPhase } from './peers/phase.js';
+import type { PeerResult } from './peers/phase.js';
 import { checkTargets, markdown } from './report.js';
 import type { TargetCheck } from './report.js';
 
 export interface BenchOptions {
   quick?: boolean;
   latencyMs?: number;
-  only?: 'batch' | 'reads';
+  only?: 'batch' | 'reads' | 'peers' | 'memory';
   sizes?: number[];
   reps?: number;
   durationSec?: number;
@@ -40,6 +46,10 @@ export interface BenchResult {
   batch: BatchSize[];
   batchRuns: BatchRun[];
   reads: ReadResult[];
+  /** R1/R2 against the direct script, Mesh + Hive Gateway and taskhub (absent with --only batch|reads). */
+  peers?: PeerResult;
+  /** The server process's RSS after start, after 200 reads, and its peak during a big batch. */
+  memory?: MemoryResult;
   targets: TargetCheck[];
   markdown: string;
   file?: string;
@@ -56,7 +66,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
 
   let batch: BatchSize[] = [];
   let batchRuns: BatchRun[] = [];
-  if (opts.only !== 'reads') {
+  if (opts.only === undefined || opts.only === 'batch') {
     log('batch:');
     ({ sizes: batch, runs: batchRuns } = await runBatchPhase({
       sizes: opts.sizes ?? (quick ? [100, 1000] : [100, 1000, 10_000]), reps: opts.reps ?? (quick ? 1 : 3),
@@ -64,7 +74,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     }));
   }
   let reads: ReadResult[] = [];
-  if (opts.only !== 'batch') {
+  if (opts.only === undefined || opts.only === 'reads') {
     log('reads:');
     reads = await runReadPhase({
       latencyMs, connections: 32, durationSec: opts.durationSec ?? 10, warmupSec: 3,
@@ -74,15 +84,31 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     });
   }
 
+  let peers: PeerResult | undefined;
+  if (opts.only === undefined || opts.only === 'peers') {
+    log('peers (R1, R2):');
+    peers = await runPeerPhase({
+      latencyMs: 5, connections: 32, durationSec: opts.durationSec ?? 10, warmupSec: 3, rounds: opts.rounds ?? (quick ? 1 : 2), log,
+      // Quick: one request per client and no warm-up; the smoke run checks the rows are computed, not their speed.
+      ...(quick && opts.durationSec === undefined ? { perClient: { run: 1, warmup: 0 } } : {}),
+    });
+  }
+
+  let memory: MemoryResult | undefined;
+  if (opts.only === undefined || opts.only === 'memory') {
+    log('memory (node dist/main.js):');
+    memory = await runMemoryPhase({ batchItems: quick ? 1000 : 10_000, reads: quick ? 20 : 200, log });
+  }
+
   const targets = checkTargets(batch, reads);
-  const md = markdown(batch, reads, targets);
+  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : []), ...(memory ? [memoryMarkdown(memory)] : [])].join('\n\n');
   const result: BenchResult = {
     meta: {
       mode: quick ? 'quick' : 'full', startedAt: startedAt.toISOString(), node: process.version, nproc: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), latencyMs,
       totalSec: (performance.now() - t0) / 1000, loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
-    batch, batchRuns, reads, targets, markdown: md,
+    batch, batchRuns, reads, ...(peers ? { peers } : {}), ...(memory ? { memory } : {}), targets, markdown: md,
   };
   if (opts.write ?? true) {
     const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -112,7 +138,7 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--latency') opts.latencyMs = Number(value(i++));
     else if (a === '--only') {
       const v = value(i++);
-      if (v !== 'batch' && v !== 'reads') throw new Error(`--only takes batch or reads; got '${v}'`);
+      if (v !== 'batch' && v !== 'reads' && v !== 'peers' && v !== 'memory') throw new Error(`--only takes batch, reads, peers or memory; got '${v}'`);
       opts.only = v;
     } else if (a === '--sizes') opts.sizes = value(i++).split(',').map((s) => Math.ceil(positive('--sizes', s) / 4) * 4);
     else if (a === '--reps') opts.reps = positive('--reps', value(i++));

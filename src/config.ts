@@ -5,6 +5,8 @@
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
 import type { TrafficPolicy } from './transport/policy.js';
+import { DEFAULT_READ_CONCURRENCY } from './backends/concurrency.js';
+import type { ReadPolicy } from './backends/concurrency.js';
 import { VENDORS } from './backends/index.js';
 import type { BackendSettings } from './backends/index.js';
 import type { AnyVendorModule, EnvReader, VendorSecrets } from './backends/vendor.js';
@@ -28,7 +30,7 @@ export interface Config {
   /** Settings of each configured vendor, by backend. */
   backends: BackendSettings;
   /** Traffic policy by backend, for every vendor module (configured or not). */
-  traffic: Record<Backend, TrafficPolicy>;
+  traffic: Record<Backend, TrafficPolicy & ReadPolicy>;
   apiKeys: readonly string[];
   /** TASKHUB_API_KEYS_FILE: named keys with scopes, stored as SHA-256 digests (src/access/api-key-file.ts). */
   apiKeysFile?: string;
@@ -36,6 +38,8 @@ export interface Config {
   jwt?: JwtSettings;
   maxBatchItems: number;
   idempotencyTtlMs: number;
+  /** Batch jobs (startBatchUpdateJob): size limit, how long a job and its results are kept, jobs run at once. */
+  jobs: { maxItems: number; ttlMs: number; concurrency: number };
   introspection: boolean;
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
@@ -59,7 +63,8 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 // Suffixes of the per-backend traffic settings: `<BACKEND>_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
-const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
+const TRAFFIC_DEFAULTS: Readonly<TrafficPolicy & ReadPolicy> = { ...DEFAULT_TRAFFIC_POLICY, readConcurrency: DEFAULT_READ_CONCURRENCY };
+const TRAFFIC_VARS: ReadonlyArray<[keyof (TrafficPolicy & ReadPolicy), string, number]> = [
   ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
   ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],
   ['totalTimeoutMs', 'TOTAL_TIMEOUT_MS', 1],
@@ -67,6 +72,7 @@ const TRAFFIC_VARS: ReadonlyArray<[keyof TrafficPolicy, string, number]> = [
   ['retryBaseMs', 'RETRY_BASE_MS', 0],
   ['retryMaxMs', 'RETRY_MAX_MS', 0],
   ['maxConnections', 'MAX_CONNECTIONS', 1],
+  ['readConcurrency', 'READ_CONCURRENCY', 1],
   ['maxResponseBytes', 'MAX_RESPONSE_BYTES', 1024],
   ['breakerFailureThreshold', 'BREAKER_FAILURES', 1],
   ['breakerResetMs', 'BREAKER_RESET_MS', 1],
@@ -136,11 +142,11 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   // A base URL variable that is set but invalid must not silently fall back to the embedded emulators.
   const anyBaseUrlGiven = vendors.some((v) => str(v.settings.baseUrlVar) !== undefined);
 
-  const traffic = {} as Record<Backend, TrafficPolicy>;
+  const traffic = {} as Record<Backend, TrafficPolicy & ReadPolicy>;
   for (const { backend } of vendors) {
-    const policy = { ...DEFAULT_TRAFFIC_POLICY };
+    const policy = { ...TRAFFIC_DEFAULTS };
     for (const [key, suffix, min] of TRAFFIC_VARS) {
-      const global = int(`TASKHUB_${suffix}`, DEFAULT_TRAFFIC_POLICY[key], min);
+      const global = int(`TASKHUB_${suffix}`, TRAFFIC_DEFAULTS[key], min);
       policy[key] = int(`${backend}_${suffix}`, global, min);
     }
     if (policy.firstByteTimeoutMs > policy.totalTimeoutMs) {
@@ -181,6 +187,11 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     ...(jwt === undefined ? {} : { jwt: Object.freeze(jwt) }),
     maxBatchItems: int('TASKHUB_MAX_BATCH_ITEMS', 1000, 1, 100_000),
     idempotencyTtlMs: int('TASKHUB_IDEMPOTENCY_TTL_SECONDS', 86_400, 1) * 1000,
+    jobs: {
+      maxItems: int('TASKHUB_MAX_JOB_ITEMS', 100_000, 1, 10_000_000),
+      ttlMs: int('TASKHUB_JOB_TTL_SECONDS', 604_800, 1, 31_536_000) * 1000,
+      concurrency: int('TASKHUB_JOB_CONCURRENCY', 2, 1, 64),
+    },
     introspection: bool('TASKHUB_INTROSPECTION', true),
     graphiql: bool('TASKHUB_GRAPHIQL', true),
     limits: {

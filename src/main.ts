@@ -10,7 +10,7 @@ import { BACKENDS } from './backends/index.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { createHttpServer } from './http-server.js';
-import { startEmbeddedBackends } from './embedded.js';
+import type { EmbeddedBackends } from './embedded.js';
 import { Metrics } from './metrics.js';
 import { startTracing } from './tracing.js';
 import { withBreakerLog } from './transport/breaker-log.js';
@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   // Before anything opens a socket, so vendor calls are instrumented.
   const stopTracing = config.otelEnabled ? await startTracing() : undefined;
 
-  let embedded: Awaited<ReturnType<typeof startEmbeddedBackends>> | undefined;
+  let embedded: EmbeddedBackends | undefined;
   if (config.embedded) {
+    // Imported only here: a process pointed at real vendors never loads the emulators.
+    const { startEmbeddedBackends } = await import('./embedded.js');
     embedded = await startEmbeddedBackends({ latencyMs: config.embeddedLatencyMs });
     config = Object.freeze({ ...config, backends: embedded.settings });
   }
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }
     await app.yoga.dispose();
+    await app.services.jobs.close();
     await registry.close();
     await embedded?.close();
     await stopTracing?.();

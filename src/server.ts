@@ -3,7 +3,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -23,6 +22,8 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
+import { createJobs } from './jobs/index.js';
+import type { BatchJobs } from './jobs/service.js';
 import { principalOf, useAccess } from './plugins/use-access.js';
 import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
@@ -50,6 +51,8 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
+  /** Batch jobs; default: in this process (jobs are lost on restart). */
+  jobs?: BatchJobs;
 }
 
 // Client-supplied request ids are echoed only when they are short and plain.
@@ -63,6 +66,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     registry,
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
+    // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
+    jobs: opts.jobs ?? createJobs({
+      config, registry, engine: new BatchEngine(registry, logger), logger, writeSignal: shutdown.signal, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}),
+    }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     clientText: clientTextFor(config, opts.redact),
@@ -79,8 +86,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     landingPage: false,
     graphiql: config.graphiql ? { title: 'taskhub' } : false,
     // GraphiQL with its assets inlined: the default page loads them from a public CDN, which leaves it
-    // blank on machines without internet access (most places a task facade runs).
-    renderGraphiQL,
+    // blank on machines without internet access (most places a task facade runs). Imported on the first
+    // GraphiQL page only: the inlined assets are about 35 MB of RSS that an API-only process never needs.
+    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
     // Never expose internals, whatever NODE_ENV says: unexpected errors become "Unexpected error.".
     maskedErrors: { isDev: false },
     batching: { limit: limits.maxBatchOperations },
@@ -96,6 +104,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      // Every vendor call this request makes watches its signal through one shared listener
+      // (transport/abort-fanout.ts), so no listener limit needs raising.
       const principal = principalOf(request);
       return {
         ...services,

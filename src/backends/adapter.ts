@@ -9,6 +9,7 @@ import type { BatchJournal } from '../batch/journal.js';
 import type { HttpObserver } from '../transport/vendor-transport.js';
 import type { TrafficPolicy } from '../transport/policy.js';
 import type { VendorBudget } from '../transport/budget.js';
+import type { ReadPolicy } from './concurrency.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -67,7 +68,8 @@ export interface BackendAdapter<U = unknown> {
 /** What every client constructor takes besides its vendor's own settings. */
 export interface ClientCommon {
   baseUrl: string;
-  policy: TrafficPolicy;
+  /** Traffic policy; `readConcurrency` defaults to DEFAULT_READ_CONCURRENCY. */
+  policy: TrafficPolicy & Partial<ReadPolicy>;
   observer?: HttpObserver;
   /** Rate budget for this vendor: taken before every request, paused on a 429 with a retry hint. */
   budget?: VendorBudget;

@@ -2,8 +2,22 @@
 // p-limit does the queueing; this adds the one shape every adapter needs: map in input order.
 
 import pLimit from 'p-limit';
+import type { TrafficPolicy } from '../transport/policy.js';
 
 export { pLimit };
+
+/**
+ * Reads by id (`task`, `nodes`, `_entities`) one GraphQL request may have in flight to one backend. A plain
+ * script sends all of a request's reads at once; 8 made a 50-alias query wait three vendor round trips.
+ * The process-wide bound stays the backend's socket pool (`maxConnections`), which this never exceeds.
+ */
+export const DEFAULT_READ_CONCURRENCY = 16;
+
+/** The read setting of a backend's traffic policy: `<BACKEND>_READ_CONCURRENCY` / `TASKHUB_READ_CONCURRENCY`. */
+export interface ReadPolicy { readConcurrency: number }
+
+export const readConcurrencyOf = (policy: TrafficPolicy & Partial<ReadPolicy>): number =>
+  Math.max(1, Math.min(policy.readConcurrency ?? DEFAULT_READ_CONCURRENCY, policy.maxConnections));
 
 /** `fn` over `items` with at most `limit` in flight; results in input order. */
 export function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

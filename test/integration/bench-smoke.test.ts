@@ -11,7 +11,7 @@ const computed = (label: string, v: number) => {
 };
 
 describe('npm run bench -- --quick', () => {
-  it('runs the batch and read phases and computes every ratio', async () => {
+  it('runs the batch, read, peer and memory phases and computes every ratio', async () => {
     const r = await runBench({ quick: true, write: false, log: () => {} });
 
     expect(r.batch.map((b) => b.size)).toEqual([100, 1000]);
@@ -35,8 +35,34 @@ describe('npm run bench -- --quick', () => {
       expect(x.sameData, `${x.op}: the facade and the baseline answer the same data`).toBe(true);
     }
 
+    // Peers: R1 and R2 against the direct script, Mesh + Hive Gateway and taskhub (dist/, built by npm test).
+    expect(r.peers, 'the peer phase ran').toBeDefined();
+    const peers = r.peers!;
+    expect(peers.rows.map((x) => `${x.workload} ${x.target}`)).toEqual(
+      ['R1 direct', 'R1 mesh', 'R1 taskhub', 'R2 direct', 'R2 mesh', 'R2 taskhub']);
+    for (const x of peers.rows) {
+      computed(`${x.workload} ${x.target}: req/s`, x.rps);
+      computed(`${x.workload} ${x.target}: CPU ms/request`, x.cpuMsPerRequest);
+      expect(x.bad, `${x.workload} ${x.target}: every answer 2xx`).toBe(0);
+    }
+    for (const x of peers.ratios) {
+      computed(`${x.workload} ${x.target}: req/s × direct`, x.rpsVsDirect);
+      computed(`${x.workload} ${x.target}: CPU × direct`, x.cpuVsDirect);
+      computed(`${x.workload} ${x.target}: req/s × Mesh`, x.rpsVsMesh);
+    }
+    // The ratios compare like with like: every target answered the same tasks.
+    expect(peers.sameTasks).toEqual({ R1: true, R2: true });
+    expect(r.markdown).toContain('### Peers');
+
+    // Memory of the real server process: computed, never judged here.
+    expect(r.memory, 'the memory phase ran').toBeDefined();
+    computed('RSS after start', r.memory!.idleMb);
+    computed('RSS after 200 reads', r.memory!.after200ReadsMb);
+    computed('RSS peak during the batch', r.memory!.batchPeakMb);
+    expect(r.memory!.batchSucceeded).toBe(1000);
+
     // The targets are reported (met or not is the benchmark's finding, not this test's).
     expect(r.targets.length).toBeGreaterThan(0);
     expect(r.markdown).toContain('### Targets');
-  }, 180_000);
+  }, 420_000);
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { IBM_SEED_TASKS } from '../../src/backends/ibm-bpm/emulator.js';
 import { BackendError } from '../../src/errors.js';
 import type { IbmBpmTask } from '../../src/backends/ibm-bpm/model.js';
-import { useIbmBpm } from '../support/ibm-bpm.js';
+import { IBM_TEST_POLICY, useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup } = useIbmBpm();
 async function rejection(p: Promise<unknown>): Promise<BackendError> {
@@ -54,8 +54,8 @@ describe('IBM BPM reads', () => {
     expect(new Set(emu.server.requests.map((r) => r.rawPath)).size).toBe(42);
   });
 
-  it('reads at most 8 at a time', async () => {
-    const { emu, client } = await setup({ extraTasks: 24, latencyMs: 40 });
+  it('reads at most readConcurrency (here 8) at a time', async () => {
+    const { emu, client } = await setup({ extraTasks: 24, latencyMs: 40 }, { policy: { ...IBM_TEST_POLICY, readConcurrency: 8 } });
     await client.getTasks([...emu.tasks.keys()].slice(-24));
     // A worker's next request arrives at least one latency after its previous one, so any window shorter
     // than the latency holds at most one arrival per worker.

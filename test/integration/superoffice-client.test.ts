@@ -41,8 +41,8 @@ describe('SuperOffice reads', () => {
     expect(t).toMatchObject({ state: 'Aquired', vendorStatus: 'Aquired', status: 'IN_PROGRESS' });
   });
 
-  it('fetches each of many ids once, at most 8 at a time', async () => {
-    const { emu, client } = await setup({ extraTasks: 40 });
+  it('fetches each of many ids once, at most readConcurrency (here 8) at a time', async () => {
+    const { emu, client } = await setup({ extraTasks: 40 }, { policy: { ...policy, readConcurrency: 8 } });
     emu.handlerDelayMs = 15;
     const ids = Array.from({ length: 50 }, (_, i) => String(101 + i));
     const result = await client.getTasks([...ids, ...ids.slice(0, 10), '9999']);

@@ -16,8 +16,8 @@ const emulator = async (opts: ZuoraEmulatorOptions = {}) => {
   emulators.push(e);
   return e;
 };
-const client = (e: ZuoraEmulator, creds = ZUORA_DEMO_CREDENTIALS) => {
-  const c = new ZuoraClient({ baseUrl: e.server.url, policy, ...creds });
+const client = (e: ZuoraEmulator, creds = ZUORA_DEMO_CREDENTIALS, readConcurrency?: number) => {
+  const c = new ZuoraClient({ baseUrl: e.server.url, policy: { ...policy, ...(readConcurrency ? { readConcurrency } : {}) }, ...creds });
   clients.push(c);
   return c;
 };
@@ -61,10 +61,10 @@ describe('reads', () => {
     for (const id of ids) expect(gets(emu, id) - before.get(id)!).toBe(1);
   });
 
-  it('reads many ids at most 8 at a time', async () => {
+  it('reads many ids at most readConcurrency (here 8) at a time', async () => {
     const slow = await emulator({ latencyMs: 50 });
     const ids = [...slow.tasks.keys()].map(String);
-    await client(slow).getTasks([...ids, ...ids.map((id) => `${id}0`)]);
+    await client(slow, ZUORA_DEMO_CREDENTIALS, 8).getTasks([...ids, ...ids.map((id) => `${id}0`)]);
     const arrivals = slow.server.requests.filter((r) => r.method === 'GET').map((r) => r.at).sort((a, b) => a - b);
     expect(arrivals).toHaveLength(24);
     // With ≤ 8 in flight and 50 ms per answer, the 9th request can only start after the 1st one ended.

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ TASKHUB_TOTAL_TIMEOUT_MS: '100' }).join()).toMatch(/first-byte timeout .* must not exceed the total timeout/);
   });
 
+  it('reads the read concurrency per backend, 16 by default', () => {
+    const c = loadConfig({ TASKHUB_READ_CONCURRENCY: '12', IBM_BPM_READ_CONCURRENCY: '50' });
+    expect(c.traffic.ZUORA.readConcurrency).toBe(12);
+    expect(c.traffic.IBM_BPM.readConcurrency).toBe(50);
+    expect(loadConfig({}).traffic.K2.readConcurrency).toBe(16);
+    expect(problemsOf({ ZUORA_READ_CONCURRENCY: '0' }).join()).toMatch(/ZUORA_READ_CONCURRENCY must be a whole number from 1/);
+  });
+
   it('parses API keys and refuses short ones', () => {
     expect(loadConfig({ TASKHUB_API_KEYS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbbbbbb ' }).apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
     expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);

@@ -7,7 +7,7 @@ import type { IbmBpmTaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { fetchEach } from '../concurrency.js';
+import { fetchEach, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
@@ -23,7 +23,6 @@ const B = 'IBM_BPM' as const;
 const ROOT = '/rest/bpm/htm/v1';
 /** IBM documents no cap on `updatedTaskIDs`; 500 keeps one request body and one server transaction modest. */
 export const IBM_BULK_CHUNK = 500;
-const READ_CONCURRENCY = 8;
 /** Whole-call 400s that name one bad id are retried without it at most this often per chunk. */
 const MAX_ISOLATION_ROUNDS = 25;
 
@@ -41,11 +40,13 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   private readonly http: VendorTransport;
   private readonly headers: Record<string, string>;
   private readonly pageSize: number;
+  private readonly readConcurrency: number;
 
   constructor(opts: IbmBpmClientOptions) {
     this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
     this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
+    this.readConcurrency = readConcurrencyOf(opts.policy);
   }
 
   isValidNativeId(id: string): boolean { return isValidTkiid(id); }
@@ -54,7 +55,7 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   validateUpdate(update: IbmBpmTaskUpdate): string | null { return validateUpdate(update); }
 
   getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    return fetchEach(ids, Math.min(READ_CONCURRENCY, this.http.policy.maxConnections), isValidTkiid, (id) => this.getOne(id, signal));
+    return fetchEach(ids, this.readConcurrency, isValidTkiid, (id) => this.getOne(id, signal));
   }
 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {

@@ -36,7 +36,19 @@ export function statusOf(state: string | null, suspended: boolean | null): TaskS
 }
 
 // Attribute names compared without case, underscores or a view prefix ("TASK.NAME_SPACE" → "namespace").
-const norm = (k: string) => k.replace(/^.*\./, '').replace(/_/g, '').toLowerCase();
+const normalise = (k: string) => k.replace(/^.*\./, '').replace(/_/g, '').toLowerCase();
+// Every task of a reply repeats the same few dozen attribute names: normalise each name once per process
+// (reads of 100-task pages spent most of their mapping time in these regexes). Bounded, since names come
+// from the vendor.
+const NORMALISED = new Map<string, string>();
+const norm = (k: string): string => {
+  let n = NORMALISED.get(k);
+  if (n === undefined) {
+    n = normalise(k);
+    if (NORMALISED.size < 1000) NORMALISED.set(k, n);
+  }
+  return n;
+};
 const ALIASES = {
   tkiid: ['tkiid'], name: ['name'], displayName: ['displayname'], description: ['description'],
   state: ['state'], kind: ['kind'], priority: ['priority'], owner: ['owner'], originator: ['originator'],
@@ -88,8 +100,19 @@ const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typ
 export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | null {
   if (!isRecord(raw)) return null;
   const byNorm = new Map<string, unknown>();
-  for (const [k, v] of Object.entries(raw)) if (!byNorm.has(norm(k)) && v !== null) byNorm.set(norm(k), v);
-  const get = (f: Field): unknown => ALIASES[f].map((a) => byNorm.get(a)).find((v) => v !== undefined);
+  for (const k in raw) {
+    const v = raw[k];
+    if (v === null || !Object.hasOwn(raw, k)) continue;
+    const n = norm(k);
+    if (!byNorm.has(n)) byNorm.set(n, v);
+  }
+  const get = (f: Field): unknown => {
+    for (const a of ALIASES[f]) {
+      const v = byNorm.get(a);
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  };
   const tkiid = str((idAttribute === undefined ? undefined : raw[idAttribute]) ?? get('tkiid'));
   if (tkiid === null || tkiid === '') return null;
   const state = coded(STATE_BY_CODE)(get('state'));

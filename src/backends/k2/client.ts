@@ -7,7 +7,7 @@ import type { K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { fetchEach } from '../concurrency.js';
+import { fetchEach, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
@@ -24,7 +24,6 @@ export interface K2ClientOptions extends ClientCommon {
 const SERIAL_NUMBER = /^\d+_\d+$/;
 /** K2 documents no batch limit; 100 keeps one POST (and one lost reply) bounded. */
 const CHUNK_SIZE = 100;
-const READ_CONCURRENCY = 8;
 /** Correlation ids are per POST; K2 requires an integer and echoes it in Success/Failure. */
 const FIRST_CORRELATION_ID = 1000;
 // Data options are off by default on K2; the domain task carries process and activity data fields.
@@ -41,10 +40,12 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
   readonly idempotentWrites = false;
   private readonly http: VendorTransport;
   private readonly authorization: string;
+  private readonly readConcurrency: number;
 
   constructor(options: K2ClientOptions) {
     this.http = new VendorTransport('K2', options.baseUrl, options.policy, { observer: options.observer, budget: options.budget });
     this.authorization = basicAuth(options.username, options.password);
+    this.readConcurrency = readConcurrencyOf(options.policy);
   }
 
   isValidNativeId(id: string): boolean {
@@ -53,7 +54,7 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
 
 
   getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<K2Task | null | Error>> {
-    return fetchEach(ids, READ_CONCURRENCY, (id) => this.isValidNativeId(id), (id) => this.getOne(id, signal));
+    return fetchEach(ids, this.readConcurrency, (id) => this.isValidNativeId(id), (id) => this.getOne(id, signal));
   }
 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {

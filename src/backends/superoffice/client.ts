@@ -10,7 +10,7 @@ import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { fetchEach, pLimit } from '../concurrency.js';
+import { fetchEach, pLimit, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { memoInRequest } from '../../request-scope.js';
@@ -24,6 +24,7 @@ import {
 } from './mapping.js';
 
 const B = 'SUPEROFFICE' as const;
+/** GETs in flight ahead of one batch's PUTs (paired with the write limit); reads by id use the policy. */
 const READ_CONCURRENCY = 8;
 
 export interface SuperOfficeClientOptions extends ClientCommon {
@@ -42,6 +43,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private readonly http: VendorTransport;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
+  private readonly readConcurrency: number;
   /** Request-memo key of this tenant's full list. */
   private readonly listKey: string;
 
@@ -52,6 +54,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     }
     this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.writes = pLimit(writeConcurrency);
+    this.readConcurrency = readConcurrencyOf(opts.policy);
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {
       authorization: `Bearer ${opts.token}`,
@@ -75,7 +78,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
    * connection cap still bounds what reaches SuperOffice.
    */
   getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    return fetchEach(ids, READ_CONCURRENCY, isValidBatchTaskId, async (id) => {
+    return fetchEach(ids, this.readConcurrency, isValidBatchTaskId, async (id) => {
       try {
         return await this.readTask(Number(id), signal);
       } catch (err) {

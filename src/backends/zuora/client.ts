@@ -6,7 +6,7 @@ import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
-import { fetchEach, mapLimited } from '../concurrency.js';
+import { fetchEach, mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { VendorTransport } from '../../transport/vendor-transport.js';
@@ -22,6 +22,7 @@ import type { ZuoraUpdateTask } from './wire.js';
 const PAGE_LENGTH = 100;
 /** Zuora's maximum batch_update size. */
 const CHUNK_SIZE = 50;
+/** Reads on the write path (confirming or finding refused items); reads by id use the policy's setting. */
 const READ_CONCURRENCY = 8;
 /** Halving 50 items reaches single items by depth 6, so valid items always end up applied. */
 const MAX_BISECT_DEPTH = 6;
@@ -40,6 +41,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   private readonly http: VendorTransport;
   private readonly clientId: string;
   private readonly clientSecret: string;
+  private readonly readConcurrency: number;
   private token: { value: string; reuseUntil: number } | undefined;
   private tokenFetch: Promise<string> | undefined;
 
@@ -48,6 +50,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
     this.http = new VendorTransport('ZUORA', opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget, requestIdHeader: 'zuora-track-id' });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
+    this.readConcurrency = readConcurrencyOf(opts.policy);
   }
 
   isValidNativeId(id: string): boolean { return isValidZuoraId(id); }
@@ -55,7 +58,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
 
   /** An id that cannot be a Zuora id cannot exist there: null, without a call. */
   async getTasks(ids: readonly string[], signal?: AbortSignal): Promise<Array<DomainTask | null | Error>> {
-    return fetchEach(ids, READ_CONCURRENCY, isValidZuoraId, (id) => this.fetchTask(id, signal));
+    return fetchEach(ids, this.readConcurrency, isValidZuoraId, (id) => this.fetchTask(id, signal));
   }
 
   /** Zuora pages are fixed-size and 1-based, so any offset is a page number plus a skip inside it. */

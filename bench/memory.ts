@@ -1,0 +1,94 @@
+// The memory phase of `npm run bench`: the resident set of the real server process (`node dist/main.js`,
+// NODE_ENV=production) pointed at external vendors (the emulators in a process of their own), read from
+// /proc. Two server processes, each fresh: one against the peers' vendors (100 tasks each, the three JSON
+// vendors) for RSS after start and after 200 reads (R1 and R2 of issue 10, alternating, one at a time);
+// one against all four vendors holding enough tasks for the peak during one batchUpdateTasks of 10,000
+// items at 20 ms vendor latency (sampled every 10 ms). Separate, because SuperOffice's unpaged list would
+// make R1 read all 2,500 batch tasks.
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startEmulatorProcess } from './emulator-process.js';
+import { treeUsage } from './peers/processes.js';
+import { startTaskhub } from './peers/targets.js';
+import { pickR2Ids, taskhubR1, taskhubR2 } from './peers/workloads.js';
+import { BATCH_MUTATION, batchItems } from './workload.js';
+
+export interface MemoryResult {
+  idleMb: number;
+  /** After 200 reads (20 in --quick). */
+  after200ReadsMb: number;
+  batchItems: number;
+  batchPeakMb: number;
+  batchSucceeded: number;
+}
+
+const mb = (pid: number) => treeUsage(pid).rssBytes / 2 ** 20;
+
+async function post(url: string, query: string, variables?: unknown): Promise<{ data?: any; errors?: unknown[] }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: any; errors?: unknown[] };
+}
+
+export async function runMemoryPhase(opts: { batchItems: number; reads: number; log: (line: string) => void }): Promise<MemoryResult> {
+  const { idleMb, after200ReadsMb } = await readsRss(opts.reads, opts.log);
+  const { peakMb, succeeded } = await batchPeakRss(opts.batchItems, opts.log);
+  return { idleMb, after200ReadsMb, batchItems: opts.batchItems, batchPeakMb: peakMb, batchSucceeded: succeeded };
+}
+
+async function readsRss(reads: number, log: (line: string) => void): Promise<{ idleMb: number; after200ReadsMb: number }> {
+  const emu = await startEmulatorProcess({ latencyMs: 5, extraTasks: 100 }, log);
+  const taskhub = await startTaskhub(emu.settings);
+  try {
+    await sleep(2_000); // start-up garbage collected, readiness pings done
+    const idleMb = mb(taskhub.pid);
+
+    const r1 = await post(taskhub.url, taskhubR1);
+    if (r1.errors) throw new Error(`R1 failed: ${JSON.stringify(r1.errors)}`);
+    const ids = (alias: string) => (r1.data[alias].edges as Array<{ node: { nativeId: string } }>).map((e) => e.node.nativeId);
+    const r2 = taskhubR2(pickR2Ids({ zuora: ids('zuora'), ibm: ids('ibm'), superoffice: ids('superoffice') }));
+    for (let i = 1; i < reads; i++) {
+      const r = await post(taskhub.url, i % 2 ? r2 : taskhubR1);
+      if (r.errors) throw new Error(`read ${i} failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
+    }
+    await sleep(1_000);
+    const after200ReadsMb = mb(taskhub.pid);
+    log(`  taskhub RSS: ${idleMb.toFixed(0)} MB after start, ${after200ReadsMb.toFixed(0)} MB after ${reads} reads`);
+    return { idleMb, after200ReadsMb };
+  } finally {
+    await taskhub.stop();
+    await emu.close();
+  }
+}
+
+async function batchPeakRss(items: number, log: (line: string) => void): Promise<{ peakMb: number; succeeded: number }> {
+  const emu = await startEmulatorProcess({ latencyMs: 20, extraTasks: Math.ceil(items / 4) }, log);
+  const k2 = emu.settings.K2!;
+  const taskhub = await startTaskhub(emu.settings, {
+    K2_BASE_URL: k2.baseUrl, K2_USERNAME: k2.username, K2_PASSWORD: k2.password, TASKHUB_MAX_BATCH_ITEMS: String(items),
+  });
+  try {
+    await sleep(2_000);
+    let peak = mb(taskhub.pid);
+    const sampler = setInterval(() => { peak = Math.max(peak, mb(taskhub.pid)); }, 10);
+    const batch = await post(taskhub.url, BATCH_MUTATION, { input: { items: batchItems(items, emu.ids, 1) } });
+    clearInterval(sampler);
+    peak = Math.max(peak, mb(taskhub.pid));
+    if (batch.errors) throw new Error(`batch failed: ${JSON.stringify(batch.errors).slice(0, 300)}`);
+    const succeeded = (batch.data.batchUpdateTasks.succeeded as number) + (batch.data.batchUpdateTasks.accepted as number);
+    log(`  taskhub RSS peak during a ${items}-item batch: ${peak.toFixed(0)} MB (${succeeded} items confirmed or accepted)`);
+    return { peakMb: peak, succeeded };
+  } finally {
+    await taskhub.stop();
+    await emu.close();
+  }
+}
+
+export function memoryMarkdown(m: MemoryResult): string {
+  return [
+    '### Memory: the server process (`node dist/main.js`), RSS from /proc, external vendors',
+    '',
+    '| after start | after 200 reads (R1/R2) | peak during a batch | batch items |',
+    '|---|---|---|---|',
+    `| ${m.idleMb.toFixed(0)} MB | ${m.after200ReadsMb.toFixed(0)} MB | ${m.batchPeakMb.toFixed(0)} MB | ${m.batchItems.toLocaleString('en')} |`,
+  ].join('\n');
+}
