@@ -6,10 +6,11 @@
 
 import type { Backend, DomainTask, OutcomeError, UpdateOutcome } from '../domain.js';
 import type { BatchJournal } from '../batch/journal.js';
-import type { HttpObserver, TrafficPolicy } from './http.js';
+import type { HttpObserver } from '../transport/vendor-transport.js';
+import type { TrafficPolicy } from '../transport/policy.js';
 import type { VendorBudget } from '../transport/budget.js';
-import type { TokenStore } from './token-store.js';
 import type { ReadPolicy } from './concurrency.js';
+import type { TokenStore } from './token-store.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -71,7 +72,7 @@ export interface ClientCommon {
   /** Traffic policy; `readConcurrency` defaults to DEFAULT_READ_CONCURRENCY. */
   policy: TrafficPolicy & Partial<ReadPolicy>;
   observer?: HttpObserver;
-  /** Request budget for this vendor (rate limit, pauses after a 429); unlimited when absent. */
+  /** Rate budget for this vendor: taken before every request, paused on a 429 with a retry hint. */
   budget?: VendorBudget;
   /** Where a vendor with OAuth tokens keeps them (shared by replicas with Redis); minted locally when absent. */
   tokens?: TokenStore;

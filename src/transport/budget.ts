@@ -1,7 +1,6 @@
-// The vendor budget hook: how many requests may start against one vendor, and when none may (the vendor
-// answered 429 with a retry hint). Each backend's transport calls `take()` before every request and
-// `pause()` on a 429 carrying Retry-After / RateLimit-Reset. Implementations: src/budget/ (a request
-// rate per second, in process or shared by all replicas through Redis).
+// The hook through which a vendor's request rate is shared: each backend's transport calls `take()` before
+// every request and `pause()` when the vendor answers 429 with a retry hint (budget-gate.ts). UNLIMITED is
+// the default; the Redis-backed budgets shared by replicas implement the same interface.
 
 export interface VendorBudget {
   /** Resolves when one more request to this vendor may start (rate limit, and any pause below). Rejects with
@@ -11,7 +10,8 @@ export interface VendorBudget {
   pause(untilEpochMs: number): void | Promise<void>;
 }
 
+/** No limit and no pause: every request may start at once. */
 export const UNLIMITED: VendorBudget = Object.freeze({
-  take: async () => undefined,
-  pause: () => undefined,
+  take: () => Promise.resolve(),
+  pause: () => {},
 });

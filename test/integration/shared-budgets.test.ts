@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
 import type { ZuoraEmulator } from '../../src/backends/zuora/emulator.js';
