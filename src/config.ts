@@ -38,6 +38,8 @@ export interface Config {
   jwt?: JwtSettings;
   maxBatchItems: number;
   idempotencyTtlMs: number;
+  /** Batch jobs (startBatchUpdateJob): size limit, how long a job and its results are kept, jobs run at once. */
+  jobs: { maxItems: number; ttlMs: number; concurrency: number };
   introspection: boolean;
   graphiql: boolean;
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
@@ -185,6 +187,11 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     ...(jwt === undefined ? {} : { jwt: Object.freeze(jwt) }),
     maxBatchItems: int('TASKHUB_MAX_BATCH_ITEMS', 1000, 1, 100_000),
     idempotencyTtlMs: int('TASKHUB_IDEMPOTENCY_TTL_SECONDS', 86_400, 1) * 1000,
+    jobs: {
+      maxItems: int('TASKHUB_MAX_JOB_ITEMS', 100_000, 1, 10_000_000),
+      ttlMs: int('TASKHUB_JOB_TTL_SECONDS', 604_800, 1, 31_536_000) * 1000,
+      concurrency: int('TASKHUB_JOB_CONCURRENCY', 2, 1, 64),
+    },
     introspection: bool('TASKHUB_INTROSPECTION', true),
     graphiql: bool('TASKHUB_GRAPHIQL', true),
     limits: {

@@ -8,6 +8,7 @@ import type { BatchEngine } from './batch/engine.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import type { Logger } from './logger.js';
 import type { Redact } from './redact.js';
+import type { BatchJobs } from './jobs/service.js';
 import type { Principal } from './access/scopes.js';
 
 export interface Services {
@@ -15,6 +16,8 @@ export interface Services {
   registry: Registry;
   engine: BatchEngine;
   idempotency: IdempotencyStore;
+  /** Batch jobs (startBatchUpdateJob): stored, queued and run apart from any request. */
+  jobs: BatchJobs;
   logger: Logger;
   /** Removes configured credentials from text (log lines use the same redactor). */
   redact: Redact;

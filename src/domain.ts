@@ -43,6 +43,8 @@ export interface TaskUpdate { backend: Backend; update: unknown }
 export const ERROR_CODES = [
   'NOT_FOUND', 'PERMISSION_DENIED', 'REJECTED', 'INVALID_INPUT', 'BACKEND_NOT_CONFIGURED',
   'BACKEND_UNAVAILABLE', 'BACKEND_AUTH_FAILED', 'OUTCOME_UNKNOWN',
+  // A batch job item never sent because the job was cancelled first.
+  'CANCELLED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -69,5 +71,5 @@ export const outcomeError = (
 ): OutcomeError => ({
   kind: 'ERROR', code, message,
   ...(extra.vendorCode === undefined ? {} : { vendorCode: extra.vendorCode }),
-  retryable: extra.retryable ?? (code === 'BACKEND_UNAVAILABLE'),
+  retryable: extra.retryable ?? (code === 'BACKEND_UNAVAILABLE' || code === 'CANCELLED'),
 });

@@ -78,6 +78,7 @@ async function main(): Promise<void> {
       server.closeAllConnections();
     }
     await app.yoga.dispose();
+    await app.services.jobs.close();
     await registry.close();
     await embedded?.close();
     await stopTracing?.();

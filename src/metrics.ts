@@ -9,6 +9,7 @@ import type { Backend } from './domain.js';
 import { BACKENDS } from './backends/index.js';
 import type { HttpObserver } from './backends/http.js';
 import type { BatchObserver } from './batch/engine.js';
+import type { JobObserver } from './jobs/runner.js';
 import type { AccessObserver } from './plugins/use-access.js';
 
 const BREAKER_VALUE: Record<string, number> = { closed: 0, 'half-open': 1, open: 2 };
@@ -17,6 +18,7 @@ export class Metrics {
   readonly registry = new Registry();
   readonly http: HttpObserver;
   readonly batch: BatchObserver;
+  readonly jobs: JobObserver;
   readonly access: AccessObserver;
 
   /** `backends`: the breaker gauge starts at 0 (closed) for each. */
@@ -41,6 +43,14 @@ export class Metrics {
     const batches = new Histogram({
       name: 'taskhub_batch_duration_seconds', help: 'batchUpdateTasks engine time, all backends.',
       labelNames: ['dry_run'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers,
+    });
+    const jobs = new Counter({
+      name: 'taskhub_jobs_total', help: 'Batch jobs entering each state (QUEUED, RUNNING, COMPLETED, CANCELLED, FAILED) on this replica.',
+      labelNames: ['state'], registers,
+    });
+    const jobItems = new Counter({
+      name: 'taskhub_job_items_total', help: 'Batch job items answered on this replica, by backend and outcome (UPDATED, ACCEPTED or the error code).',
+      labelNames: ['backend', 'outcome'], registers,
     });
 
     const access = new Counter({
@@ -78,6 +88,12 @@ export class Metrics {
       onBatch: ({ results, durationMs, dryRun }) => {
         batches.observe({ dry_run: String(dryRun) }, durationMs / 1000);
         for (const r of results) items.inc({ backend: r.backend, outcome: r.outcome.kind === 'ERROR' ? r.outcome.code : r.outcome.kind });
+      },
+    };
+    this.jobs = {
+      onJobState: (state) => jobs.inc({ state }),
+      onJobItems: (results) => {
+        for (const r of results) jobItems.inc({ backend: r.backend, outcome: r.outcome.kind === 'ERROR' ? r.outcome.code : r.outcome.kind });
       },
     };
   }

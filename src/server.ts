@@ -23,6 +23,8 @@ import { BatchEngine } from './batch/engine.js';
 import { MemoryIdempotencyStore } from './batch/idempotency.js';
 import type { IdempotencyStore } from './batch/idempotency.js';
 import { Readiness } from './readiness.js';
+import { createJobs } from './jobs/index.js';
+import type { BatchJobs } from './jobs/service.js';
 import { principalOf, useAccess } from './plugins/use-access.js';
 import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
@@ -50,6 +52,8 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
+  /** Batch jobs; default: in this process (jobs are lost on restart). */
+  jobs?: BatchJobs;
 }
 
 // Client-supplied request ids are echoed only when they are short and plain.
@@ -64,6 +68,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     registry,
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     idempotency: opts.idempotency ?? new MemoryIdempotencyStore(config.idempotencyTtlMs),
+    // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
+    jobs: opts.jobs ?? createJobs({
+      config, registry, engine: new BatchEngine(registry, logger), logger, writeSignal: shutdown.signal, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}),
+    }),
     logger,
     redact: opts.redact ?? redactorFor(config),
     clientText: clientTextFor(config, opts.redact),

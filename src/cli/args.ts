@@ -40,6 +40,12 @@ Results
   --progress auto|bar|lines|none   on stderr; auto: a bar on a terminal, plain lines otherwise
   --progress-interval-ms MS    at most one progress line per MS (default 5000)
 
+Batch job (the facade runs the whole file in the background; needs a facade with batch jobs)
+  --job                        upload the file as one batch job, follow its progress, then write the results;
+                               running the same command again re-attaches to the same job (the upload's
+                               idempotency key is the file's SHA-256)
+  --job-id ID                  re-attach to the job ID (printed when it started) with the same input file
+
   --columns                    print the CSV columns of each backend and exit
   -h, --help                   print this help and exit
 
@@ -82,6 +88,8 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
         'timeout-ms': { type: 'string' },
         progress: { type: 'string' },
         'progress-interval-ms': { type: 'string' },
+        job: { type: 'boolean' },
+        'job-id': { type: 'string' },
         columns: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -95,6 +103,10 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
   if (positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? 'an input file is required' : `one input file, please; got ${positionals.length}: ${positionals.join(' ')}`);
   }
+  const job = (v.job ?? false) || v['job-id'] !== undefined;
+  if (job && v.resume) throw new UsageError('--resume continues a chunked run; a job is re-attached by running the same command again, or with --job-id');
+  if (job && v['chunk-size'] !== undefined) throw new UsageError('--chunk-size does not apply to --job: the facade works the job in chunks of its own');
+  if (v['job-id'] !== undefined && !/^[A-Za-z0-9_-]{1,200}$/.test(v['job-id'])) throw new UsageError(`--job-id must be a job id as the facade printed it; got '${v['job-id'].slice(0, 40)}'`);
   if (v.resume && !v.out) throw new UsageError('--resume needs --out: the results file of the run to continue');
   if (v.resume && v['dry-run']) throw new UsageError('--resume and --dry-run do not mix: a dry run has nothing to continue');
   const progress = (v.progress ?? 'auto') as ProgressMode;
@@ -115,6 +127,8 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
       ...(apiKey ? { apiKey } : {}),
       ...(v.out !== undefined ? { out: v.out } : {}),
       resume: v.resume ?? false,
+      ...(job ? { job: true } : {}),
+      ...(v['job-id'] !== undefined ? { jobId: v['job-id'] } : {}),
       dryRun: v['dry-run'] ?? false,
       ...(v['chunk-size'] !== undefined ? { chunkSize: int('chunk-size', v['chunk-size'], DEFAULT_CHUNK_SIZE, 1, MAX_CHUNK_SIZE) } : {}),
       concurrency: int('concurrency', v.concurrency, 2, 1, 16),

@@ -32,6 +32,10 @@ export interface RunOptions {
   timeoutMs: number;
   progress: ProgressMode;
   progressIntervalMs: number;
+  /** --job: one batch job on the facade instead of chunked batchUpdateTasks calls. */
+  job?: boolean;
+  /** --job-id: re-attach to this job. */
+  jobId?: string;
 }
 
 export interface RunIo {

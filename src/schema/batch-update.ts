@@ -18,7 +18,7 @@ export interface VendorInput { backend: Backend; field: string; parts: VendorSch
 
 export function defineBatchUpdate(
   builder: Builder, BackendEnum: EnumRef<SchemaTypes, string, string>, TaskRef: VendorSchemaKit['TaskRef'], vendors: readonly VendorInput[],
-): void {
+) {
   const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
     description: 'One update: set exactly one field, named after the vendor holding the task.',
     isOneOf: true,
@@ -61,7 +61,7 @@ export function defineBatchUpdate(
     interfaces: [OutcomeRef],
     fields: (t) => ({
       code: t.string({
-        description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED or OUTCOME_UNKNOWN.',
+        description: 'NOT_FOUND, PERMISSION_DENIED, REJECTED, INVALID_INPUT, BACKEND_NOT_CONFIGURED, BACKEND_UNAVAILABLE, BACKEND_AUTH_FAILED, OUTCOME_UNKNOWN, or CANCELLED (a batch job item never sent because the job was cancelled).',
         resolve: (r) => errorOf(r).code,
       }),
       message: t.string({ description: 'What went wrong, safe to show to a person.', resolve: (r, _a, ctx) => ctx.clientText(errorOf(r).message) }),
@@ -111,6 +111,7 @@ export function defineBatchUpdate(
     BACKEND_UNAVAILABLE: 'BackendUnavailable',
     BACKEND_AUTH_FAILED: 'BackendUnavailable',
     OUTCOME_UNKNOWN: 'BackendUnavailable',
+    CANCELLED: 'TaskUpdateCancelled',
   };
 
   const errorType = (name: string, description: string) =>
@@ -123,6 +124,8 @@ export function defineBatchUpdate(
     errorType('InvalidTaskUpdate', 'taskhub refused the item before calling any backend (code INVALID_INPUT).'),
     errorType('BackendUnavailable',
       'The backend could not be used or did not answer: BACKEND_UNAVAILABLE, BACKEND_NOT_CONFIGURED, BACKEND_AUTH_FAILED, or OUTCOME_UNKNOWN when the reply to a sent update was lost.'),
+    errorType('TaskUpdateCancelled',
+      'A batch job item that was never sent because the job was cancelled first (code CANCELLED, retryable: true). Never returned by batchUpdateTasks.'),
   ];
 
   const ResultUnion = builder.unionType('TaskUpdateResult', {
@@ -203,6 +206,9 @@ export function defineBatchUpdate(
       return { results, stream: feed.inOrder() };
     },
   }));
+
+  // Batch jobs (jobs.ts) take the same items and answer with the same result types.
+  return { TaskUpdateInput, ResultUnion, toTaskUpdate };
 }
 
 /** Whether this field's selection asks for `results @stream` (directly, or in an inline fragment or fragment). */

@@ -14,6 +14,7 @@ export interface SchemaTypeConfig {
   DefaultFieldNullability: false;
   Scalars: {
     JSON: { Input: unknown; Output: unknown };
+    File: { Input: File; Output: never };
   };
 }
 

@@ -12,6 +12,8 @@ import type { Backend } from '../domain.js';
 import { createBuilder } from './builder.js';
 import { defineTaskTypes } from './task.js';
 import { defineBatchUpdate } from './batch-update.js';
+import { defineJobs } from './jobs.js';
+import type { OtherNodeKind } from './task.js';
 import type { VendorInput } from './batch-update.js';
 import { defineEntities, guardFederationFields, printSubgraphSdl } from './federation.js';
 import { printPublicSdl } from './public-schema.js';
@@ -28,14 +30,16 @@ export function schemaFor(vendors: readonly AnyVendorModule[]): GraphQLSchema {
 function buildSchema(vendors: readonly AnyVendorModule[]): GraphQLSchema {
   const builder = createBuilder();
   const typeNames = new Map<Backend, string>();
-  const { BackendEnum, TaskStatusEnum: _statuses, ...kit } = defineTaskTypes(builder, vendors, typeNames);
+  const otherNodes: OtherNodeKind[] = [];
+  const { BackendEnum, TaskStatusEnum: _statuses, PageInfoRef, ...kit } = defineTaskTypes(builder, vendors, typeNames, otherNodes);
   const inputs: VendorInput[] = vendors.map((vendor) => {
     checkNames(vendor);
     const parts = vendor.schema({ builder, ...kit });
     typeNames.set(vendor.backend, parts.typeName);
     return { backend: vendor.backend, field: vendor.inputField, parts };
   });
-  defineBatchUpdate(builder, BackendEnum, kit.TaskRef, inputs);
+  const batch = defineBatchUpdate(builder, BackendEnum, kit.TaskRef, inputs);
+  defineJobs(builder, { NodeRef: kit.NodeRef, PageInfoRef }, batch, otherNodes);
   defineEntities(builder, kit.TaskRef, typeNames);
 
   let sdl: string | undefined;

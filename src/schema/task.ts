@@ -29,7 +29,21 @@ const STATUS_DESCRIPTIONS: Record<TaskStatus, string> = {
  * The shared types and the read queries. `typeNames` (backend → its task type) is filled as the vendor
  * types are defined; it is read only when a query resolves a task's type.
  */
-export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorModule[], typeNames: ReadonlyMap<Backend, string>) {
+/**
+ * A Node type that is not a task (batch jobs): `load` answers `undefined` for ids that are not its own,
+ * `owns` recognises its objects for `Node`'s type resolution.
+ */
+export interface OtherNodeKind {
+  typeName: string;
+  load(id: string, ctx: Context): Promise<object | null> | undefined;
+  owns(value: object): boolean;
+}
+
+export function defineTaskTypes(
+  builder: Builder, vendors: readonly AnyVendorModule[], typeNames: ReadonlyMap<Backend, string>,
+  /** Filled in later in the build (jobs.ts): read at request time only. */
+  otherNodes: readonly OtherNodeKind[] = [],
+) {
   const BackendEnum = builder.enumType('Backend', {
     description: 'A vendor task system taskhub fronts.',
     values: Object.fromEntries(vendors.map((v) => [v.backend, { description: v.description }])),
@@ -61,9 +75,19 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
     }),
   });
 
+  const loadNode = (ctx: Context, id: string) => {
+    const ref = decodeGlobalId(id, ctx.registry.backends());
+    if (ref) return loadTask(ctx, ref.backend, ref.nativeId);
+    for (const kind of otherNodes) {
+      const found = kind.load(id, ctx);
+      if (found !== undefined) return found as Promise<DomainTask | null>;
+    }
+    return null;
+  };
+
   const NodeRef = builder.interfaceRef<DomainTask>('Node').implement({
     description: 'An object with a global id that `node(id:)` resolves.',
-    resolveType: typeNameOf,
+    resolveType: (value) => otherNodes.find((k) => k.owns(value))?.typeName ?? typeNameOf(value),
     fields: (t) => ({
       id: t.id({
         description: 'Opaque global id; pass it to `node(id:)` to fetch the object again.',
@@ -95,10 +119,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
       nullable: true,
       description: 'Any object by its global id; null when it no longer exists.',
       args: { id: t.arg.id({ required: true, description: 'A global id from a `Node.id` field.' }) },
-      resolve: (_root, { id }, ctx) => {
-        const ref = decodeGlobalId(String(id), ctx.registry.backends());
-        return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
-      },
+      resolve: (_root, { id }, ctx) => loadNode(ctx, String(id)),
     }),
     nodes: t.field({
       type: [NodeRef],
@@ -107,10 +128,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
       args: { ids: t.arg.idList({ required: true, description: 'Global ids from `Node.id` fields (at most 100).' }) },
       resolve: (_root, { ids }, ctx) => {
         if (ids.length > 100) throw createGraphQLError(`nodes accepts at most 100 ids; got ${ids.length}`, { extensions: { code: 'BAD_USER_INPUT' } });
-        return ids.map((id) => {
-          const ref = decodeGlobalId(String(id), ctx.registry.backends());
-          return ref ? loadTask(ctx, ref.backend, ref.nativeId) : null;
-        });
+        return ids.map((id) => loadNode(ctx, String(id)));
       },
     }),
     task: t.field({
@@ -202,7 +220,7 @@ export function defineTaskTypes(builder: Builder, vendors: readonly AnyVendorMod
   });
 
   const kit: Omit<VendorSchemaKit, 'builder'> = { NodeRef, TaskRef, KeyValueRef, KeyValueInput, isTaskOf };
-  return { ...kit, BackendEnum, TaskStatusEnum };
+  return { ...kit, BackendEnum, TaskStatusEnum, PageInfoRef };
 }
 
 /** One task by backend and native id: null when the vendor says it does not exist or the id cannot be one. */

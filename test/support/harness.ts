@@ -82,6 +82,7 @@ export async function startHarness(opts: {
     async close() {
       if (server) await new Promise<void>((r) => { server!.close(() => r()); server!.closeAllConnections(); });
       await app.yoga.dispose();
+      await app.services.jobs.close();
       await registry.close();
       await vendors.close();
     },

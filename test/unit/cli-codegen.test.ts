@@ -28,7 +28,8 @@ describe('codegen', () => {
   }, 60_000);
 
   it('has the README examples and the CLI operation, one named operation per file, each valid', () => {
-    expect(operationFiles).toEqual(['BatchUpdateTasks.graphql', 'ListTasks.graphql', 'OpenTask.graphql', 'StreamUpdate.graphql', 'Update.graphql']);
+    expect(operationFiles).toEqual(['BatchUpdateJob.graphql', 'BatchUpdateJobProgress.graphql', 'BatchUpdateJobResults.graphql', 'BatchUpdateTasks.graphql', 'ListTasks.graphql', 'OpenTask.graphql',
+      'StartBatchUpdateJob.graphql', 'StreamUpdate.graphql', 'Update.graphql']);
     for (const file of operationFiles) {
       const source = read(`operations/${file}`);
       expect(namesOf(source), file).toEqual([file.replace('.graphql', '')]);

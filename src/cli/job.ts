@@ -1,0 +1,212 @@
+// taskhub-batch --job: the whole file becomes one batch job on the facade (startBatchUpdateJob with the
+// file as a GraphQL multipart upload), followed over Server-Sent Events with the same progress display,
+// and when it ends its results are paged and written one record per input line. The upload carries an
+// idempotency key made from the file's SHA-256, so running the same command again after a crash
+// re-attaches to the same job instead of starting another; --job-id attaches to a job by its id.
+
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { print } from 'graphql';
+import { BatchUpdateJobDocument, BatchUpdateJobProgressDocument, BatchUpdateJobResultsDocument, StartBatchUpdateJobDocument } from '../generated/graphql.js';
+import type { BatchUpdateJobResultsQuery } from '../generated/graphql.js';
+import { decodeUtf8, formatOf, InputFileError, parseJsonl } from './input.js';
+import type { InputLine, ItemLine } from './input.js';
+import { parseCsv } from './csv.js';
+import { inputTag, sha256 } from './plan.js';
+import { ResultsWriter, SUCCEEDED } from './results.js';
+import type { OutRecord } from './results.js';
+import { createProgress } from './progress.js';
+import type { Tally } from './progress.js';
+import type { RunIo, RunOptions } from './run.js';
+
+/** Results per page when the job has ended. */
+const PAGE = 5000;
+/** The progress stream is re-opened this many times in a row at most when it breaks. */
+const MAX_RECONNECTS = 20;
+
+export class JobError extends Error {
+  override readonly name = 'JobError';
+}
+
+interface JobView { id: string; state: string; total: number; done: number; succeeded: number; accepted: number; failed: number }
+type ResultNode = NonNullable<BatchUpdateJobResultsQuery['batchUpdateJob']>['results']['edges'][number]['node'];
+
+const FINISHED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): Promise<number> {
+  const format = formatOf(opts.input, opts.format);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(opts.input);
+  } catch (err) {
+    throw new InputFileError(`cannot read input file ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const text = decodeUtf8(bytes);
+  const lines: InputLine[] = format === 'csv' ? parseCsv(text) : parseJsonl(text);
+  const invalid = lines.filter((l) => l.kind === 'invalid');
+  if (invalid.length > 0) {
+    // The facade refuses a job file with any malformed line; say which here, before uploading.
+    const listed = invalid.slice(0, 20).map((l) => `line ${l.line}: ${l.kind === 'invalid' ? l.error : ''}`).join('\n');
+    throw new InputFileError(`${invalid.length} line(s) are not valid items; a job file must have none (fix them, or run without --job):\n${listed}`);
+  }
+  const items = lines as ItemLine[];
+  const hash = sha256(bytes);
+  const client = new JobClient(opts.url, opts.apiKey);
+  const progress = createProgress(opts.progress, io.stderr, opts.progressIntervalMs);
+
+  let job: JobView;
+  if (opts.jobId) {
+    const found = await client.get(opts.jobId);
+    if (!found) throw new JobError(`the facade has no job ${opts.jobId} for this API key (it may have expired)`);
+    job = found;
+    io.stderr.write(`attached to job ${job.id} (${job.state})\n`);
+  } else {
+    const name = `updates.${format === 'csv' ? 'csv' : 'jsonl'}`;
+    job = await client.start(new Blob([new Uint8Array(bytes)]), name, { dryRun: opts.dryRun, idempotencyKey: `taskhub-batch:job:${hash}${opts.dryRun ? ':dry' : ''}` });
+    io.stderr.write(`job ${job.id} (${job.state}); if this command stops, run it again or pass --job-id ${job.id} to re-attach\n`);
+  }
+  if (job.total !== items.length) {
+    throw new JobError(`job ${job.id} has ${job.total} items but ${opts.input} has ${items.length}: is it the job of this file?`);
+  }
+
+  const tally = (j: JobView): Tally => ({ done: j.done, succeeded: j.succeeded + j.accepted, failed: j.failed, notSent: 0 });
+  progress.start(items.length, tally(job));
+  try {
+    let breaks = 0;
+    while (!FINISHED.has(job.state)) {
+      try {
+        for await (const update of client.follow(job.id)) {
+          job = update;
+          breaks = 0;
+          progress.update(tally(job));
+        }
+      } catch (err) {
+        if (++breaks > MAX_RECONNECTS) throw err;
+        progress.note(`progress stream broke (${(err as Error).message}); reconnecting`);
+        await sleep(Math.min(10_000, 500 * breaks));
+        job = (await client.get(job.id)) ?? job;
+      }
+    }
+  } finally {
+    progress.stop(tally(job));
+  }
+
+  const writer = ResultsWriter.open(opts.out, false, io.stdout);
+  const tag = inputTag(hash);
+  const outcomes = new Map<string, number>();
+  let succeeded = 0;
+  try {
+    for await (const page of client.results(job.id)) {
+      const records: OutRecord[] = page.map((r) => {
+        const l = items[r.index];
+        if (!l) throw new JobError(`the facade answered index ${r.index}, beyond the ${items.length} items of ${opts.input}`);
+        const error = 'code' in r ? r : undefined;
+        return {
+          line: l.line, chunk: null, index: r.index, chunkSize: null, outcome: r.__typename,
+          code: error?.code ?? null, message: error?.message ?? ('message' in r ? r.message : null), vendorCode: error?.vendorCode ?? null,
+          backend: r.backend, nativeId: r.nativeId, retryable: error ? error.retryable : null,
+          input: tag, ...(opts.dryRun ? { dryRun: true as const } : {}),
+        };
+      });
+      writer.write(records);
+      for (const r of records) {
+        outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
+        if (SUCCEEDED.has(r.outcome)) succeeded++;
+      }
+    }
+  } finally {
+    await writer.close();
+  }
+  const detail = [...outcomes].sort(([a], [b]) => a.localeCompare(b)).map(([o, n]) => `${o} ${n}`).join(', ');
+  io.stderr.write(`job ${job.id} ${job.state}: ${items.length} lines: ${succeeded} succeeded, ${items.length - succeeded} did not${detail ? ` (${detail})` : ''}${opts.out ? `; results in ${opts.out}` : ''}\n`);
+  return job.state === 'COMPLETED' && succeeded === items.length ? 0 : 1;
+}
+
+/** The facade's batch job API over plain fetch: multipart upload, JSON queries, SSE. */
+class JobClient {
+  constructor(private readonly url: string, private readonly apiKey: string | undefined) {}
+
+  private headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...extra };
+  }
+
+  async start(file: Blob, name: string, input: { dryRun: boolean; idempotencyKey: string }): Promise<JobView> {
+    const form = new FormData();
+    form.set('operations', JSON.stringify({ query: print(StartBatchUpdateJobDocument), variables: { input: { ...input, file: null } } }));
+    form.set('map', JSON.stringify({ 0: ['variables.input.file'] }));
+    form.set('0', file, name);
+    // A multipart POST is a "simple" request: the facade's CSRF guard wants this header on it.
+    const res = await fetch(this.url, { method: 'POST', body: form, headers: this.headers({ 'x-graphql-yoga-csrf': '1' }) });
+    const body = await this.json(res);
+    return body.startBatchUpdateJob as JobView;
+  }
+
+  async get(id: string): Promise<JobView | null> {
+    return (await this.query(print(BatchUpdateJobDocument), { id })).batchUpdateJob as JobView | null;
+  }
+
+  async *follow(id: string): AsyncGenerator<JobView> {
+    const res = await fetch(this.url, {
+      method: 'POST',
+      headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
+      body: JSON.stringify({ query: print(BatchUpdateJobProgressDocument), variables: { id } }),
+    });
+    if (!res.ok || !res.body) throw new JobError(`the facade answered HTTP ${res.status} to the progress stream`);
+    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          const event = /^event: ?(.*)$/m.exec(block)?.[1]?.trim();
+          const data = block.split('\n').filter((l) => l.startsWith('data:')).map((l) => l.slice(5).trimStart()).join('\n');
+          if (event === 'complete') return;
+          if (!data) continue;
+          const body = JSON.parse(data) as { data?: { batchUpdateJobProgress?: JobView }; errors?: Array<{ message: string }> };
+          if (body.errors?.length) throw new JobError(body.errors.map((e) => e.message).join('; '));
+          if (body.data?.batchUpdateJobProgress) yield body.data.batchUpdateJobProgress;
+        }
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  }
+
+  async *results(id: string): AsyncGenerator<ResultNode[]> {
+    let after: string | null = null;
+    for (;;) {
+      const data = await this.query(print(BatchUpdateJobResultsDocument), { id, first: PAGE, after });
+      const job = data.batchUpdateJob as BatchUpdateJobResultsQuery['batchUpdateJob'];
+      if (!job) throw new JobError(`job ${id} is gone (expired?) while its results were read`);
+      yield job.results.edges.map((e) => e.node);
+      if (!job.results.pageInfo.hasNextPage) return;
+      after = job.results.pageInfo.endCursor ?? null;
+    }
+  }
+
+  private async query(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const res = await fetch(this.url, {
+      method: 'POST', headers: this.headers({ 'content-type': 'application/json', accept: 'application/json' }),
+      body: JSON.stringify({ query, variables }),
+    });
+    return this.json(res);
+  }
+
+  private async json(res: Response): Promise<Record<string, unknown>> {
+    let body: { data?: Record<string, unknown> | null; errors?: Array<{ message: string }> };
+    try {
+      body = await res.json() as typeof body;
+    } catch {
+      throw new JobError(`the facade answered HTTP ${res.status} without a GraphQL body`);
+    }
+    if (body.errors?.length || !body.data) {
+      throw new JobError(`the facade refused: ${(body.errors ?? []).map((e) => e.message).join('; ') || `HTTP ${res.status}`}`);
+    }
+    return body.data;
+  }
+}

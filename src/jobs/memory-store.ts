@@ -1,0 +1,136 @@
+// Batch jobs in this process (no TASKHUB_REDIS_URL): lost on restart, as the README says. Results are
+// kept as JSON text, one string per item, which is several times smaller than the objects and gives
+// readers copies they cannot change. A job is dropped TTL after it finished (or after it was created,
+// while it has not finished).
+
+import { randomUUID } from 'node:crypto';
+import type { TaskUpdate } from '../domain.js';
+import type { ItemResult } from '../batch/plan.js';
+import { IdempotencyConflictError } from '../batch/idempotency.js';
+import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from './store.js';
+import type { JobChunk, JobRecord, JobStore, NewJob, ResultPage } from './store.js';
+
+interface Entry {
+  job: JobRecord;
+  /** Dropped when the job finishes: only the results are read after that. */
+  items: readonly TaskUpdate[];
+  results: Array<string | undefined>;
+  inFlight: Set<number>;
+  worker: string;
+  fingerprint: string;
+  key: string | undefined;
+  expiresAt: number;
+}
+
+export class MemoryJobStore implements JobStore {
+  private readonly jobs = new Map<string, Entry>();
+  private readonly byKey = new Map<string, string>();
+
+  constructor(private readonly ttlMs: number, private readonly now = Date.now) {}
+
+  async create(spec: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+    this.sweep();
+    const key = spec.idempotencyKey === undefined ? undefined : `${spec.owner}\u0000${spec.idempotencyKey}`;
+    const existing = key === undefined ? undefined : this.jobs.get(this.byKey.get(key) ?? '');
+    if (existing) {
+      if (existing.fingerprint !== spec.fingerprint) {
+        throw new IdempotencyConflictError('idempotencyKey was already used with a different input; use a new key for a new job');
+      }
+      return { job: { ...existing.job }, created: false };
+    }
+    const job: JobRecord = {
+      id: randomUUID(), owner: spec.owner, state: 'QUEUED', total: spec.items.length, dryRun: spec.dryRun,
+      counts: emptyCounts(), createdAt: new Date(this.now()).toISOString(), startedAt: null, finishedAt: null,
+      cancelRequested: false,
+    };
+    const results: Array<string | undefined> = new Array(spec.items.length).fill(undefined);
+    spec.decided.forEach((r, i) => {
+      if (!r) return;
+      results[i] = JSON.stringify(r);
+      countInto(job.counts, r);
+    });
+    this.jobs.set(job.id, {
+      job, items: spec.items, results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
+    });
+    if (key !== undefined) this.byKey.set(key, job.id);
+    return { job: { ...job, counts: { ...job.counts } }, created: true };
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    this.sweep();
+    const e = this.jobs.get(id);
+    return e ? copy(e.job) : null;
+  }
+
+  async chunk(id: string, from: number, to: number): Promise<JobChunk> {
+    const e = this.entry(id);
+    return {
+      items: e.items.slice(from, to),
+      results: e.results.slice(from, to).map((s) => (s === undefined ? undefined : JSON.parse(s) as ItemResult)),
+      inFlight: new Set([...e.inFlight].filter((i) => i >= from && i < to)),
+    };
+  }
+
+  async claim(id: string, worker: string): Promise<void> {
+    this.entry(id).worker = worker;
+  }
+
+  async sending(id: string, indexes: readonly number[], worker: string): Promise<void> {
+    const e = this.entry(id);
+    if (e.worker !== worker) throw new JobLostError(`batch job ${id} is now run by another worker`);
+    for (const i of indexes) e.inFlight.add(i);
+  }
+
+  async settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
+    const e = this.entry(id);
+    for (const r of results) {
+      e.inFlight.delete(r.index);
+      if (e.results[r.index] !== undefined) continue;
+      e.results[r.index] = JSON.stringify(r);
+      countInto(e.job.counts, r);
+    }
+    return copy(e.job);
+  }
+
+  async update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord> {
+    const e = this.entry(id);
+    Object.assign(e.job, patch);
+    if (isFinished(e.job.state)) {
+      e.expiresAt = this.now() + this.ttlMs;
+      e.items = [];
+      e.inFlight.clear();
+    }
+    return copy(e.job);
+  }
+
+  async results(id: string, from: number, limit: number): Promise<ResultPage> {
+    const e = this.entry(id);
+    const out: ItemResult[] = [];
+    let i = from;
+    for (; i < e.results.length && out.length < limit; i++) {
+      const s = e.results[i];
+      if (s !== undefined) out.push(JSON.parse(s) as ItemResult);
+    }
+    while (i < e.results.length && e.results[i] === undefined) i++;
+    return { results: out, next: i < e.results.length ? i : null };
+  }
+
+  async close(): Promise<void> {}
+
+  private entry(id: string): Entry {
+    const e = this.jobs.get(id);
+    if (!e) throw new JobNotFoundError(`no batch job ${id}`);
+    return e;
+  }
+
+  private sweep(): void {
+    const now = this.now();
+    for (const [id, e] of this.jobs) {
+      if (e.expiresAt > now) continue;
+      this.jobs.delete(id);
+      if (e.key !== undefined) this.byKey.delete(e.key);
+    }
+  }
+}
+
+const copy = (job: JobRecord): JobRecord => ({ ...job, counts: { ...job.counts } });

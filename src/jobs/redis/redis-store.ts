@@ -1,0 +1,188 @@
+// Batch jobs in Redis, shared by every replica. Per job (one hash tag, so a cluster keeps them together):
+//   taskhub:job:{id}:meta      hash: the record, the counts, the fingerprint and the worker holding it
+//   taskhub:job:{id}:items     list: one JSON item per input index
+//   taskhub:job:{id}:results   hash: input index → JSON result (HSETNX: the first result of an item stays)
+//   taskhub:job:{id}:inflight  set: indexes journaled as being sent, whose results are not recorded yet
+//   taskhub:jobkey:<owner>:<key> → job id (SET NX), for idempotency keys
+// Everything expires TTL after the job finishes (or TTL after it was created while it has not).
+// Recording results and counting them is one Lua script, so counts always match the results; journaling
+// checks that the caller still holds the job (fencing), so a worker that lost it to another never sends.
+
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { TaskUpdate } from '../../domain.js';
+import type { ItemResult } from '../../batch/plan.js';
+import { IdempotencyConflictError } from '../../batch/idempotency.js';
+import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from '../store.js';
+import type { JobChunk, JobRecord, JobState, JobStore, NewJob, ResultPage } from '../store.js';
+
+const keys = (id: string) => {
+  const base = `taskhub:job:{${id}}`;
+  return { meta: `${base}:meta`, items: `${base}:items`, results: `${base}:results`, inflight: `${base}:inflight` };
+};
+
+/** Items written per command when a job is created. */
+const WRITE_BATCH = 1000;
+
+// KEYS: meta results inflight; ARGV: triples of index, json, counter field. Returns the meta hash.
+const SETTLE = `
+for i = 1, #ARGV, 3 do
+  redis.call('SREM', KEYS[3], ARGV[i])
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], 'done', 1)
+    redis.call('HINCRBY', KEYS[1], ARGV[i + 2], 1)
+  end
+end
+return redis.call('HGETALL', KEYS[1])`;
+
+// KEYS: meta inflight; ARGV: worker token, then indexes. Refuses unless the caller holds the job.
+const SENDING = `
+if redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1] then return 0 end
+for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
+return 1`;
+
+const COUNTER: Record<ItemResult['outcome']['kind'], string> = { UPDATED: 'succeeded', ACCEPTED: 'accepted', ERROR: 'failed' };
+
+function recordOf(id: string, h: Record<string, string>): JobRecord | null {
+  if (!h.state) return null;
+  return {
+    id, owner: h.owner ?? '', state: h.state as JobState, total: Number(h.total), dryRun: h.dryRun === '1',
+    counts: { done: Number(h.done ?? 0), succeeded: Number(h.succeeded ?? 0), accepted: Number(h.accepted ?? 0), failed: Number(h.failed ?? 0) },
+    createdAt: h.createdAt ?? '', startedAt: h.startedAt || null, finishedAt: h.finishedAt || null,
+    cancelRequested: h.cancelRequested === '1',
+  };
+}
+
+const pairsToHash = (flat: string[]): Record<string, string> => {
+  const h: Record<string, string> = {};
+  for (let i = 0; i < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+  return h;
+};
+
+export class RedisJobStore implements JobStore {
+  constructor(private readonly redis: Redis, private readonly ttlMs: number) {}
+
+  async create(spec: NewJob): Promise<{ job: JobRecord; created: boolean }> {
+    const id = randomUUID();
+    const k = keys(id);
+    const counts = emptyCounts();
+    for (const r of spec.decided) if (r) countInto(counts, r);
+    const job: JobRecord = {
+      id, owner: spec.owner, state: 'QUEUED', total: spec.items.length, dryRun: spec.dryRun, counts,
+      createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, cancelRequested: false,
+    };
+    // The job is written whole before its key is claimed: whoever reads the key finds a complete job.
+    await this.redis.hset(k.meta, {
+      owner: job.owner, state: job.state, total: job.total, dryRun: job.dryRun ? '1' : '0', createdAt: job.createdAt,
+      startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.fingerprint, worker: '', ...counts,
+    });
+    for (let from = 0; from < spec.items.length; from += WRITE_BATCH) {
+      await this.redis.rpush(k.items, ...spec.items.slice(from, from + WRITE_BATCH).map((i) => JSON.stringify(i)));
+    }
+    const decided: string[] = [];
+    spec.decided.forEach((r, i) => { if (r) decided.push(String(i), JSON.stringify(r)); });
+    for (let from = 0; from < decided.length; from += 2 * WRITE_BATCH) {
+      await this.redis.hset(k.results, ...decided.slice(from, from + 2 * WRITE_BATCH));
+    }
+    await this.expire(id);
+    if (spec.idempotencyKey === undefined) return { job, created: true };
+
+    const keyKey = `taskhub:jobkey:${spec.owner}:${spec.idempotencyKey}`;
+    if (await this.redis.set(keyKey, id, 'PX', this.ttlMs, 'NX')) return { job, created: true };
+    await this.redis.del(k.meta, k.items, k.results, k.inflight);
+    const existingId = await this.redis.get(keyKey);
+    const existing = existingId ? await this.redis.hgetall(keys(existingId).meta) : {};
+    const record = existingId ? recordOf(existingId, existing) : null;
+    if (!record) throw new JobNotFoundError('the job holding this idempotencyKey has just expired; send again');
+    if (existing.fingerprint !== spec.fingerprint) {
+      throw new IdempotencyConflictError('idempotencyKey was already used with a different input; use a new key for a new job');
+    }
+    return { job: record, created: false };
+  }
+
+  async get(id: string): Promise<JobRecord | null> {
+    return recordOf(id, await this.redis.hgetall(keys(id).meta));
+  }
+
+  async claim(id: string, worker: string): Promise<void> {
+    await this.redis.hset(keys(id).meta, 'worker', worker);
+  }
+
+  async chunk(id: string, from: number, to: number): Promise<JobChunk> {
+    const k = keys(id);
+    const indexes = Array.from({ length: to - from }, (_, i) => String(from + i));
+    if (indexes.length === 0) return { items: [], results: [], inFlight: new Set() };
+    const [items, results, flags] = await Promise.all([
+      this.redis.lrange(k.items, from, to - 1),
+      this.redis.hmget(k.results, ...indexes),
+      this.redis.smismember(k.inflight, ...indexes),
+    ]);
+    return {
+      items: items.map((s) => JSON.parse(s) as TaskUpdate),
+      results: results.map((s) => (s === null ? undefined : JSON.parse(s) as ItemResult)),
+      inFlight: new Set(indexes.filter((_, i) => flags[i] === 1).map(Number)),
+    };
+  }
+
+  async sending(id: string, indexes: readonly number[], worker: string): Promise<void> {
+    const k = keys(id);
+    const held = await this.redis.eval(SENDING, 2, k.meta, k.inflight, worker, ...indexes.map(String));
+    if (held !== 1) throw new JobLostError(`batch job ${id} is now run by another worker`);
+  }
+
+  async settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
+    const k = keys(id);
+    const args = results.flatMap((r) => [String(r.index), JSON.stringify(r), COUNTER[r.outcome.kind]]);
+    const flat = await this.redis.eval(SETTLE, 3, k.meta, k.results, k.inflight, ...args) as string[];
+    const job = recordOf(id, pairsToHash(flat));
+    if (!job) throw new JobNotFoundError(`no batch job ${id}`);
+    return job;
+  }
+
+  async update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord> {
+    const fields: Record<string, string> = {};
+    if (patch.state !== undefined) fields.state = patch.state;
+    if (patch.startedAt !== undefined) fields.startedAt = patch.startedAt ?? '';
+    if (patch.finishedAt !== undefined) fields.finishedAt = patch.finishedAt ?? '';
+    if (patch.cancelRequested !== undefined) fields.cancelRequested = patch.cancelRequested ? '1' : '0';
+    const k = keys(id);
+    if (!(await this.redis.exists(k.meta))) throw new JobNotFoundError(`no batch job ${id}`);
+    await this.redis.hset(k.meta, fields);
+    if (patch.state !== undefined && isFinished(patch.state)) {
+      // The items are not read again once the job is finished.
+      await this.redis.del(k.items, k.inflight);
+      await this.expire(id);
+    }
+    const job = await this.get(id);
+    if (!job) throw new JobNotFoundError(`no batch job ${id}`);
+    return job;
+  }
+
+  async results(id: string, from: number, limit: number): Promise<ResultPage> {
+    const k = keys(id);
+    const total = Number(await this.redis.hget(k.meta, 'total') ?? 0);
+    const out: ItemResult[] = [];
+    let i = from;
+    // While the job runs some items have no result yet: read further windows until the page is full.
+    while (i < total && out.length < limit) {
+      const window = Array.from({ length: Math.min(Math.max(limit, 100), total - i) }, (_, j) => String(i + j));
+      const got = await this.redis.hmget(k.results, ...window);
+      let j = 0;
+      for (; j < got.length && out.length < limit; j++) {
+        const s = got[j];
+        if (s !== null && s !== undefined) out.push(JSON.parse(s) as ItemResult);
+      }
+      i += j;
+    }
+    return { results: out, next: i < total ? i : null };
+  }
+
+  async close(): Promise<void> {}
+
+  private async expire(id: string): Promise<void> {
+    const k = keys(id);
+    await this.redis.multi()
+      .pexpire(k.meta, this.ttlMs).pexpire(k.items, this.ttlMs).pexpire(k.results, this.ttlMs).pexpire(k.inflight, this.ttlMs)
+      .exec();
+  }
+}

@@ -1,0 +1,205 @@
+// Works one batch job: a chunk of items at a time through the same engine as batchUpdateTasks (plan →
+// dispatch → merge, the same per-vendor rules), so memory stays flat whatever the job's size. Before
+// each chunk it honours a cancel request; before sending, it journals the items whose writes must never
+// be repeated (K2), so that a worker taking over after a crash answers those OUTCOME_UNKNOWN instead of
+// sending them again. Items already answered are never sent again; everything else is.
+
+import { randomUUID } from 'node:crypto';
+import type { TaskUpdate } from '../domain.js';
+import { outcomeError } from '../domain.js';
+import type { BatchEngine } from '../batch/engine.js';
+import type { BatchJournal } from '../batch/journal.js';
+import type { ItemResult } from '../batch/plan.js';
+import type { Registry } from '../registry.js';
+import type { Logger } from '../logger.js';
+import { createLoaders } from '../loaders.js';
+import { JobLostError, isFinished } from './store.js';
+import type { JobRecord, JobState, JobStore } from './store.js';
+import type { ProgressBus } from './progress.js';
+
+export interface JobObserver {
+  onJobState?(state: JobState): void;
+  onJobItems?(results: readonly ItemResult[]): void;
+}
+
+export interface RunnerDeps {
+  store: JobStore;
+  engine: BatchEngine;
+  registry: Registry;
+  bus: ProgressBus;
+  logger: Logger;
+  observer?: JobObserver;
+  /** Aborts vendor writes in flight (a shutdown out of time); stopping between chunks is `work`'s signal. */
+  writeSignal?: AbortSignal;
+  /** Items per engine run. Large enough to keep every vendor's calls full, small enough to cancel soon. */
+  chunkSize?: number;
+}
+
+export const DEFAULT_CHUNK_SIZE = 1000;
+
+const now = () => new Date().toISOString();
+
+export class JobRunner {
+  private readonly active = new Set<string>();
+  private readonly chunkSize: number;
+  private readonly writeSignal: AbortSignal;
+
+  constructor(private readonly deps: RunnerDeps) {
+    this.chunkSize = deps.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    this.writeSignal = deps.writeSignal ?? new AbortController().signal;
+  }
+
+  /**
+   * Runs the job to its end, or until `signal` aborts: then the chunk being sent is finished and
+   * recorded, and the job stays RUNNING for another worker to continue. A job this process already runs
+   * is not run twice.
+   */
+  async work(id: string, signal: AbortSignal): Promise<void> {
+    if (this.active.has(id)) return;
+    this.active.add(id);
+    try {
+      await this.workOnce(id, signal);
+    } finally {
+      this.active.delete(id);
+    }
+  }
+
+  private async workOnce(id: string, signal: AbortSignal): Promise<void> {
+    const { store, logger } = this.deps;
+    let job = await store.get(id);
+    if (!job || isFinished(job.state)) return;
+    const worker = randomUUID();
+    await store.claim(id, worker);
+    if (job.state === 'QUEUED') {
+      job = await store.update(id, { state: 'RUNNING', startedAt: now() });
+      this.changed(job, 'RUNNING');
+    } else {
+      logger.info({ jobId: id, done: job.counts.done, total: job.total }, 'batch job taken over: continuing from its journal');
+    }
+    try {
+      for (let from = 0; from < job.total; from += this.chunkSize) {
+        if (signal.aborted) return;
+        const to = Math.min(job.total, from + this.chunkSize);
+        const current = await store.get(id);
+        if (!current) return;
+        if (current.cancelRequested) {
+          await this.answerRest(job, from, 'cancelled');
+          return this.finish(id, 'CANCELLED');
+        }
+        await this.workChunk(job, from, to, worker);
+        this.deps.bus.publish(id);
+      }
+      if (signal.aborted) return;
+      const last = await store.get(id);
+      await this.finish(id, last?.cancelRequested ? 'CANCELLED' : 'COMPLETED');
+    } catch (err) {
+      if (signal.aborted) return;
+      if (err instanceof JobLostError) {
+        logger.warn({ jobId: id }, 'batch job taken over by another worker; this one stops without sending');
+        return;
+      }
+      logger.error({ err, jobId: id }, 'batch job failed; items without a result are answered as unavailable');
+      try {
+        await this.answerRest(job, 0, 'failed');
+      } finally {
+        await this.finish(id, 'FAILED');
+      }
+    }
+  }
+
+  private async workChunk(job: JobRecord, from: number, to: number, worker: string): Promise<void> {
+    const { store, engine, registry } = this.deps;
+    const chunk = await store.chunk(job.id, from, to);
+    const recovered: ItemResult[] = [];
+    const send: Array<{ index: number; item: TaskUpdate }> = [];
+    chunk.items.forEach((item, k) => {
+      const index = from + k;
+      if (chunk.results[k]) return;
+      if (chunk.inFlight.has(index) && !this.idempotent(item)) recovered.push(lostReply(this.named(index, item)));
+      else send.push({ index, item });
+    });
+    if (recovered.length) await this.settle(job.id, recovered);
+    if (send.length === 0) return;
+    // The engine calls the journal around every vendor write call, with positions in `send`: K2 items are
+    // recorded as in flight just before their call, and each call's results as soon as it answers.
+    let lost: JobLostError | undefined;
+    const journal: BatchJournal = {
+      sending: async (positions) => {
+        const indexes = positions.map((p) => send[p]!).filter((s) => !this.idempotent(s.item)).map((s) => s.index);
+        if (indexes.length === 0) return;
+        try {
+          await store.sending(job.id, indexes, worker);
+        } catch (err) {
+          if (err instanceof JobLostError) lost = err;
+          throw err;
+        }
+      },
+      settled: async (settled) => {
+        if (!lost) await store.settle(job.id, settled.map((r) => ({ ...r, index: send[r.index]!.index })));
+      },
+    };
+    const results = await engine.run(send.map((s) => s.item), {
+      dryRun: job.dryRun, loaders: createLoaders(registry, this.writeSignal), signal: this.writeSignal, journal,
+    });
+    // Items this worker could not journal were not sent; the worker now holding the job sends them.
+    if (lost) throw lost;
+    await this.settle(job.id, results.map((r, k) => ({ ...r, index: send[k]!.index })));
+  }
+
+  /** Answers every item from `from` on that has no result yet: cancelled, or the job failed. */
+  private async answerRest(job: JobRecord, from: number, why: 'cancelled' | 'failed'): Promise<void> {
+    for (let start = from; start < job.total; start += this.chunkSize) {
+      const chunk = await this.deps.store.chunk(job.id, start, Math.min(job.total, start + this.chunkSize));
+      const answers: ItemResult[] = [];
+      chunk.items.forEach((item, k) => {
+        const index = start + k;
+        if (chunk.results[k]) return;
+        const named = this.named(index, item);
+        if (chunk.inFlight.has(index)) answers.push(lostReply(named));
+        else answers.push(why === 'cancelled' ? cancelled(named) : notSent(named));
+      });
+      if (answers.length) await this.settle(job.id, answers);
+    }
+  }
+
+  private async settle(id: string, results: readonly ItemResult[]): Promise<void> {
+    await this.deps.store.settle(id, results);
+    this.deps.observer?.onJobItems?.(results);
+  }
+
+  private async finish(id: string, state: JobState): Promise<void> {
+    const job = await this.deps.store.update(id, { state, finishedAt: now() });
+    this.changed(job, state);
+  }
+
+  private changed(job: JobRecord, state: JobState): void {
+    this.deps.observer?.onJobState?.(state);
+    this.deps.bus.publish(job.id);
+    this.deps.logger.info({ jobId: job.id, state, total: job.total, ...job.counts }, 'batch job state');
+  }
+
+  private named(index: number, item: TaskUpdate): Named {
+    return { index, item, nativeId: this.deps.registry.vendor(item.backend)?.nativeIdOf(item.update as never) ?? '' };
+  }
+
+  private idempotent(item: TaskUpdate): boolean {
+    return this.deps.registry.get(item.backend)?.idempotentWrites ?? true;
+  }
+}
+
+/** An item and the task id its vendor module reads from it (as planning did). */
+interface Named { index: number; item: TaskUpdate; nativeId: string }
+
+const result = ({ index, item, nativeId }: Named, outcome: ItemResult['outcome']): ItemResult =>
+  ({ index, backend: item.backend, nativeId, outcome });
+
+/** Recorded as sent, never answered: the worker sending it died or the job stopped. Never resent. */
+const lostReply = (n: Named) => result(n, outcomeError('OUTCOME_UNKNOWN',
+  `${n.item.backend} may have applied this update: it was being sent when the replica running the job stopped; check the task before retrying`,
+  { retryable: false }));
+
+const cancelled = (n: Named) => result(n, outcomeError('CANCELLED',
+  'not sent: the job was cancelled before this item was sent', { retryable: true }));
+
+const notSent = (n: Named) => result(n, outcomeError('BACKEND_UNAVAILABLE',
+  'not sent: the batch job failed before this item was sent', { retryable: true }));

@@ -1,0 +1,99 @@
+// Where batch jobs live: the job record, its input items and one result per item, by input index. The
+// runner reads and writes a chunk at a time, so neither the store's callers nor the store's API ever hold
+// a whole job's results. In memory (one process) or in Redis (every replica); both answer to this.
+
+import type { TaskUpdate } from '../domain.js';
+import type { ItemResult } from '../batch/plan.js';
+
+export const JOB_STATES = ['QUEUED', 'RUNNING', 'COMPLETED', 'CANCELLED', 'FAILED'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export const isFinished = (state: JobState): boolean => state === 'COMPLETED' || state === 'CANCELLED' || state === 'FAILED';
+
+export interface JobCounts {
+  /** Items with a result. */
+  done: number;
+  succeeded: number;
+  accepted: number;
+  failed: number;
+}
+
+export interface JobRecord {
+  /** The store's id (a UUID); the GraphQL id wraps it. */
+  id: string;
+  /** Who started it (a digest of the API key): nobody else sees it. */
+  owner: string;
+  state: JobState;
+  total: number;
+  dryRun: boolean;
+  counts: JobCounts;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Set by cancelBatchUpdateJob; the runner stops before its next chunk. */
+  cancelRequested: boolean;
+}
+
+export interface NewJob {
+  owner: string;
+  dryRun: boolean;
+  items: readonly TaskUpdate[];
+  /** Results decided before any vendor call (invalid or duplicate items), by input index. */
+  decided: ReadonlyArray<ItemResult | undefined>;
+  /** With a key, the same owner and key give the same job (while it is kept). */
+  idempotencyKey?: string;
+  fingerprint: string;
+}
+
+export interface JobChunk {
+  items: TaskUpdate[];
+  /** By position in the chunk; undefined where the item has no result yet. */
+  results: Array<ItemResult | undefined>;
+  /** Input indexes recorded as sent whose results were never recorded (a worker died mid-call). */
+  inFlight: ReadonlySet<number>;
+}
+
+export interface ResultPage {
+  /** Results in input order from the first index ≥ `from`, skipping items without one yet. */
+  results: ItemResult[];
+  /** The index to continue from, or null when no later item has a result. */
+  next: number | null;
+}
+
+export interface JobStore {
+  /** Creates the job, or returns the one already made for this owner and key (`created: false`).
+   *  Throws IdempotencyConflictError when that key was used with a different input. */
+  create(job: NewJob): Promise<{ job: JobRecord; created: boolean }>;
+  get(id: string): Promise<JobRecord | null>;
+  /** Items [from, to) with what is recorded about them. */
+  chunk(id: string, from: number, to: number): Promise<JobChunk>;
+  /** The worker `worker` runs the job from now on; an earlier holder can no longer journal (below). */
+  claim(id: string, worker: string): Promise<void>;
+  /** Journal: these items are about to be sent (only writes that must never be repeated are recorded).
+   *  Throws JobLostError when `worker` no longer holds the job: then it must not send. */
+  sending(id: string, indexes: readonly number[], worker: string): Promise<void>;
+  /** Records results (an index already answered keeps its first result) and updates the counts. */
+  settle(id: string, results: readonly ItemResult[]): Promise<JobRecord>;
+  update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord>;
+  results(id: string, from: number, limit: number): Promise<ResultPage>;
+  close(): Promise<void>;
+}
+
+export class JobNotFoundError extends Error {
+  override readonly name = 'JobNotFoundError';
+}
+
+/** The worker was replaced (its lock expired and another took the job over): it stops without sending. */
+export class JobLostError extends Error {
+  override readonly name = 'JobLostError';
+}
+
+/** Counts one result into `counts` (mutates). */
+export function countInto(counts: JobCounts, r: ItemResult): void {
+  counts.done += 1;
+  if (r.outcome.kind === 'UPDATED') counts.succeeded += 1;
+  else if (r.outcome.kind === 'ACCEPTED') counts.accepted += 1;
+  else counts.failed += 1;
+}
+
+export const emptyCounts = (): JobCounts => ({ done: 0, succeeded: 0, accepted: 0, failed: 0 });
