@@ -3,8 +3,8 @@
 // echoed). Every variable is listed with its default in the README's configuration table.
 
 import type { Backend } from './domain.js';
-import { DEFAULT_TRAFFIC_POLICY } from './backends/http.js';
-import type { TrafficPolicy } from './backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
+import type { TrafficPolicy } from './transport/policy.js';
 import { DEFAULT_READ_CONCURRENCY } from './backends/concurrency.js';
 import type { ReadPolicy } from './backends/concurrency.js';
 import { VENDORS } from './backends/index.js';

@@ -13,6 +13,8 @@ import { createHttpServer } from './http-server.js';
 import type { EmbeddedBackends } from './embedded.js';
 import { Metrics } from './metrics.js';
 import { startTracing } from './tracing.js';
+import { withBreakerLog } from './transport/breaker-log.js';
+import { trackHttpDrain } from './http-drain.js';
 
 async function main(): Promise<void> {
   let config: Readonly<Config>;
@@ -50,9 +52,10 @@ async function main(): Promise<void> {
   }
 
   const metrics = new Metrics();
-  const registry = createRegistry(config, metrics.http);
+  const registry = createRegistry(config, withBreakerLog(metrics.http, logger));
   const app = createApp(config, registry, logger, { redact, metrics });
   const server = createHttpServer(app.yoga, config.http);
+  const drain = trackHttpDrain(server);
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.host}:${port}${GRAPHQL_ENDPOINT}` }, 'taskhub is serving GraphQL (GraphiQL on GET from a browser)');
@@ -66,11 +69,15 @@ async function main(): Promise<void> {
     app.readiness.beginShutdown();
     // Keep accepting for a moment so a load balancer sees the 503 and stops sending (not for Ctrl-C).
     if (signal === 'SIGTERM') await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+    drain.begin();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
-    if (await Promise.race([closed, timeout]) === 'timeout') {
-      logger.warn('in-flight requests did not finish in time; aborting them');
+    const ended = await Promise.race([closed, timeout]);
+    if (ended === 'timeout' && drain.inFlight === 0) {
+      server.closeAllConnections(); // every answer was sent: only idle sockets were left
+    } else if (ended === 'timeout') {
+      logger.warn({ inFlight: drain.inFlight }, 'in-flight requests did not finish in time; aborting them');
       app.abortInFlight();
       // Aborted writes still answer their items (as OUTCOME_UNKNOWN or BACKEND_UNAVAILABLE); give
       // those replies a moment to go out before the sockets are cut.

@@ -7,7 +7,7 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import type { Backend } from './domain.js';
 import { BACKENDS } from './backends/index.js';
-import type { HttpObserver } from './backends/http.js';
+import type { HttpObserver } from './transport/vendor-transport.js';
 import type { BatchObserver } from './batch/engine.js';
 import type { JobObserver } from './jobs/runner.js';
 import type { AccessObserver } from './plugins/use-access.js';

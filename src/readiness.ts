@@ -7,6 +7,8 @@ import type { Backend } from './domain.js';
 
 export class Readiness {
   private readonly answered = new Set<Backend>();
+  /** Backends whose failure was already logged at warn: later rounds log at debug. */
+  private readonly reported = new Set<Backend>();
   private shuttingDown = false;
   private timer: NodeJS.Timeout | undefined;
 
@@ -37,7 +39,12 @@ export class Readiness {
         this.answered.add(a.backend);
         this.logger.info({ backend: a.backend }, 'backend answered');
       } catch (err) {
-        this.logger.warn({ backend: a.backend, err }, 'backend not answering yet');
+        // One line, no stack, when a backend first fails; the circuit breaker logs its state changes with
+        // their cause (transport/breaker-log.ts). A stack every round said nothing new.
+        const line = { backend: a.backend, code: (err as { code?: string }).code, reason: (err as Error).message };
+        if (this.reported.has(a.backend)) this.logger.debug(line, 'backend still not answering');
+        else this.logger.warn(line, 'backend not answering yet');
+        this.reported.add(a.backend);
       }
     }));
     if (this.isReady()) clearInterval(this.timer);

@@ -3,7 +3,7 @@
 
 import type { Backend } from './domain.js';
 import type { BackendAdapter } from './backends/adapter.js';
-import type { HttpObserver } from './backends/http.js';
+import type { HttpObserver } from './transport/vendor-transport.js';
 import type { AnyVendorModule } from './backends/vendor.js';
 import type { Config } from './config.js';
 

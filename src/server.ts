@@ -2,7 +2,6 @@
 // and tests call `app.yoga.fetch(...)` or serve it on port 0.
 
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import { createYoga, useReadinessCheck } from 'graphql-yoga';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
@@ -60,9 +59,8 @@ export interface AppOptions {
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createApp(config: Readonly<Config>, registry: Registry, logger: Logger, opts: AppOptions = {}): App {
+  // Every write of every batch watches this one signal, through one listener (transport/abort-fanout.ts).
   const shutdown = new AbortController();
-  // Every write of every batch listens to this one signal: that many listeners is expected, not a leak.
-  setMaxListeners(0, shutdown.signal);
   const services: Services = {
     config,
     registry,
@@ -106,9 +104,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     context: ({ request }): Context => {
       const given = request.headers.get('x-request-id');
       const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-      // Every vendor call this request makes listens to its signal (up to the read concurrency per backend
-      // at once): that many listeners is expected, not a leak.
-      setMaxListeners(0, request.signal);
+      // Every vendor call this request makes watches its signal through one shared listener
+      // (transport/abort-fanout.ts), so no listener limit needs raising.
       const principal = principalOf(request);
       return {
         ...services,

@@ -6,7 +6,9 @@
 
 import type { Backend, DomainTask, OutcomeError, UpdateOutcome } from '../domain.js';
 import type { BatchJournal } from '../batch/journal.js';
-import type { HttpObserver, TrafficPolicy } from './http.js';
+import type { HttpObserver } from '../transport/vendor-transport.js';
+import type { TrafficPolicy } from '../transport/policy.js';
+import type { VendorBudget } from '../transport/budget.js';
 import type { ReadPolicy } from './concurrency.js';
 
 export interface TaskListSlice {
@@ -69,4 +71,6 @@ export interface ClientCommon {
   /** Traffic policy; `readConcurrency` defaults to DEFAULT_READ_CONCURRENCY. */
   policy: TrafficPolicy & Partial<ReadPolicy>;
   observer?: HttpObserver;
+  /** Rate budget for this vendor: taken before every request, paused on a 429 with a retry hint. */
+  budget?: VendorBudget;
 }

@@ -2,7 +2,7 @@
 // p-limit does the queueing; this adds the one shape every adapter needs: map in input order.
 
 import pLimit from 'p-limit';
-import type { TrafficPolicy } from './http.js';
+import type { TrafficPolicy } from '../transport/policy.js';
 
 export { pLimit };
 

@@ -31,6 +31,9 @@ export interface RunnerDeps {
   observer?: JobObserver;
   /** Aborts vendor writes in flight (a shutdown out of time); stopping between chunks is `work`'s signal. */
   writeSignal?: AbortSignal;
+  /** False when the store is shared and durable (Redis): a store error then leaves the job as it is for a
+   *  retry (the queue runs it again) instead of failing it. */
+  failOnStoreError?: boolean;
   /** Items per engine run. Large enough to keep every vendor's calls full, small enough to cancel soon. */
   chunkSize?: number;
 }
@@ -97,6 +100,10 @@ export class JobRunner {
       if (err instanceof JobLostError) {
         logger.warn({ jobId: id }, 'batch job taken over by another worker; this one stops without sending');
         return;
+      }
+      if (this.deps.failOnStoreError === false) {
+        logger.warn({ err, jobId: id }, 'batch job paused: its store did not answer; the queue retries it');
+        throw err;
       }
       logger.error({ err, jobId: id }, 'batch job failed; items without a result are answered as unavailable');
       try {

@@ -1,6 +1,7 @@
 // Batch jobs: startBatchUpdateJob / cancelBatchUpdateJob, the BatchUpdateJob node with its paged results,
 // and batchUpdateJobProgress over Server-Sent Events. The work itself is in src/jobs/.
 
+import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError } from '../batch/idempotency.js';
@@ -21,6 +22,18 @@ const MAX_PAGE = 5000;
 
 const badInput = (message: string, argument: string) =>
   createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument } });
+
+/** Any other failure of the job store (Redis unreachable): a clear, retryable error instead of a masked one. */
+async function guarded<T>(ctx: Context, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof GraphQLError || err instanceof IdempotencyConflictError) throw err;
+    ctx.logger.error({ err }, 'batch job store failed');
+    throw createGraphQLError('batch jobs are unavailable right now: their store (Redis) did not answer; try again',
+      { extensions: { code: 'JOBS_UNAVAILABLE', retryable: true, http: { status: 503 } } });
+  }
+}
 
 const notFound = () => createGraphQLError('no batch job with this id (it may have expired)', { extensions: { code: 'NOT_FOUND' } });
 
@@ -121,7 +134,7 @@ const JobRef = builder.objectRef<JobView>('BatchUpdateJob').implement({
           if (at === null) throw badInput('after is not a cursor from this connection', 'after');
           from = at + 1;
         }
-        const page = await ctx.jobs.results(j.owner, j.id, from, limit);
+        const page = await guarded(ctx, () => ctx.jobs.results(j.owner, j.id, from, limit));
         if (!page) throw notFound();
         return { results: page.results, hasNextPage: page.next !== null };
       },
@@ -131,7 +144,7 @@ const JobRef = builder.objectRef<JobView>('BatchUpdateJob').implement({
 
 async function loadJob(ctx: Context, id: string): Promise<JobView | null> {
   const storeId = decodeJobId(id);
-  const job = storeId === null ? null : await ctx.jobs.get(ctx.clientId, storeId);
+  const job = storeId === null ? null : await guarded(ctx, () => ctx.jobs.get(ctx.clientId, storeId));
   return job ? view(job) : null;
 }
 
@@ -171,9 +184,9 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
       throw err;
     }
     try {
-      const job = await ctx.jobs.start(ctx.clientId, {
+      const job = await guarded(ctx, () => ctx.jobs.start(ctx.clientId, {
         items: raw.map((i) => toTaskUpdate(i)), dryRun: input.dryRun ?? false, refuse: refuseOutsideWriteScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
-      });
+      }));
       return view(job);
     } catch (err) {
       if (err instanceof IdempotencyConflictError) {
@@ -190,7 +203,7 @@ builder.mutationField('cancelBatchUpdateJob', (t) => t.field({
   args: { id: t.arg.id({ required: true, description: 'The job\'s id.' }) },
   resolve: async (_root, { id }, ctx) => {
     const storeId = decodeJobId(String(id));
-    const job = storeId === null ? null : await ctx.jobs.cancel(ctx.clientId, storeId);
+    const job = storeId === null ? null : await guarded(ctx, () => ctx.jobs.cancel(ctx.clientId, storeId));
     if (!job) throw notFound();
     return view(job);
   },
@@ -204,7 +217,7 @@ builder.subscriptionField('batchUpdateJobProgress', (t) => t.field({
   args: { id: t.arg.id({ required: true, description: 'The job\'s id.' }) },
   subscribe: async function* (_root, { id }, ctx) {
     const storeId = decodeJobId(String(id));
-    const first = storeId === null ? null : await ctx.jobs.get(ctx.clientId, storeId);
+    const first = storeId === null ? null : await guarded(ctx, () => ctx.jobs.get(ctx.clientId, storeId));
     if (!first) throw notFound();
     for await (const job of ctx.jobs.follow(ctx.clientId, storeId!, ctx.signal)) yield view(job);
   },

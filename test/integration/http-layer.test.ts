@@ -3,10 +3,13 @@
 
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BackendHttp, DEFAULT_TRAFFIC_POLICY, retryAfterMs } from '../../src/backends/http.js';
-import type { TrafficPolicy } from '../../src/backends/http.js';
+import { VendorTransport } from '../../src/transport/vendor-transport.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
+import type { TrafficPolicy } from '../../src/transport/policy.js';
+import { retryAfterMs } from '../../src/transport/retry-after.js';
 import { startEmulatorServer } from '../../src/backends/emulator-kit.js';
 import type { EmulatorServer } from '../../src/backends/emulator-kit.js';
+import { getEventListeners } from 'node:events';
 import { BackendError } from '../../src/errors.js';
 
 const policy: TrafficPolicy = {
@@ -15,15 +18,15 @@ const policy: TrafficPolicy = {
 };
 
 let server: EmulatorServer;
-let http: BackendHttp;
+let http: VendorTransport;
 const open = async (p: Partial<TrafficPolicy> = {}) => {
   server = await startEmulatorServer({ name: 'test', handler: () => ({ status: 200, body: { ok: true } }) });
-  http = new BackendHttp('ZUORA', server.url, { ...policy, ...p });
+  http = new VendorTransport('ZUORA', server.url, { ...policy, ...p });
 };
 afterEach(async () => {
   await http?.close();
   await server?.close();
-  http = undefined as unknown as BackendHttp;
+  http = undefined as unknown as VendorTransport;
   server = undefined as unknown as EmulatorServer;
 });
 
@@ -32,7 +35,7 @@ const rejection = async (p: Promise<unknown>) => {
   throw new Error('expected a rejection');
 };
 
-describe('BackendHttp', () => {
+describe('VendorTransport', () => {
   it('retries an idempotent GET on 503 and returns the eventual answer', async () => {
     await open();
     server.addFault({ fault: { kind: 'status', status: 503 }, times: 2 });
@@ -135,8 +138,73 @@ describe('BackendHttp', () => {
 
   it('keeps a base path and sends ids as one encoded segment', async () => {
     server = await startEmulatorServer({ name: 'test', handler: () => ({ status: 200 }) });
-    http = new BackendHttp('K2', `${server.url}/K2Services/SyncREST.svc`, policy);
+    http = new VendorTransport('K2', `${server.url}/K2Services/SyncREST.svc`, policy);
     await http.request({ method: 'GET', path: `/Task/${encodeURIComponent('a/../b?c')}`, idempotent: true });
     expect(server.requests[0]!.rawPath).toBe('/K2Services/SyncREST.svc/Task/a%2F..%2Fb%3Fc');
+  });
+
+  it('an open circuit is not retried: no backoff, no second attempt (issue 9 item 9)', async () => {
+    server = await startEmulatorServer({ name: 'test', handler: () => ({ status: 200 }) });
+    let retries = 0;
+    http = new VendorTransport('ZUORA', server.url, { ...policy, maxRetries: 2, breakerFailureThreshold: 1, breakerResetMs: 60_000 },
+      { observer: { onRetry: () => { retries++; } } });
+    server.addFault({ fault: { kind: 'status', status: 500 }, times: 1 });
+    await http.request({ method: 'GET', path: '/x', idempotent: false });
+    expect(http.breaker.state).toBe('open');
+    const err = await rejection(http.request({ method: 'GET', path: '/x', idempotent: true }));
+    expect(err.message).toMatch(/circuit open/);
+    expect(retries).toBe(0);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('the circuit-open message keeps its cause, in words without host or port (issue 9 item 11d)', async () => {
+    await open({ maxRetries: 0, breakerFailureThreshold: 1 });
+    const { port } = new URL(server.url);
+    await server.close();
+    const changes: string[] = [];
+    http = new VendorTransport('ZUORA', server.url, { ...policy, maxRetries: 0, breakerFailureThreshold: 1 },
+      { observer: { onBreakerChange: (_b, state, cause) => changes.push(`${state} ${cause}`) } });
+    const first = await rejection(http.request({ method: 'GET', path: '/x', idempotent: true }));
+    expect(first.message).not.toContain(port);
+    const err = await rejection(http.request({ method: 'GET', path: '/x', idempotent: true }));
+    expect(err.message).toMatch(/circuit open after: connection refused/);
+    expect(err.message).not.toMatch(/127\.0\.0\.1|localhost/);
+    expect(err.message).not.toContain(port);
+    expect((err.cause as { failure?: string }).failure).toBe('ECONNREFUSED');
+    expect(changes).toEqual(['open ECONNREFUSED']);
+  });
+
+  it('many calls on one caller signal add one abort listener, and none is left after (issue 9 item 12c)', async () => {
+    // Generous timeouts: this is about listeners, and a loaded machine must not turn it into a timeout test.
+    await open({ firstByteTimeoutMs: 20_000, totalTimeoutMs: 30_000, breakerFailureThreshold: 1_000 });
+    server.latencyMs = 30;
+    const caller = new AbortController();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => { if (w.name === 'MaxListenersExceededWarning') warnings.push(w); };
+    process.on('warning', onWarning);
+    try {
+      const calls = Array.from({ length: 30 }, (_, i) => http.request({ method: 'GET', path: `/x${i}`, idempotent: true, signal: caller.signal }));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(getEventListeners(caller.signal, 'abort').length).toBeLessThanOrEqual(1);
+      await Promise.all(calls);
+      expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
+  it('a write cut off by its caller after it was sent is OUTCOME_UNKNOWN; one never sent is retryable (issue 9 item 8)', async () => {
+    await open({ maxConnections: 1 });
+    server.addFault({ fault: { kind: 'hang' } });
+    const caller = new AbortController();
+    const inFlight = rejection(http.request({ method: 'PUT', path: '/a', idempotent: true, body: '{}', signal: caller.signal }));
+    const queued = rejection(http.request({ method: 'PUT', path: '/b', idempotent: true, body: '{}', signal: caller.signal }));
+    while (server.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
+    caller.abort(new Error('shutting down'));
+    expect(await inFlight).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false, requestMayHaveBeenSent: true });
+    expect(await queued).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true, requestMayHaveBeenSent: false });
+    expect(server.requests.map((r) => r.path)).toEqual(['/a']);
   });
 });

@@ -1,6 +1,6 @@
 // The IBM BPM emulator's documented quirks, seen over raw HTTP (no client in between).
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { basicAuth } from '../../src/backends/http.js';
+import { basicAuth } from '../../src/transport/encoding.js';
 import {
   IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID, IBM_SEED_TASKS, startIbmBpmEmulator,
 } from '../../src/backends/ibm-bpm/emulator.js';

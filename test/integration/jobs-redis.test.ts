@@ -169,3 +169,31 @@ describe('batch jobs on Redis, two replicas', () => {
     }
   }, 120_000);
 });
+
+describe('Redis unreachable', () => {
+  it('answers a clear, retryable error naming Redis instead of queueing, and works again when Redis is back', async () => {
+    await redis.stop();
+    try {
+      const res = await gql(0, START, { input: { items: fresh(4, 'redis-down') } });
+      expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'JOBS_UNAVAILABLE', retryable: true } });
+      expect(res.errors?.[0]?.message).toContain('Redis');
+    } finally {
+      await redis.start();
+    }
+    const back = await until(async () => {
+      const res = await gql(1, START, { input: { items: fresh(4, 'redis-back') } });
+      return res.errors ? undefined : res.data.startBatchUpdateJob;
+    });
+    expect((await waitFinished(0, back.id)).state).toBe('COMPLETED');
+  }, 60_000);
+});
+
+async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

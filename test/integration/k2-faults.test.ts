@@ -3,7 +3,7 @@
 import { applyUpdates } from '../../src/batch/apply.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome } from '../../src/domain.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/backends/k2/emulator.js';
 import type { K2Emulator } from '../../src/backends/k2/emulator.js';

@@ -3,7 +3,7 @@ import { applyUpdates } from '../../src/batch/apply.js';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { K2TaskUpdate } from '../../src/backends/k2/model.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import { parseK2 } from '../../src/backends/k2/mapping.js';
 import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/backends/k2/emulator.js';

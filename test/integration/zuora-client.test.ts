@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ZuoraTask } from '../../src/backends/zuora/model.js';
 import { BackendError } from '../../src/errors.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
 import type { ZuoraEmulator, ZuoraEmulatorOptions } from '../../src/backends/zuora/emulator.js';

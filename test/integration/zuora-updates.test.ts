@@ -3,7 +3,7 @@ import { applyUpdates, sendValidated } from '../../src/batch/apply.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome } from '../../src/domain.js';
 import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import type { FaultKind } from '../../src/backends/emulator-kit.js';
 import { ZuoraClient } from '../../src/backends/zuora/client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';

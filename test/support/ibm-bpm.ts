@@ -2,7 +2,7 @@
 // file; `track` closes anything else a test opens.
 
 import { afterEach } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
 import type { IbmBpmClientOptions } from '../../src/backends/ibm-bpm/client.js';
 import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';

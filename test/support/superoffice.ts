@@ -2,7 +2,7 @@
 // file; `track` closes anything else a test opens.
 
 import { afterEach } from 'vitest';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
 import type { SuperOfficeClientOptions } from '../../src/backends/superoffice/client.js';
 import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { safeText } from '../../src/safe-text.js';
-import { DEFAULT_TRAFFIC_POLICY } from '../../src/backends/http.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/backends/k2/client.js';
 import {
   interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, toK2Task, updateTasksXml,

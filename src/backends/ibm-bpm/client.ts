@@ -10,8 +10,9 @@ import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js'
 import { fetchEach, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
-import { BackendHttp, basicAuth, pathSegment } from '../http.js';
-import type { HttpResponse } from '../http.js';
+import { VendorTransport } from '../../transport/vendor-transport.js';
+import type { HttpResponse } from '../../transport/vendor-transport.js';
+import { basicAuth, pathSegment } from '../../transport/encoding.js';
 import {
   errorBodyOf, errorFromResponse, idsNamedBy, isValidTkiid, meansNoSuchTask, outcomeFromFailure, parseBulkReply,
   parseJson, propertyValuesOf, taskFromWire, tasksFromList, validateUpdate,
@@ -36,13 +37,13 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   readonly backend = B;
   // Bulk update sets values: sending it twice leaves the same state, so retries and replays are safe.
   readonly idempotentWrites = true;
-  private readonly http: BackendHttp;
+  private readonly http: VendorTransport;
   private readonly headers: Record<string, string>;
   private readonly pageSize: number;
   private readonly readConcurrency: number;
 
   constructor(opts: IbmBpmClientOptions) {
-    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
     this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
     this.readConcurrency = readConcurrencyOf(opts.policy);

@@ -10,8 +10,9 @@ import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js'
 import { fetchEach, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
-import { BackendHttp, basicAuth, pathSegment } from '../http.js';
-import type { HttpResponse } from '../http.js';
+import { VendorTransport } from '../../transport/vendor-transport.js';
+import type { HttpResponse } from '../../transport/vendor-transport.js';
+import { basicAuth, pathSegment } from '../../transport/encoding.js';
 import { interpretGetOne, interpretList, interpretUpdateReply, updateTasksXml } from './mapping.js';
 
 export interface K2ClientOptions extends ClientCommon {
@@ -37,12 +38,12 @@ const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlField
 export class K2Client implements BackendAdapter<K2TaskUpdate> {
   readonly backend = 'K2' as const;
   readonly idempotentWrites = false;
-  private readonly http: BackendHttp;
+  private readonly http: VendorTransport;
   private readonly authorization: string;
   private readonly readConcurrency: number;
 
   constructor(options: K2ClientOptions) {
-    this.http = new BackendHttp('K2', options.baseUrl, options.policy, options.observer);
+    this.http = new VendorTransport('K2', options.baseUrl, options.policy, { observer: options.observer, budget: options.budget });
     this.authorization = basicAuth(options.username, options.password);
     this.readConcurrency = readConcurrencyOf(options.policy);
   }

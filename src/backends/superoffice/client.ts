@@ -1,4 +1,4 @@
-// SuperOffice Web API v1 BatchTask adapter. One BackendHttp against the tenant root
+// SuperOffice Web API v1 BatchTask adapter. One VendorTransport against the tenant root
 // (https://online.superoffice.com/Cust12345); the bearer token (and app token) is added in `headers()`.
 // Reads are one GET per id; writes are one PUT per task, each carrying all four writable fields, the
 // unchanged ones read from the task first, because a PUT may reset a writable field it leaves out.
@@ -15,8 +15,9 @@ import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
 import { memoInRequest } from '../../request-scope.js';
 import type { LimitFunction } from 'p-limit';
-import { BackendHttp, pathSegment } from '../http.js';
-import type { HttpResponse } from '../http.js';
+import { VendorTransport } from '../../transport/vendor-transport.js';
+import type { HttpResponse } from '../../transport/vendor-transport.js';
+import { pathSegment } from '../../transport/encoding.js';
 import {
   errorFromReply, isValidBatchTaskId, needsCurrentTask, parseJson, taskFromPutReply, taskFromReadReply,
   tasksFromListReply, toPutBody, validateSuperOfficeUpdate,
@@ -39,7 +40,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   readonly backend = B;
   /** A PUT sets values, so sending it twice is harmless. */
   readonly idempotentWrites = true;
-  private readonly http: BackendHttp;
+  private readonly http: VendorTransport;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
   private readonly readConcurrency: number;
@@ -51,7 +52,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     if (!Number.isInteger(writeConcurrency) || writeConcurrency < 1) {
       throw new RangeError(`writeConcurrency must be a positive integer, got ${String(opts.writeConcurrency)}`);
     }
-    this.http = new BackendHttp(B, opts.baseUrl, opts.policy, opts.observer);
+    this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.writes = pLimit(writeConcurrency);
     this.readConcurrency = readConcurrencyOf(opts.policy);
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;

@@ -1,4 +1,4 @@
-// Zuora Workflow tasks over one BackendHttp: OAuth client-credentials token (added in one place, `call`),
+// Zuora Workflow tasks over one VendorTransport: OAuth client-credentials token (added in one place, `call`),
 // page arithmetic for the list, one GET per id for reads (there is no batch read), and batch_update in
 // chunks of 50 with the work needed to tell which items Zuora refused when it refuses a whole batch.
 
@@ -9,8 +9,9 @@ import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js'
 import { fetchEach, mapLimited, readConcurrencyOf } from '../concurrency.js';
 import { journalSending, notJournaled } from '../../batch/journal.js';
 import type { BatchJournal } from '../../batch/journal.js';
-import { BackendHttp, pathSegment } from '../http.js';
-import type { HttpMethod, HttpResponse } from '../http.js';
+import { VendorTransport } from '../../transport/vendor-transport.js';
+import type { HttpMethod, HttpResponse } from '../../transport/vendor-transport.js';
+import { pathSegment } from '../../transport/encoding.js';
 import {
   errorFromResponse, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
   toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate,
@@ -37,7 +38,7 @@ type PutReply = { updated: Map<number, unknown> } | { notFound: BackendError };
 export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   readonly backend = 'ZUORA' as const;
   readonly idempotentWrites = true;
-  private readonly http: BackendHttp;
+  private readonly http: VendorTransport;
   private readonly clientId: string;
   private readonly clientSecret: string;
   private readonly readConcurrency: number;
@@ -46,7 +47,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
 
   constructor(opts: ClientCommon & { clientId: string; clientSecret: string }) {
     // Zuora echoes Zuora-Track-Id and keeps it in its logs: the GraphQL request id ties the two together.
-    this.http = new BackendHttp('ZUORA', opts.baseUrl, opts.policy, opts.observer, { requestIdHeader: 'zuora-track-id' });
+    this.http = new VendorTransport('ZUORA', opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget, requestIdHeader: 'zuora-track-id' });
     this.clientId = opts.clientId;
     this.clientSecret = opts.clientSecret;
     this.readConcurrency = readConcurrencyOf(opts.policy);

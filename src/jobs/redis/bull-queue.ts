@@ -48,7 +48,7 @@ export class BullJobQueue implements JobQueue {
 
   async enqueue(jobId: string): Promise<void> {
     await this.queue.add('batch', { id: jobId }, {
-      jobId, attempts: 1_000, backoff: { type: 'fixed', delay: 0 }, removeOnComplete: true, removeOnFail: true,
+      jobId, attempts: 100_000, backoff: { type: 'fixed', delay: 1_000 }, removeOnComplete: true, removeOnFail: true,
     });
   }
 

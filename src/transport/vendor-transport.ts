@@ -1,0 +1,182 @@
+// The one HTTP path to a vendor: an undici Pool per backend (its `connections` is the outbound concurrency
+// cap shared by all GraphQL requests) composed with the small pieces of this folder, and the one place
+// where transport failures become BackendError. HTTP error statuses are returned for the vendor's mapping.
+//
+//   request ─▶ retry (idempotent only) ─▶ circuit breaker ─▶ budget ─▶ observe ─▶ first-byte timeout
+//           ─▶ size cap + decompress ─▶ Pool
+//
+// The call's deadline (caller's signal or the total timeout) is the AbortSignal given to undici, so it
+// ends whichever attempt or wait is running.
+
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import type { Backend } from '../domain.js';
+import { BackendError } from '../errors.js';
+import { currentRequestId } from '../request-scope.js';
+import type { VendorBudget } from './budget.js';
+import { UNLIMITED } from './budget.js';
+import { budgetGate } from './budget-gate.js';
+import { CircuitBreaker, circuitBreaker } from './breaker.js';
+import type { BreakerState } from './breaker.js';
+import { callDeadline, firstByteTimeout } from './deadline.js';
+import type { CallDeadline } from './deadline.js';
+import { CircuitOpenError, FirstByteTimeoutError, ResponseTooLargeError, errorCode, failureText } from './errors.js';
+import type { CallOptions, CallTrace } from './interceptor.js';
+import { observeAttempts } from './observe.js';
+import type { AttemptEvent } from './observe.js';
+import type { TrafficPolicy } from './policy.js';
+import { retry } from './retry.js';
+import { responseSizeCap } from './size-cap.js';
+
+export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path below the backend's base URL, already encoded, with its query string. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** Whether sending it twice is harmless. Only idempotent calls are retried. */
+  idempotent: boolean;
+  signal?: AbortSignal | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+  text(): string;
+}
+
+export type HttpEvent = AttemptEvent;
+
+export interface HttpObserver {
+  onAttempt?(event: HttpEvent): void;
+  onRetry?(backend: Backend): void;
+  /** `cause`: the code of the failure behind an opening (`ECONNREFUSED`, `HTTP_503`...). */
+  onBreakerChange?(backend: Backend, state: BreakerState, cause?: string): void;
+}
+
+export interface VendorTransportOptions {
+  observer?: HttpObserver | undefined;
+  /** Rate budget shared with other callers (or replicas) of this vendor. Default: UNLIMITED. */
+  budget?: VendorBudget | undefined;
+  /** Header carrying the GraphQL request id, for vendors that echo or log one (Zuora-Track-Id). */
+  requestIdHeader?: string;
+}
+
+// Failures where the connection never carried the request.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export class VendorTransport {
+  readonly breaker: CircuitBreaker;
+  private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly basePath: string;
+  private readonly requestIdHeader: string | undefined;
+
+  constructor(readonly backend: Backend, baseUrl: string, readonly policy: TrafficPolicy, options: VendorTransportOptions = {}) {
+    const { observer = {}, budget = UNLIMITED } = options;
+    const url = new URL(baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.requestIdHeader = options.requestIdHeader;
+    this.pool = new Pool(url.origin, {
+      connections: policy.maxConnections,
+      connect: { timeout: policy.connectTimeoutMs },
+      // Safety nets only (undici's timers are coarse); deadline.ts holds the real deadlines.
+      headersTimeout: policy.firstByteTimeoutMs + 1_000,
+      bodyTimeout: policy.totalTimeoutMs + 1_000,
+      keepAliveTimeout: 10_000,
+    });
+    this.breaker = new CircuitBreaker(policy.breakerFailureThreshold, policy.breakerResetMs, Date.now,
+      (state, cause) => observer.onBreakerChange?.(backend, state, cause));
+    // compose() takes the piece nearest the socket first.
+    this.dispatcher = this.pool.compose(
+      responseSizeCap(policy.maxResponseBytes),
+      firstByteTimeout(policy.firstByteTimeoutMs),
+      observeAttempts(backend, observer.onAttempt?.bind(observer)),
+      budgetGate(budget),
+      circuitBreaker(this.breaker),
+      retry({
+        maxRetries: policy.maxRetries, baseMs: policy.retryBaseMs, maxMs: policy.retryMaxMs,
+        onRetry: () => observer.onRetry?.(backend),
+      }),
+    );
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    const deadline = callDeadline(this.policy.totalTimeoutMs, req.signal);
+    const trace: CallTrace = { backend: this.backend, sent: 0, attempts: 0 };
+    const requestId = this.requestIdHeader ? currentRequestId() : undefined;
+    try {
+      // Ended before it started (a shutdown, a client gone): nothing is sent.
+      if (deadline.signal.aborted) throw deadline.signal.reason;
+      const res = await this.dispatcher.request({
+        method: req.method,
+        path: this.basePath + req.path,
+        headers: requestId ? { ...req.headers, [this.requestIdHeader!]: requestId } : req.headers,
+        body: req.body,
+        signal: deadline.signal,
+        idempotent: req.idempotent,
+        trace,
+      } as CallOptions as Dispatcher.RequestOptions);
+      const headers = flattenHeaders(res.headers);
+      const body = Buffer.from(await res.body.arrayBuffer());
+      return { status: res.statusCode, headers, body, text: () => body.toString('utf8') };
+    } catch (err) {
+      throw this.toBackendError(err, req, trace, deadline);
+    } finally {
+      deadline.dispose();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private toBackendError(err: unknown, req: HttpRequest, trace: CallTrace, deadline: CallDeadline): BackendError {
+    const b = this.backend;
+    const sent = trace.sent > 0;
+    if (err instanceof BackendError) return err;
+    if (err instanceof CircuitOpenError) {
+      return new BackendError(b, 'BACKEND_UNAVAILABLE',
+        `${b} is failing; calls are paused for a few seconds (circuit open after: ${failureText(err.failure)})`,
+        { cause: err, requestMayHaveBeenSent: sent, retryable: true });
+    }
+    if (deadline.callerAborted) {
+      // The caller (a client gone, or the shutdown deadline) ended the call. A write that went out may
+      // have been applied: say so, instead of an "unavailable" that invites a blind retry.
+      if (sent && req.method !== 'GET') {
+        return new BackendError(b, 'OUTCOME_UNKNOWN',
+          `${b} call was cut off after the request was sent; it may have been applied, check the task before retrying`,
+          { cause: err, retryable: false, requestMayHaveBeenSent: true });
+      }
+      return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} call cancelled${sent ? '' : ' before it was sent'}`,
+        { cause: err, retryable: true, requestMayHaveBeenSent: sent });
+    }
+    if (deadline.signal.aborted) {
+      return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} did not answer within ${this.policy.totalTimeoutMs} ms`,
+        { cause: err, requestMayHaveBeenSent: sent });
+    }
+    if (err instanceof FirstByteTimeoutError) {
+      return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} did not answer within ${err.timeoutMs} ms`,
+        { cause: err, requestMayHaveBeenSent: sent });
+    }
+    if (err instanceof ResponseTooLargeError) {
+      return new BackendError(b, 'BACKEND_UNAVAILABLE',
+        `${b} sent a ${err.decoded ? 'compressed ' : ''}reply larger than ${err.maxBytes} bytes`, { cause: err });
+    }
+    const code = errorCode(err);
+    if (code.startsWith('Z_')) return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} sent a garbled compressed reply`, { cause: err });
+    return new BackendError(b, 'BACKEND_UNAVAILABLE',
+      NOT_CONNECTED.has(code) ? `${b} is unreachable (${failureText(code)})` : `${b} connection failed before a complete reply`,
+      { cause: err, requestMayHaveBeenSent: sent });
+  }
+}
+
+function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  return out;
+}

@@ -1,0 +1,68 @@
+// budget-gate.ts: take() before every attempt (retries too), pause() on a 429 with a retry hint.
+
+import { describe, expect, it } from 'vitest';
+import { budgetGate } from '../../../src/transport/budget-gate.js';
+import type { VendorBudget } from '../../../src/transport/budget.js';
+import { retry } from '../../../src/transport/retry.js';
+import { BackendError } from '../../../src/errors.js';
+import { call, usePiece } from '../../support/transport.js';
+
+const { serve, compose } = usePiece();
+
+function recordingBudget(refuse = false) {
+  const taken: AbortSignal[] = [];
+  const paused: number[] = [];
+  const budget: VendorBudget = {
+    take: async (signal) => {
+      taken.push(signal);
+      if (refuse) throw new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', 'ZUORA rate budget exhausted');
+    },
+    pause: (until) => { paused.push(until); },
+  };
+  return { budget, taken, paused };
+}
+
+describe('vendor budget', () => {
+  it('is taken before every attempt, retries included, with the call\'s signal', async () => {
+    const server = await serve();
+    server.addFault({ fault: { kind: 'status', status: 503 }, times: 1 });
+    const { budget, taken } = recordingBudget();
+    const d = compose(server.url, budgetGate(budget), retry({ maxRetries: 2, baseMs: 1, maxMs: 10 }));
+    const ac = new AbortController();
+    expect(await call(d, { idempotent: true, signal: ac.signal })).toMatchObject({ status: 200 });
+    expect(taken).toHaveLength(2);
+    expect(taken.every((s) => s === ac.signal)).toBe(true);
+  });
+
+  it('a refusal fails the call before anything is sent', async () => {
+    const server = await serve();
+    const { budget } = recordingBudget(true);
+    const d = compose(server.url, budgetGate(budget), retry({ maxRetries: 2, baseMs: 1, maxMs: 10 }));
+    const answer = await call(d, { idempotent: true });
+    expect(answer).toHaveProperty('error.message', 'ZUORA rate budget exhausted');
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('pauses until the time a 429 names, from Retry-After (seconds or date) or RateLimit-Reset', async () => {
+    const server = await serve();
+    const { budget, paused } = recordingBudget();
+    const d = compose(server.url, budgetGate(budget));
+    const cases: Array<[Record<string, string>, number]> = [
+      [{ 'retry-after': '7' }, 7_000],
+      [{ 'ratelimit-reset': '30' }, 30_000],
+      [{ 'retry-after': new Date(Date.now() + 60_000).toUTCString() }, 60_000],
+    ];
+    for (const [headers, waitMs] of cases) {
+      server.addFault({ fault: { kind: 'status', status: 429, headers }, times: 1 });
+      const before = Date.now();
+      await call(d);
+      const until = paused.at(-1)!;
+      // An HTTP date has whole seconds: allow for the rounding.
+      expect(until).toBeGreaterThanOrEqual(before + waitMs - 1_000);
+      expect(until).toBeLessThanOrEqual(Date.now() + waitMs);
+    }
+    server.addFault({ fault: { kind: 'status', status: 429 }, times: 1 });
+    await call(d);
+    expect(paused).toHaveLength(3);
+  });
+});

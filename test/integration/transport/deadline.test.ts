@@ -1,0 +1,47 @@
+// deadline.ts: the call signal (caller or total deadline) and the per-attempt first-byte timeout.
+
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { callDeadline, firstByteTimeout } from '../../../src/transport/deadline.js';
+import { DeadlineExceededError } from '../../../src/transport/errors.js';
+import { call, usePiece } from '../../support/transport.js';
+
+const { serve, compose } = usePiece();
+
+describe('deadlines', () => {
+  it('ends an attempt without response headers with a first-byte timeout', async () => {
+    const server = await serve();
+    server.addFault({ fault: { kind: 'hang' } });
+    const d = compose(server.url, firstByteTimeout(50));
+    const answer = await call(d);
+    expect(answer).toHaveProperty('error.code', 'TASKHUB_FIRST_BYTE_TIMEOUT');
+  });
+
+  it('lets a slow body through once the headers are in', async () => {
+    const server = await serve(async () => ({ status: 200, body: 'late but fine' }));
+    const d = compose(server.url, firstByteTimeout(5_000));
+    expect(await call(d)).toEqual({ status: 200, body: 'late but fine' });
+  });
+
+  it('the call signal aborts with DeadlineExceededError, or with the caller\'s reason, and tells which', async () => {
+    const timed = callDeadline(10);
+    await new Promise((r) => timed.signal.addEventListener('abort', r));
+    expect(timed.signal.reason).toBeInstanceOf(DeadlineExceededError);
+    expect(timed.callerAborted).toBe(false);
+
+    const caller = new AbortController();
+    const d = callDeadline(60_000, caller.signal);
+    caller.abort(new Error('client gone'));
+    expect(d.signal.reason).toEqual(new Error('client gone'));
+    expect(d.callerAborted).toBe(true);
+    d.dispose();
+  });
+
+  it('leaves no listener on the caller\'s signal once disposed', () => {
+    const caller = new AbortController();
+    const deadlines = Array.from({ length: 20 }, () => callDeadline(60_000, caller.signal));
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(1);
+    for (const d of deadlines) d.dispose();
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+  });
+});
