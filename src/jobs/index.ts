@@ -19,7 +19,6 @@ export function createMemoryJobs(deps: JobsDeps): BatchJobs {
 
 /** On Redis when TASKHUB_REDIS_URL is set (durable, every replica works), else in this process. */
 export function createJobs(deps: JobsDeps): BatchJobs {
-  // redisUrl comes with the replicas work (config.ts); read loosely until every branch has it.
-  const redisUrl = (deps.config as Partial<{ redisUrl: string }>).redisUrl;
+  const { redisUrl } = deps.config;
   return redisUrl ? createRedisJobs(redisUrl, deps) : createMemoryJobs(deps);
 }
