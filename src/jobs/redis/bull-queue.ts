@@ -16,6 +16,7 @@ import type { Logger } from '../../logger.js';
 export const QUEUE_NAME = 'taskhub-batch-jobs';
 export const LOCK_MS = 5_000;
 export const STALLED_CHECK_MS = 2_000;
+const CLOSE_GRACE_MS = 5_000;
 
 interface Payload { id: string }
 
@@ -55,7 +56,17 @@ export class BullJobQueue implements JobQueue {
   async close(): Promise<void> {
     // Running jobs stop at their next chunk and go back to the queue for another replica.
     this.worker.cancelAllJobs('shutting down');
-    await this.worker.close();
+    // A graceful close waits for the worker's blocking Redis call, which can hang after Redis restarted
+    // under it. Bounded: past CLOSE_GRACE_MS the worker is closed by force; its lock lapses and another
+    // replica continues the job from the journal, as after a crash.
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = this.worker.close().then(() => true);
+    const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
+    if (!(await Promise.race([graceful, late]))) {
+      this.logger.warn('batch job worker did not close in time; closing it by force');
+      await this.worker.close(true).catch(() => undefined);
+    }
+    clearTimeout(timer);
     await this.queue.close();
   }
 }
