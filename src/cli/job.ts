@@ -4,19 +4,18 @@
 // idempotency key made from the file's SHA-256, so running the same command again after a crash
 // re-attaches to the same job instead of starting another; --job-id attaches to a job by its id.
 
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { print } from 'graphql';
 import { BatchUpdateJobDocument, BatchUpdateJobProgressDocument, BatchUpdateJobResultsDocument, StartBatchUpdateJobDocument } from '../generated/graphql.js';
 import type { BatchUpdateJobResultsQuery } from '../generated/graphql.js';
-import { decodeUtf8, formatOf, InputFileError, parseJsonl } from './input.js';
+import { formatOf, InputFileError } from './input.js';
 import type { InputLine, ItemLine } from './input.js';
-import { parseCsv } from './csv.js';
 import { inputTag, sha256 } from './plan.js';
 import { ResultsWriter, SUCCEEDED } from './results.js';
 import type { OutRecord } from './results.js';
 import { createProgress } from './progress.js';
 import type { Tally } from './progress.js';
+import { readInputLines } from './run.js';
 import type { RunIo, RunOptions } from './run.js';
 
 /** Results per page when the job has ended. */
@@ -35,14 +34,7 @@ const FINISHED = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
 
 export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): Promise<number> {
   const format = formatOf(opts.input, opts.format);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(opts.input);
-  } catch (err) {
-    throw new InputFileError(`cannot read input file ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  const text = decodeUtf8(bytes);
-  const lines: InputLine[] = format === 'csv' ? parseCsv(text) : parseJsonl(text);
+  const { bytes, lines } = readInputLines(opts);
   const invalid = lines.filter((l) => l.kind === 'invalid');
   if (invalid.length > 0) {
     // The facade refuses a job file with any malformed line; say which here, before uploading.

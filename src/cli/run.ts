@@ -46,7 +46,8 @@ export interface RunIo {
 /** Malformed lines are listed on stderr up to this many; all of them are in the results. */
 const MAX_LISTED = 50;
 
-export async function run(opts: RunOptions, io: RunIo): Promise<number> {
+/** The input file's bytes (for its hash) and its lines, parsed as JSONL or CSV. */
+export function readInputLines(opts: Pick<RunOptions, 'input' | 'format'>): { bytes: Buffer; lines: InputLine[] } {
   const format = formatOf(opts.input, opts.format);
   let bytes: Buffer;
   try {
@@ -55,7 +56,12 @@ export async function run(opts: RunOptions, io: RunIo): Promise<number> {
     throw new InputFileError(`cannot read input file ${opts.input}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const text = decodeUtf8(bytes);
-  const lines: InputLine[] = format === 'csv' ? parseCsv(text) : parseJsonl(text);
+  return { bytes, lines: format === 'csv' ? parseCsv(text) : parseJsonl(text) };
+}
+
+export async function run(opts: RunOptions, io: RunIo): Promise<number> {
+  const format = formatOf(opts.input, opts.format);
+  const { bytes, lines } = readInputLines(opts);
   const hash = sha256(bytes);
   const tag = inputTag(hash);
 
