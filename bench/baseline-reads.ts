@@ -8,17 +8,17 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BackendSettings } from '../src/config.js';
-import { BACKENDS } from '../src/backends/index.js';
+import { BACKENDS } from '../src/vendors/index.js';
 import type { Backend, DomainTask } from '../src/domain.js';
 import { decodeGlobalId, encodeCursor, encodeGlobalId } from '../src/global-id.js';
-import { parseJson as zuoraJson, toTaskPage, toZuoraTask } from '../src/backends/zuora/mapping.js';
-import { parseJson as ibmJson, taskFromWire, tasksFromList } from '../src/backends/ibm-bpm/mapping.js';
-import { interpretGetOne, interpretList } from '../src/backends/k2/mapping.js';
-import { taskFromReadReply, tasksFromListReply } from '../src/backends/superoffice/mapping.js';
-import type { ZuoraTask } from '../src/backends/zuora/model.js';
-import type { IbmBpmTask } from '../src/backends/ibm-bpm/model.js';
-import type { K2Task } from '../src/backends/k2/model.js';
-import type { SuperOfficeTask } from '../src/backends/superoffice/model.js';
+import { parseJson as zuoraJson, toTaskPage, toZuoraTask } from '../src/vendors/zuora/mapping.js';
+import { parseJson as ibmJson, taskFromWire, tasksFromList } from '../src/vendors/ibm-bpm/mapping.js';
+import { interpretGetOne, interpretList } from '../src/vendors/k2/mapping.js';
+import { taskFromReadReply, tasksFromListReply } from '../src/vendors/superoffice/mapping.js';
+import type { ZuoraTask } from '../src/vendors/zuora/model.js';
+import type { IbmBpmTask } from '../src/vendors/ibm-bpm/model.js';
+import type { K2Task } from '../src/vendors/k2/model.js';
+import type { SuperOfficeTask } from '../src/vendors/superoffice/model.js';
 import type { Direct } from './direct.js';
 
 /** The four built-in vendors' tasks (the baseline reads them directly, without the facade). */

@@ -5,11 +5,11 @@
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
 import type { TrafficPolicy } from './transport/policy.js';
-import { DEFAULT_READ_CONCURRENCY } from './backends/concurrency.js';
-import type { ReadPolicy } from './backends/concurrency.js';
-import { VENDORS } from './backends/index.js';
-import type { BackendSettings } from './backends/index.js';
-import type { AnyVendorModule, EnvReader, VendorSecrets } from './backends/vendor.js';
+import { DEFAULT_READ_CONCURRENCY } from './vendors/concurrency.js';
+import type { ReadPolicy } from './vendors/concurrency.js';
+import { VENDORS } from './vendors/index.js';
+import type { BackendSettings } from './vendors/index.js';
+import type { AnyVendorModule, EnvReader, VendorSecrets } from './vendors/vendor.js';
 import { createRedactor } from './redact.js';
 import { safeText } from './safe-text.js';
 import type { JwtSettings } from './access/jwt.js';

@@ -3,7 +3,7 @@
 // Nothing here knows HTTP, XML or GraphQL.
 
 /**
- * A vendor's value in the `Backend` enum, e.g. one folder's `backend` in src/backends/index.ts (the
+ * A vendor's value in the `Backend` enum, e.g. one folder's `backend` in src/vendors/index.ts (the
  * registry). Core code treats it as data: it names no vendor.
  */
 export type Backend = string;

@@ -3,9 +3,9 @@
 // the integration tests and by the benchmarks. Each emulator is also reachable by its vendor's input field
 // name (`embedded.<field>.server`), for tests that inspect or fault a vendor.
 
-import { VENDORS } from './backends/index.js';
-import type { BackendSettings } from './backends/index.js';
-import type { AnyVendorModule, EmulatorOf, EmulatorOptions, StartedEmulator, VendorSettings } from './backends/vendor.js';
+import { VENDORS } from './vendors/index.js';
+import type { BackendSettings } from './vendors/index.js';
+import type { AnyVendorModule, EmulatorOf, EmulatorOptions, StartedEmulator, VendorSettings } from './vendors/vendor.js';
 
 export type EmbeddedOptions = EmulatorOptions;
 

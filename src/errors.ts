@@ -1,5 +1,5 @@
 // Domain errors with stable codes. Vendor and transport failures become a BackendError at exactly one
-// boundary per vendor (its mapping.ts, or backends/http.ts); everything above matches on `code`.
+// boundary per vendor (its mapping.ts, or the transport's errors.ts); everything above matches on `code`.
 
 import type { Backend, ErrorCode, OutcomeError } from './domain.js';
 import { outcomeError } from './domain.js';

@@ -4,7 +4,7 @@
 // A backend outside `backends` (the registered ones unless the schema was built for another list) makes
 // the id invalid.
 
-import { BACKENDS } from './backends/index.js';
+import { BACKENDS } from './vendors/index.js';
 import type { Backend } from './domain.js';
 
 const enc = (s: string) => Buffer.from(s, 'utf8').toString('base64url');

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import { createLogger } from './logger.js';
-import { BACKENDS } from './backends/index.js';
+import { BACKENDS } from './vendors/index.js';
 import { createRegistry } from './registry.js';
 import { createApp, GRAPHQL_ENDPOINT } from './server.js';
 import { createHttpServer } from './http-server.js';

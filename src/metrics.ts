@@ -6,7 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import type { Backend } from './domain.js';
-import { BACKENDS } from './backends/index.js';
+import { BACKENDS } from './vendors/index.js';
 import type { HttpObserver } from './transport/vendor-transport.js';
 import type { BatchObserver } from './batch/engine.js';
 import type { RedisObserver } from './redis/connection.js';

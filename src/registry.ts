@@ -2,12 +2,12 @@
 // lists are merged in). Built once from the configuration; names no vendor.
 
 import type { Backend } from './domain.js';
-import type { BackendAdapter } from './backends/adapter.js';
+import type { BackendAdapter } from './vendors/adapter.js';
 import type { HttpObserver } from './transport/vendor-transport.js';
-import type { AnyVendorModule } from './backends/vendor.js';
+import type { AnyVendorModule } from './vendors/vendor.js';
 import type { Config } from './config.js';
 import type { VendorBudget } from './transport/budget.js';
-import type { TokenStore } from './backends/token-store.js';
+import type { TokenStore } from './vendors/token-store.js';
 
 export class Registry {
   private readonly adapters: ReadonlyMap<Backend, BackendAdapter>;

@@ -5,7 +5,7 @@
 // is still answered.
 
 import type { Backend, DomainTask, ErrorCode, TaskStatus } from './domain.js';
-import type { BackendAdapter } from './backends/adapter.js';
+import type { BackendAdapter } from './vendors/adapter.js';
 import type { Registry } from './registry.js';
 import { isBackendError } from './errors.js';
 import type { ListPosition } from './global-id.js';

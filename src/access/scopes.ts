@@ -5,7 +5,7 @@
 //   tasks:write            mutations, on every backend
 //   tasks:write:<BACKEND>  mutations, on that backend only; items for other backends are PERMISSION_DENIED
 
-import { BACKENDS } from '../backends/index.js';
+import { BACKENDS } from '../vendors/index.js';
 import type { Backend } from '../domain.js';
 import type { RefuseItem } from '../batch/plan.js';
 

@@ -6,7 +6,7 @@
 import type { UpdateOutcome } from '../domain.js';
 import { outcomeError } from '../domain.js';
 import { outcomeFromError } from '../errors.js';
-import type { BackendAdapter } from '../backends/adapter.js';
+import type { BackendAdapter } from '../vendors/adapter.js';
 import type { Logger } from '../logger.js';
 import { NO_JOURNAL } from './journal.js';
 import type { BatchJournal } from './journal.js';

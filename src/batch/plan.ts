@@ -5,7 +5,7 @@
 import type { Backend, TaskUpdate, UpdateOutcome } from '../domain.js';
 import { outcomeError } from '../domain.js';
 import type { Registry } from '../registry.js';
-import type { BackendAdapter } from '../backends/adapter.js';
+import type { BackendAdapter } from '../vendors/adapter.js';
 
 export interface ItemResult {
   index: number;

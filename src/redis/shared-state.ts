@@ -11,7 +11,7 @@ import { RedisRunStore } from './run-store-redis.js';
 import { RedisTokenStore } from './token-store-redis.js';
 import type { RunStore } from '../batch/run-store.js';
 import { SharedVendorBudget } from '../budget/vendor-budget.js';
-import type { TokenStore } from '../backends/token-store.js';
+import type { TokenStore } from '../vendors/token-store.js';
 import type { RegistryExtras } from '../registry.js';
 
 export interface SharedState {

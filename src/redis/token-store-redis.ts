@@ -4,7 +4,7 @@
 // mints its own token (client-credentials vendors allow several; sharing only saves mints).
 
 import { createHash, randomUUID } from 'node:crypto';
-import type { CachedToken, TokenStore } from '../backends/token-store.js';
+import type { CachedToken, TokenStore } from '../vendors/token-store.js';
 import type { SharedRedis } from './connection.js';
 
 const LOCK_MS = 10_000;

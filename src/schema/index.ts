@@ -6,8 +6,8 @@
 import { assertValidSchema } from 'graphql';
 import { GraphQLDeferDirective, GraphQLStreamDirective } from '@graphql-tools/utils';
 import type { GraphQLSchema } from 'graphql';
-import { VENDORS } from '../backends/index.js';
-import type { AnyVendorModule } from '../backends/vendor.js';
+import { VENDORS } from '../vendors/index.js';
+import type { AnyVendorModule } from '../vendors/vendor.js';
 import type { Backend } from '../domain.js';
 import { createBuilder } from './builder.js';
 import { defineTaskTypes } from './task.js';

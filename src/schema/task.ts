@@ -11,7 +11,7 @@ import type { ListBackendError, ListedTask } from '../task-list.js';
 import type { Context } from '../context.js';
 import type { Builder } from './builder.js';
 import type { VendorSchemaKit } from './vendor-kit.js';
-import type { AnyVendorModule } from '../backends/vendor.js';
+import type { AnyVendorModule } from '../vendors/vendor.js';
 
 const STATUS_DESCRIPTIONS: Record<TaskStatus, string> = {
   NEW: 'Created, not yet ready to be worked on.',

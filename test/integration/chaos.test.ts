@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { gzipSync } from 'node:zlib';
 import { BATCH, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
-import type { FaultKind } from '../../src/backends/emulator-kit.js';
+import type { FaultKind } from '../../src/vendors/emulator-kit.js';
 import type { Backend } from '../../src/domain.js';
 
 type Vendor = 'zuora' | 'ibmBpm' | 'k2' | 'superOffice';

@@ -1,8 +1,8 @@
 // IbmBpmClient reads, lists, auth and readiness against the IBM BPM emulator over real loopback HTTP.
 import { describe, expect, it } from 'vitest';
-import { IBM_SEED_TASKS } from '../../src/backends/ibm-bpm/emulator.js';
+import { IBM_SEED_TASKS } from '../../src/vendors/ibm-bpm/emulator.js';
 import { BackendError } from '../../src/errors.js';
-import type { IbmBpmTask } from '../../src/backends/ibm-bpm/model.js';
+import type { IbmBpmTask } from '../../src/vendors/ibm-bpm/model.js';
 import { IBM_TEST_POLICY, useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup } = useIbmBpm();

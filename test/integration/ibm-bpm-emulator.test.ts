@@ -3,8 +3,8 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { basicAuth } from '../../src/transport/encoding.js';
 import {
   IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID, IBM_SEED_TASKS, startIbmBpmEmulator,
-} from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
+} from '../../src/vendors/ibm-bpm/emulator.js';
+import type { IbmBpmEmulator } from '../../src/vendors/ibm-bpm/emulator.js';
 
 const AUTH = basicAuth(CREDS.username, CREDS.password);
 const id = (n: number) => `_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c01${n.toString(16)}`;

@@ -1,11 +1,11 @@
 // IbmBpmClient.applyUpdates against the IBM BPM emulator: outcomes AND what the vendor's store holds after.
 import { applyUpdates } from '../../src/batch/apply.js';
 import { describe, expect, it } from 'vitest';
-import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
-import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID } from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
+import { IbmBpmClient } from '../../src/vendors/ibm-bpm/client.js';
+import { IBM_BPM_DEMO_CREDENTIALS as CREDS, IBM_FOREIGN_TKIID, IBM_RESTRICTED_TKIID } from '../../src/vendors/ibm-bpm/emulator.js';
+import type { IbmBpmEmulator } from '../../src/vendors/ibm-bpm/emulator.js';
 import type { UpdateOutcome } from '../../src/domain.js';
-import type { IbmBpmTaskUpdate } from '../../src/backends/ibm-bpm/model.js';
+import type { IbmBpmTaskUpdate } from '../../src/vendors/ibm-bpm/model.js';
 import { IBM_TEST_POLICY as policy, useIbmBpm } from '../support/ibm-bpm.js';
 
 const { setup, track } = useIbmBpm();

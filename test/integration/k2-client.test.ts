@@ -1,10 +1,10 @@
 // K2 reads over real sockets: the client against the K2 emulator on 127.0.0.1:0.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { K2Task } from '../../src/backends/k2/model.js';
+import type { K2Task } from '../../src/vendors/k2/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { K2Client } from '../../src/backends/k2/client.js';
-import { K2_DEMO_CREDENTIALS, K2_SERVICE_PATH, startK2Emulator } from '../../src/backends/k2/emulator.js';
-import type { K2Emulator } from '../../src/backends/k2/emulator.js';
+import { K2Client } from '../../src/vendors/k2/client.js';
+import { K2_DEMO_CREDENTIALS, K2_SERVICE_PATH, startK2Emulator } from '../../src/vendors/k2/emulator.js';
+import type { K2Emulator } from '../../src/vendors/k2/emulator.js';
 import { BackendError } from '../../src/errors.js';
 
 // Reads at 8 at once: 16 against an in-process emulator on a loaded machine can miss the 1 s first-byte

@@ -4,10 +4,10 @@ import { applyUpdates } from '../../src/batch/apply.js';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome } from '../../src/domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { K2Client } from '../../src/backends/k2/client.js';
-import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/backends/k2/emulator.js';
-import type { K2Emulator } from '../../src/backends/k2/emulator.js';
-import type { FaultKind } from '../../src/backends/emulator-kit.js';
+import { K2Client } from '../../src/vendors/k2/client.js';
+import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/vendors/k2/emulator.js';
+import type { K2Emulator } from '../../src/vendors/k2/emulator.js';
+import type { FaultKind } from '../../src/vendors/emulator-kit.js';
 
 const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000 };
 const UPDATE_PATH = /\/Task\/Items\/UpdateTasks$/;

@@ -2,12 +2,12 @@
 import { applyUpdates } from '../../src/batch/apply.js';
 import fc from 'fast-check';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import type { K2TaskUpdate } from '../../src/backends/k2/model.js';
+import type { K2TaskUpdate } from '../../src/vendors/k2/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { K2Client } from '../../src/backends/k2/client.js';
-import { parseK2 } from '../../src/backends/k2/mapping.js';
-import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/backends/k2/emulator.js';
-import type { K2Emulator } from '../../src/backends/k2/emulator.js';
+import { K2Client } from '../../src/vendors/k2/client.js';
+import { parseK2 } from '../../src/vendors/k2/mapping.js';
+import { K2_DEMO_CREDENTIALS, startK2Emulator } from '../../src/vendors/k2/emulator.js';
+import type { K2Emulator } from '../../src/vendors/k2/emulator.js';
 
 const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000 };
 const UPDATE_PATH = /\/Task\/Items\/UpdateTasks$/;

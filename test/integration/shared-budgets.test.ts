@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { ZuoraClient } from '../../src/backends/zuora/client.js';
-import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
-import type { ZuoraEmulator } from '../../src/backends/zuora/emulator.js';
+import { ZuoraClient } from '../../src/vendors/zuora/client.js';
+import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
+import type { ZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
 import { SharedVendorBudget } from '../../src/budget/vendor-budget.js';
 import { SharedRedis } from '../../src/redis/connection.js';
 import { RedisTokenStore } from '../../src/redis/token-store-redis.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VENDORS } from '../../src/backends/index.js';
+import { VENDORS } from '../../src/vendors/index.js';
 import { loadConfig, redactorFor } from '../../src/config.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';

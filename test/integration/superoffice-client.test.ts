@@ -1,10 +1,10 @@
 // SuperOfficeClient reads, lists, auth and readiness against the emulator over real loopback HTTP.
 import { describe, expect, it } from 'vitest';
-import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS, superOfficeSeed } from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
+import { SuperOfficeClient } from '../../src/vendors/superoffice/client.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS, superOfficeSeed } from '../../src/vendors/superoffice/emulator.js';
+import type { SuperOfficeEmulator } from '../../src/vendors/superoffice/emulator.js';
 import { BackendError } from '../../src/errors.js';
-import type { SuperOfficeTask } from '../../src/backends/superoffice/model.js';
+import type { SuperOfficeTask } from '../../src/vendors/superoffice/model.js';
 import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
 const { setup, track } = useSuperOffice();

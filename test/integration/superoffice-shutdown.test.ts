@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { applyUpdates } from '../../src/batch/apply.js';
-import type { SuperOfficeTaskUpdate } from '../../src/backends/superoffice/model.js';
+import type { SuperOfficeTaskUpdate } from '../../src/vendors/superoffice/model.js';
 import { useSuperOffice } from '../support/superoffice.js';
 
 const { setup } = useSuperOffice();

@@ -2,11 +2,11 @@
 // vendor-side store holds afterwards.
 import { applyUpdates } from '../../src/batch/apply.js';
 import { describe, expect, it } from 'vitest';
-import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS } from '../../src/backends/superoffice/emulator.js';
-import type { EmptyCarrierShape, SuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeTaskUpdate } from '../../src/backends/superoffice/model.js';
-import type { FaultKind } from '../../src/backends/emulator-kit.js';
+import { SuperOfficeClient } from '../../src/vendors/superoffice/client.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS as CREDS } from '../../src/vendors/superoffice/emulator.js';
+import type { EmptyCarrierShape, SuperOfficeEmulator } from '../../src/vendors/superoffice/emulator.js';
+import type { SuperOfficeTaskUpdate } from '../../src/vendors/superoffice/model.js';
+import type { FaultKind } from '../../src/vendors/emulator-kit.js';
 import { SUPEROFFICE_TEST_POLICY as policy, useSuperOffice } from '../support/superoffice.js';
 
 const { setup, track } = useSuperOffice();

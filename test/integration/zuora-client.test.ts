@@ -1,12 +1,12 @@
 // ZuoraClient reads and auth against the emulator over real loopback HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ZuoraTask } from '../../src/backends/zuora/model.js';
+import type { ZuoraTask } from '../../src/vendors/zuora/model.js';
 import { BackendError } from '../../src/errors.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { ZuoraClient } from '../../src/backends/zuora/client.js';
-import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
-import type { ZuoraEmulator, ZuoraEmulatorOptions } from '../../src/backends/zuora/emulator.js';
+import { ZuoraClient } from '../../src/vendors/zuora/client.js';
+import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
+import type { ZuoraEmulator, ZuoraEmulatorOptions } from '../../src/vendors/zuora/emulator.js';
 
 const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000 };
 const emulators: ZuoraEmulator[] = [];

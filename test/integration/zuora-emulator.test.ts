@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { request } from 'undici';
-import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
-import type { ZuoraEmulator } from '../../src/backends/zuora/emulator.js';
+import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
+import type { ZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
 
 let emu: ZuoraEmulator;
 let token: string;

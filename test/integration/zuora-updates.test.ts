@@ -2,12 +2,12 @@
 import { applyUpdates, sendValidated } from '../../src/batch/apply.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { UpdateOutcome } from '../../src/domain.js';
-import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
+import type { ZuoraTaskUpdate } from '../../src/vendors/zuora/model.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import type { FaultKind } from '../../src/backends/emulator-kit.js';
-import { ZuoraClient } from '../../src/backends/zuora/client.js';
-import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/backends/zuora/emulator.js';
-import type { ZuoraEmulator } from '../../src/backends/zuora/emulator.js';
+import type { FaultKind } from '../../src/vendors/emulator-kit.js';
+import { ZuoraClient } from '../../src/vendors/zuora/client.js';
+import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
+import type { ZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
 
 const policy = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000, breakerFailureThreshold: 1000 };
 const PUT_PATH = /^\/workflows\/tasks\/batch_update$/;

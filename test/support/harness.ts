@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { loadConfig, redactorFor } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
-import type { VendorSettings } from '../../src/backends/vendor.js';
+import type { VendorSettings } from '../../src/vendors/vendor.js';
 import { createRegistry } from '../../src/registry.js';
 import { createApp } from '../../src/server.js';
 import { createHttpServer } from '../../src/http-server.js';

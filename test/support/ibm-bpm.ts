@@ -3,10 +3,10 @@
 
 import { afterEach } from 'vitest';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { IbmBpmClient } from '../../src/backends/ibm-bpm/client.js';
-import type { IbmBpmClientOptions } from '../../src/backends/ibm-bpm/client.js';
-import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from '../../src/backends/ibm-bpm/emulator.js';
-import type { IbmBpmEmulatorOptions } from '../../src/backends/ibm-bpm/emulator.js';
+import { IbmBpmClient } from '../../src/vendors/ibm-bpm/client.js';
+import type { IbmBpmClientOptions } from '../../src/vendors/ibm-bpm/client.js';
+import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from '../../src/vendors/ibm-bpm/emulator.js';
+import type { IbmBpmEmulatorOptions } from '../../src/vendors/ibm-bpm/emulator.js';
 
 // Deliberate faults must not open the breaker for the tests that follow. Reads at 8 at once: with the 1 s
 // first-byte deadline, 16 at once against an in-process emulator on a loaded machine time out and retry,

@@ -3,10 +3,10 @@
 
 import { afterEach } from 'vitest';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import type { SuperOfficeClientOptions } from '../../src/backends/superoffice/client.js';
-import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from '../../src/backends/superoffice/emulator.js';
-import type { SuperOfficeEmulatorOptions } from '../../src/backends/superoffice/emulator.js';
+import { SuperOfficeClient } from '../../src/vendors/superoffice/client.js';
+import type { SuperOfficeClientOptions } from '../../src/vendors/superoffice/client.js';
+import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from '../../src/vendors/superoffice/emulator.js';
+import type { SuperOfficeEmulatorOptions } from '../../src/vendors/superoffice/emulator.js';
 
 export const SUPEROFFICE_TEST_POLICY = { ...DEFAULT_TRAFFIC_POLICY, retryBaseMs: 1, retryMaxMs: 20, firstByteTimeoutMs: 1000, totalTimeoutMs: 3000 };
 

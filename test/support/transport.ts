@@ -4,8 +4,8 @@
 import { afterEach } from 'vitest';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
-import { startEmulatorServer } from '../../src/backends/emulator-kit.js';
-import type { EmuHandler, EmulatorServer } from '../../src/backends/emulator-kit.js';
+import { startEmulatorServer } from '../../src/vendors/emulator-kit.js';
+import type { EmuHandler, EmulatorServer } from '../../src/vendors/emulator-kit.js';
 import type { CallOptions, CallTrace, Interceptor } from '../../src/transport/interceptor.js';
 
 export function usePiece() {

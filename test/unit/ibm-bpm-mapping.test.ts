@@ -3,7 +3,7 @@ import { safeText } from '../../src/safe-text.js';
 import {
   errorFromResponse, idsNamedBy, isIsoDateTime, isIsoDuration, isValidTkiid, meansNoSuchTask, outcomeFromFailure,
   parseBulkReply, propertyValuesOf, statusOf, taskFromWire, tasksFromList, validateUpdate,
-} from '../../src/backends/ibm-bpm/mapping.js';
+} from '../../src/vendors/ibm-bpm/mapping.js';
 
 const ID = '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135';
 

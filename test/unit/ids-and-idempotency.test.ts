@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId } from '../../src/global-id.js';
-import { BACKENDS } from '../../src/backends/index.js';
+import { BACKENDS } from '../../src/vendors/index.js';
 import { canonicalJson, fingerprintOf } from '../../src/batch/idempotency.js';
 
 describe('global ids and cursors', () => {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { safeText } from '../../src/safe-text.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
-import { K2Client } from '../../src/backends/k2/client.js';
+import { K2Client } from '../../src/vendors/k2/client.js';
 import {
   interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, toK2Task, updateTasksXml,
-} from '../../src/backends/k2/mapping.js';
-import type { K2WireTask } from '../../src/backends/k2/wire.js';
+} from '../../src/vendors/k2/mapping.js';
+import type { K2WireTask } from '../../src/vendors/k2/wire.js';
 import { BackendError } from '../../src/errors.js';
 
 // The Task sample of vendors.md §3.4 (K4), namespaces and all.

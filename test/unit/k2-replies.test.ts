@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interpretUpdateReply } from '../../src/backends/k2/mapping.js';
+import { interpretUpdateReply } from '../../src/vendors/k2/mapping.js';
 
 const IDS = ['1000', '1001'];
 const FW = 'xmlns="http://schemas.k2.com/framework/d1"';

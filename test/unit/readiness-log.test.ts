@@ -7,8 +7,8 @@ import { createLogger } from '../../src/logger.js';
 import { createRedactor } from '../../src/redact.js';
 import { Readiness } from '../../src/readiness.js';
 import { Registry } from '../../src/registry.js';
-import { SuperOfficeClient } from '../../src/backends/superoffice/client.js';
-import { superOffice } from '../../src/backends/superoffice/index.js';
+import { SuperOfficeClient } from '../../src/vendors/superoffice/client.js';
+import { superOffice } from '../../src/vendors/superoffice/index.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { withBreakerLog } from '../../src/transport/breaker-log.js';
 

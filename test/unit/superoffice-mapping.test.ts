@@ -4,9 +4,9 @@ import { BackendError } from '../../src/errors.js';
 import {
   carrierId, errorFromReply, isValidBatchTaskId, needsCurrentTask, statusOfState,
   taskFromPutReply, taskFromReadReply, tasksFromListReply, toPutBody, toSuperOfficeTask, validateSuperOfficeUpdate,
-} from '../../src/backends/superoffice/mapping.js';
-import { superOfficeSeed } from '../../src/backends/superoffice/emulator.js';
-import type { BatchTaskInfoWire } from '../../src/backends/superoffice/wire.js';
+} from '../../src/vendors/superoffice/mapping.js';
+import { superOfficeSeed } from '../../src/vendors/superoffice/emulator.js';
+import type { BatchTaskInfoWire } from '../../src/vendors/superoffice/wire.js';
 
 const wire = (over: Partial<BatchTaskInfoWire> = {}): BatchTaskInfoWire => ({ ...superOfficeSeed()[0]!, ...over });
 const thrown = (fn: () => unknown): BackendError => {

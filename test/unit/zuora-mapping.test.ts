@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { safeText } from '../../src/safe-text.js';
-import type { ZuoraTaskUpdate } from '../../src/backends/zuora/model.js';
+import type { ZuoraTaskUpdate } from '../../src/vendors/zuora/model.js';
 import {
   errorFromResponse, firstVendorError, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage,
   toUpdateTask, toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate, zuoraStatus,
-} from '../../src/backends/zuora/mapping.js';
-import { tokenReuseMs } from '../../src/backends/zuora/client.js';
+} from '../../src/vendors/zuora/mapping.js';
+import { tokenReuseMs } from '../../src/vendors/zuora/client.js';
 
 const caught = (fn: () => unknown) => { try { fn(); } catch (e) { return e as { code: string; retryable: boolean; message: string }; } throw new Error('did not throw'); };
 

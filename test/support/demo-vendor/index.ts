@@ -2,14 +2,14 @@
 // It has everything a real module has (settings, an adapter over HTTP, a task type and update input, an
 // emulator with demo data), kept tiny. Tests register it by building the server for [...VENDORS, demo].
 
-import { defineVendor } from '../../../src/backends/vendor.js';
-import type { BackendAdapter } from '../../../src/backends/adapter.js';
+import { defineVendor } from '../../../src/vendors/vendor.js';
+import type { BackendAdapter } from '../../../src/vendors/adapter.js';
 import type { BatchJournal } from '../../../src/batch/journal.js';
 import { journalSending, notJournaled } from '../../../src/batch/journal.js';
-import { fetchEach } from '../../../src/backends/concurrency.js';
+import { fetchEach } from '../../../src/vendors/concurrency.js';
 import { BackendError } from '../../../src/errors.js';
 import type { DomainTask, UpdateOutcome } from '../../../src/domain.js';
-import { json, startEmulatorServer } from '../../../src/backends/emulator-kit.js';
+import { json, startEmulatorServer } from '../../../src/vendors/emulator-kit.js';
 import { compact } from '../../../src/schema/vendor-kit.js';
 
 interface DemoTask extends DomainTask { backend: 'DEMO'; note: string | null }

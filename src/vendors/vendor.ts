@@ -1,6 +1,6 @@
 // The vendor module contract: everything taskhub knows about one vendor, exported by its folder's index.ts
 // as one descriptor. Core code (config, the schema, the batch engine, the embedded default, metrics)
-// iterates the registry's list of these (src/backends/index.ts) and names no vendor; adding a vendor is
+// iterates the registry's list of these (src/vendors/index.ts) and names no vendor; adding a vendor is
 // one folder and one line there.
 
 import type { Backend } from '../domain.js';

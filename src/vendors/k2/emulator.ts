@@ -6,7 +6,7 @@
 import type { KeyValue } from '../../domain.js';
 import { parseBasic, startEmulatorServer, xml } from '../emulator-kit.js';
 import type { EmuRequest, EmuResponse, EmulatorServer } from '../emulator-kit.js';
-import { textOf } from '../xml.js';
+import { textOf } from './xml.js';
 import { buildK2, parseK2 } from './mapping.js';
 import { K2_FRAMEWORK_NS, K2_PROCESS_NS, K2_TASK_NS } from './wire.js';
 

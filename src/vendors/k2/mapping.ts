@@ -5,7 +5,7 @@ import type { KeyValue, OutcomeError, TaskStatus, UpdateOutcome } from '../../do
 import type { K2Action, K2Task, K2TaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError } from '../../errors.js';
-import { createXmlCodec, textOf } from '../xml.js';
+import { createXmlCodec, textOf } from './xml.js';
 import type {
   K2WireDocument, K2WireFailure, K2WireField, K2WireFieldOut, K2WireTask, K2WireUpdateTaskCollectionOut,
 } from './wire.js';

@@ -1,6 +1,6 @@
-// The contract between the facade and one vendor. Each vendor folder under src/backends/ implements it in
+// The contract between the facade and one vendor. Each vendor folder under src/vendors/ implements it in
 // its client.ts; resolvers and the batch engine see only this. Adding a vendor = one folder (its module
-// descriptor, src/backends/vendor.ts) and one line in the registry (src/backends/index.ts).
+// descriptor, src/vendors/vendor.ts) and one line in the registry (src/vendors/index.ts).
 // What is the same for every vendor (validation order, index bookkeeping, the journal's indexes, an
 // outcome for every item) is written once around the adapter, in src/batch/apply.ts.
 

@@ -1,6 +1,6 @@
 // THE registry: the one list of vendor modules, in the order `tasks` merges them (and the `Backend` enum,
 // the @oneOf input, the embedded default and the metrics list them). The only core file naming vendors:
-// adding a vendor is one folder under src/backends/ and one line here.
+// adding a vendor is one folder under src/vendors/ and one line here.
 
 import type { SettingsOf, VendorSettings } from './vendor.js';
 import { zuora } from './zuora/index.js';

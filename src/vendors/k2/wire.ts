@@ -1,5 +1,5 @@
 // K2 SyncREST Task service shapes as they come out of (and go into) the shared XML codec
-// (src/backends/xml.ts): namespace prefixes removed, attributes as `@_Name`, text as `#text` when the
+// (src/vendors/xml.ts): namespace prefixes removed, attributes as `@_Name`, text as `#text` when the
 // element also has attributes, repeated elements declared as arrays. Types only.
 
 export const K2_TASK_NS = 'http://schemas.k2.com/task/d1';
