@@ -14,6 +14,7 @@ import type { Recovery } from '../batch/batch-runs.js';
 import { outcomeError } from '../domain.js';
 import { ResultFeed } from '../batch/result-feed.js';
 import { refuseOutsideWriteScopes } from '../access/scopes.js';
+import { scopedSignal } from '../request-scope.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
 
@@ -199,11 +200,15 @@ export function defineBatchUpdate(
       const items = input.items.map((i) => toTaskUpdate(i));
       const feed = streamsResults(info) ? new ResultFeed(items.length) : undefined;
       // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
-      const run = (journal?: BatchJournal, recovery?: Recovery) => ctx.engine.run(items, {
-        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideWriteScopes(ctx.principal),
-        ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
-        ...(journal ? { journal } : {}), ...(recovery ? { recovery } : {}),
-      });
+      // (A signal of its own that follows the shutdown signal, so the writes still carry the request id.)
+      const run = (journal?: BatchJournal, recovery?: Recovery) => {
+        const writes = dryRun ? { signal: ctx.signal, release: () => {} } : scopedSignal(ctx.shutdownSignal, ctx.signal);
+        return ctx.engine.run(items, {
+          dryRun, loaders: ctx.loaders, signal: writes.signal, refuse: refuseOutsideWriteScopes(ctx.principal),
+          ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
+          ...(journal ? { journal } : {}), ...(recovery ? { recovery } : {}),
+        }).finally(writes.release);
+      };
       const finished = (async (): Promise<Payload> => {
         if (key === null) return { results: await run(), replayed: false, recovered: [] };
         try {

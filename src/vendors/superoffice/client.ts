@@ -92,7 +92,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
     // The list route has no paging: read it once per GraphQL request, however many slices the request
     // takes (a status-filtered page reads slice after slice).
-    const all = await memoInRequest(this.listKey, async () => {
+    const all = await memoInRequest(signal, this.listKey, async () => {
       const res = await this.get('/api/v1/BatchTask/All', signal);
       return tasksFromListReply(res.status, res.text());
     });
