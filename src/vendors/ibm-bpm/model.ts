@@ -2,6 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask, KeyValue } from '../../domain.js';
+import type { IbmUpdatedPropertyValues } from './wire.js';
 
 export interface IbmBpmTask extends DomainTask {
   backend: 'IBM_BPM';
@@ -32,32 +33,8 @@ export interface IbmBpmTask extends DomainTask {
   customProperties: KeyValue[];
 }
 
-/** Every property IBM's bulk update documents in `updatedPropertyValues`, plus the task id. */
-export interface IbmBpmTaskUpdate {
-  id: string;
-  businessRelevance?: boolean;
-  contextAuthorizationOfOwner?: string;
-  customProperties?: KeyValue[];
-  deletionTime?: string;
-  description?: string;
-  displayName?: string;
-  dueTime?: string;
-  durationUntilDeleted?: string;
-  durationUntilDue?: string;
-  durationUntilExpires?: string;
-  eventHandlerName?: string;
-  expirationTime?: string;
-  isEscalated?: boolean;
-  isRead?: boolean;
-  name?: string;
-  namespace?: string;
-  parentContextID?: string;
-  priority?: number;
-  supportsClaimIfSuspended?: boolean;
-  supportsDelegation?: boolean;
-  supportsFollowOnTasks?: boolean;
-  supportsSubTasks?: boolean;
-  type?: string;
-  workBasketName?: string;
-}
-
+/**
+ * Every property IBM's bulk update documents in `updatedPropertyValues` (wire.ts lists them), plus the task
+ * id; custom properties as the name/value pairs the rest of taskhub uses.
+ */
+export type IbmBpmTaskUpdate = { id: string; customProperties?: KeyValue[] } & Omit<IbmUpdatedPropertyValues, 'customProperties'>;
