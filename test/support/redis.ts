@@ -37,10 +37,14 @@ export async function startRedis(): Promise<TestRedis> {
     child = proc;
     let stderr = '';
     proc.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
-    const exited = new Promise<never>((_, reject) => proc.once('exit', (code) =>
-      reject(new Error(`redis-server exited (${code}) before it listened: ${stderr.trim() || 'is redis-server installed?'}`))));
+    // A missing binary is an 'error' event (ENOENT) with no 'exit': say so at once instead of waiting 10 s.
+    const exited = new Promise<never>((_, reject) => {
+      proc.once('exit', (code) =>
+        reject(new Error(`redis-server exited (${code}) before it listened: ${stderr.trim() || 'is redis-server installed?'}`)));
+      proc.once('error', (err) =>
+        reject(new Error(`redis-server could not start (${err.message}): install Debian's redis-server package (.ci/run does)`)));
+    });
     exited.catch(() => undefined);
-    proc.once('error', () => undefined);
     const deadline = Date.now() + 10_000;
     while (!(await canConnect(port))) {
       if (Date.now() > deadline) throw new Error(`redis-server did not listen on ${port} within 10 s`);
