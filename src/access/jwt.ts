@@ -2,8 +2,9 @@
 // (TASKHUB_JWT_JWKS_URL), which jose caches and fetches again when a token names a key id it has not seen
 // (key rotation), at most once per cooldown so unknown-kid tokens cannot make taskhub hammer the provider.
 // The issuer and audience must match; RS256 and ES256 only (no `none`, no HMAC with a public key).
-// Scopes come from the space-separated `scope` claim (RFC 8693 / OAuth 2 style), with the same names as
-// API key scopes.
+// Scopes come from the space-separated `scope` claim (RFC 8693 / OAuth 2 style) and from `scp`, which
+// Okta writes as an array and Microsoft Entra ID as a space-separated string; both are read and merged.
+// They use the same names as API key scopes.
 
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Principal } from './scopes.js';
@@ -31,6 +32,13 @@ const ALGORITHMS = ['RS256', 'ES256'];
 /** A compact JWS: three base64url parts, the first a JSON header. */
 export const looksLikeJwt = (token: string) => /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(token);
 
+/** A scope claim's names: a space-separated string or an array of strings; anything else grants nothing. */
+function scopesOf(claim: unknown): string[] {
+  if (typeof claim === 'string') return claim.split(' ').filter(Boolean);
+  if (Array.isArray(claim)) return claim.filter((s): s is string => typeof s === 'string' && s.length > 0);
+  return [];
+}
+
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<Principal> {
   const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.jwksCooldownMs, timeoutDuration: 5_000 });
   return async (token) => {
@@ -38,8 +46,7 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
       const { payload } = await jwtVerify(token, jwks, {
         issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 5,
       });
-      const scope = typeof payload['scope'] === 'string' ? payload['scope'] : '';
-      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes: new Set(scope.split(' ').filter(Boolean)) };
+      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes: new Set([...scopesOf(payload['scope']), ...scopesOf(payload['scp'])]) };
     } catch (err) {
       if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
         throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });

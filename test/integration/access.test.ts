@@ -159,8 +159,10 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
     return { privateKey: pair.privateKey, kid };
   };
   const token = (signer: { privateKey: CryptoKey; kid: string }, alg: 'RS256' | 'ES256', claims: {
-    scope?: string; iss?: string; aud?: string; exp?: number | string;
-  } = {}) => new SignJWT({ ...(claims.scope === undefined ? { scope: 'tasks:read' } : { scope: claims.scope }) })
+    scope?: string; scp?: unknown; iss?: string; aud?: string; exp?: number | string;
+  } = {}) => new SignJWT({
+    ...(claims.scp !== undefined ? { scp: claims.scp } : { scope: claims.scope ?? 'tasks:read' }),
+  })
     .setProtectedHeader({ alg, kid: signer.kid })
     .setSubject('user-42')
     .setIssuer(claims.iss ?? ISSUER)
@@ -199,6 +201,17 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
     const [zuora, k2] = writer.body.data.batchUpdateTasks.results;
     expect(zuora.__typename).toBe('TaskUpdated');
     expect(k2).toMatchObject({ __typename: 'TaskUpdateDenied', code: 'PERMISSION_DENIED', message: expect.stringMatching(/tasks:write:K2/) });
+  });
+
+  it('reads scopes from scp too: an array (Okta) or a space-separated string (Entra ID); a malformed one grants nothing', async () => {
+    const okta = await jh.gql(BATCH, { input: MIXED }, bearer(await token(rsa, 'RS256', { scp: ['tasks:read', 'tasks:write:K2'] })));
+    expect(okta.status).toBe(200);
+    expect(okta.body.data.batchUpdateTasks.results.map((r: { __typename: string }) => r.__typename))
+      .toEqual(['TaskUpdateDenied', expect.stringMatching(/^Task(Updated|UpdateAccepted)$/)]);
+    const entra = await jh.gql(LIST, {}, bearer(await token(ec, 'ES256', { scp: 'tasks:read' })));
+    expect(entra.status).toBe(200);
+    const malformed = await jh.gql(LIST, {}, bearer(await token(rsa, 'RS256', { scp: { 'tasks:read': true } })));
+    expect(malformed.status).toBe(403);
   });
 
   it('forged, expired, wrong issuer and wrong audience tokens are 401, before any vendor call', async () => {
