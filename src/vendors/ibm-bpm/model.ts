@@ -2,6 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask, KeyValue } from '../../domain.js';
+import type { WriteBehaviour } from '../vendor.js';
 import type { IbmUpdatedPropertyValues } from './wire.js';
 
 export interface IbmBpmTask extends DomainTask {
@@ -38,3 +39,6 @@ export interface IbmBpmTask extends DomainTask {
  * id; custom properties as the name/value pairs the rest of taskhub uses.
  */
 export type IbmBpmTaskUpdate = { id: string; customProperties?: KeyValue[] } & Omit<IbmUpdatedPropertyValues, 'customProperties'>;
+
+/** IBM's bulk update sets values: sending it twice leaves the same state, so retries and replays are safe. */
+export const IBM_BPM_WRITES: WriteBehaviour = { idempotent: true };
