@@ -62,7 +62,7 @@ export interface VendorTransportOptions {
   observer?: HttpObserver | undefined;
   /** Rate budget shared with other callers (or replicas) of this vendor. Default: UNLIMITED. */
   budget?: VendorBudget | undefined;
-  /** Header carrying the GraphQL request id, for vendors that echo or log one (Zuora-Track-Id). */
+  /** Header carrying the GraphQL request id, for vendors that echo or log one (the vendor's client names it). */
   requestIdHeader?: string;
 }
 

@@ -8,6 +8,7 @@
 
 import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
+import { SUPEROFFICE_WRITES } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { fetchEach, pLimit, readConcurrencyOf } from '../concurrency.js';
@@ -38,8 +39,7 @@ export interface SuperOfficeClientOptions extends ClientCommon {
 
 export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> {
   readonly backend = B;
-  /** A PUT sets values, so sending it twice is harmless. */
-  readonly idempotentWrites = true;
+  readonly idempotentWrites = SUPEROFFICE_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
