@@ -7,7 +7,9 @@ import { startReplica } from '../support/replica.js';
 
 describe('SIGTERM', () => {
   it('drains: /ready 503 while an in-flight batch completes, then exit 0', async () => {
-    const replica = await startReplica({ TASKHUB_EMULATOR_LATENCY_MS: '150', TASKHUB_SHUTDOWN_DRAIN_MS: '800' }, 15_000);
+    // The batch (two rounds of a read and a write at 1 s each) outlasts the 1.5 s drain window, so it is
+    // still in flight when the server stops accepting: order, not timing, is what is asserted.
+    const replica = await startReplica({ TASKHUB_EMULATOR_LATENCY_MS: '1000', TASKHUB_SHUTDOWN_DRAIN_MS: '1500' }, 15_000);
     const base = replica.url;
     try {
       for (let i = 0; i < 100 && (await fetch(`${base}/ready`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
@@ -19,7 +21,8 @@ describe('SIGTERM', () => {
       }).then((r) => r.json());
       await new Promise((r) => setTimeout(r, 100));
       replica.process.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
+      // Asked as soon as the process says it is shutting down (polled, so a loaded machine only makes it later).
+      for (let i = 0; i < 200 && !/shutting down/.test(replica.output()); i++) await new Promise((r) => setTimeout(r, 10));
       expect((await fetch(`${base}/ready`)).status).toBe(503);
 
       const result = await batch;
