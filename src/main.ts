@@ -60,6 +60,7 @@ async function main(): Promise<void> {
     redact, metrics,
     ...(shared.redis ? { redis: shared.redis } : {}),
     ...(shared.runStore ? { runStore: shared.runStore } : {}),
+    createJobs: shared.createJobs,
   });
   const server = createHttpServer(app.yoga, config.http);
   const drain = trackHttpDrain(server);

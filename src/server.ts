@@ -23,7 +23,8 @@ import { BatchRuns } from './batch/batch-runs.js';
 import { MemoryRunStore } from './batch/run-store-memory.js';
 import type { RunStore } from './batch/run-store.js';
 import { Readiness } from './readiness.js';
-import { createJobs } from './jobs/index.js';
+import { createMemoryJobs } from './jobs/index.js';
+import type { JobsFactory } from './jobs/index.js';
 import type { BatchJobs } from './jobs/service.js';
 import { principalOf, useAccess } from './plugins/use-access.js';
 import { createAuthenticator } from './access/authenticate.js';
@@ -55,14 +56,20 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
-  /** Batch jobs; default: in this process (jobs are lost on restart). */
+  /** Batch jobs; default: built by `createJobs`. */
   jobs?: BatchJobs;
+  /** How batch jobs are built: default in this process (jobs are lost on restart); with TASKHUB_REDIS_URL,
+   * connectSharedState's factory (loadJobsFactory), which is required then. */
+  createJobs?: JobsFactory;
 }
 
 // Client-supplied request ids are echoed only when they are short and plain.
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export function createApp(config: Readonly<Config>, registry: Registry, logger: Logger, opts: AppOptions = {}): App {
+  if (config.redisUrl && !opts.jobs && !opts.createJobs) {
+    throw new Error('TASKHUB_REDIS_URL is set: pass createJobs from connectSharedState, or jobs would silently stay in process');
+  }
   // Every write of every batch watches this one signal, through one listener (transport/abort-fanout.ts).
   const shutdown = new AbortController();
   const services: Services = {
@@ -71,7 +78,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     engine: new BatchEngine(registry, logger, opts.metrics?.batch),
     batchRuns: new BatchRuns(opts.runStore ?? new MemoryRunStore(config.idempotencyTtlMs, config.batchLeaseMs), { logger }),
     // Jobs get an engine of their own: its items are counted as job items, not as batchUpdateTasks items.
-    jobs: opts.jobs ?? createJobs({
+    jobs: opts.jobs ?? (opts.createJobs ?? createMemoryJobs)({
       config, registry, engine: new BatchEngine(registry, logger), logger, writeSignal: shutdown.signal, ...(opts.metrics ? { observer: opts.metrics.jobs } : {}),
     }),
     logger,

@@ -7,7 +7,9 @@ import { MemoryJobQueue } from './queue.js';
 import { JobRunner } from './runner.js';
 import { runnerDeps } from './deps.js';
 import type { JobsDeps } from './deps.js';
-import { createRedisJobs } from './redis/index.js';
+
+/** Builds the jobs service once the app's pieces exist (createApp calls it). */
+export type JobsFactory = (deps: JobsDeps) => BatchJobs;
 
 export function createMemoryJobs(deps: JobsDeps): BatchJobs {
   const store = new MemoryJobStore(deps.config.jobs.ttlMs);
@@ -17,8 +19,12 @@ export function createMemoryJobs(deps: JobsDeps): BatchJobs {
   return new BatchJobs(store, bus, queue, runner, deps.registry, deps.observer);
 }
 
-/** On Redis when TASKHUB_REDIS_URL is set (durable, every replica works), else in this process. */
-export function createJobs(deps: JobsDeps): BatchJobs {
-  const { redisUrl } = deps.config;
-  return redisUrl ? createRedisJobs(redisUrl, deps) : createMemoryJobs(deps);
+/**
+ * On Redis when TASKHUB_REDIS_URL is set (durable, every replica works), else in this process. The Redis
+ * module (BullMQ and ioredis, ~20 MB of resident memory once loaded) is imported only then.
+ */
+export async function loadJobsFactory(redisUrl: string | undefined): Promise<JobsFactory> {
+  if (!redisUrl) return createMemoryJobs;
+  const { createRedisJobs } = await import('./redis/index.js');
+  return (deps) => createRedisJobs(redisUrl, deps);
 }

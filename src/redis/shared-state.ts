@@ -5,20 +5,21 @@
 import type { Config } from '../config.js';
 import type { Backend } from '../domain.js';
 import type { Logger } from '../logger.js';
-import type { RedisObserver } from './connection.js';
-import { SharedRedis } from './connection.js';
-import { RedisRunStore } from './run-store-redis.js';
-import { RedisTokenStore } from './token-store-redis.js';
+import type { RedisObserver, SharedRedis } from './connection.js';
 import type { RunStore } from '../batch/run-store.js';
 import { SharedVendorBudget } from '../budget/vendor-budget.js';
 import type { TokenStore } from '../vendors/token-store.js';
 import type { RegistryExtras } from '../registry.js';
+import { loadJobsFactory } from '../jobs/index.js';
+import type { JobsFactory } from '../jobs/index.js';
 
 export interface SharedState {
   redis?: SharedRedis;
   runStore?: RunStore;
   /** For createRegistry: budgets for every backend, and OAuth token stores when shared. */
   registryExtras: RegistryExtras;
+  /** For createApp: batch jobs on this Redis, or in process. */
+  createJobs: JobsFactory;
   close(): Promise<void>;
 }
 
@@ -27,12 +28,10 @@ export async function connectSharedState(
   logger: Logger,
   observer?: RedisObserver,
 ): Promise<SharedState> {
-  let redis: SharedRedis | undefined;
-  if (config.redisUrl) {
-    redis = new SharedRedis(config.redisUrl, logger, observer);
-    // The process starts whether or not Redis answers yet: reads need no Redis, and it is picked up later.
-    if (!(await redis.waitUntilUp(3_000))) logger.warn('redis: not reachable yet; keyed batches are refused until it is');
-  }
+  const shared = config.redisUrl
+    ? await (await import('./connect.js')).connectRedis(config.redisUrl, config, logger, observer)
+    : undefined;
+  const redis = shared?.redis;
   const budgets = {} as Record<Backend, SharedVendorBudget>;
   const tokenStores: Partial<Record<Backend, TokenStore>> = {};
   for (const vendor of config.vendors) {
@@ -40,14 +39,15 @@ export async function connectSharedState(
     budgets[backend] = new SharedVendorBudget({ backend, perSecond: config.maxRequestsPerSecond[backend], logger, ...(redis ? { redis } : {}) });
     const settings = config.backends[backend];
     // One token per tenant and client: the scope is the base URL and who taskhub is there.
-    if (redis && settings) {
+    if (shared && settings) {
       const who = vendor.settings.secrets(settings as never).identities.join('\n');
-      tokenStores[backend] = new RedisTokenStore(redis, `${backend}\n${settings.baseUrl}\n${who}`);
+      tokenStores[backend] = shared.tokenStore(`${backend}\n${settings.baseUrl}\n${who}`);
     }
   }
   return {
-    ...(redis ? { redis, runStore: new RedisRunStore(redis, config.idempotencyTtlMs, config.batchLeaseMs) } : {}),
+    ...(shared ? { redis: shared.redis, runStore: shared.runStore } : {}),
     registryExtras: { budgets, tokenStores },
+    createJobs: await loadJobsFactory(config.redisUrl),
     close: async () => {
       for (const b of Object.values(budgets)) b.close();
       await redis?.close();

@@ -3,10 +3,14 @@
 
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { startRedis } from '../support/redis.js';
+
+const TRACE_IMPORTS = ['--import', new URL('../support/trace-imports.mjs', import.meta.url).href];
+const packagesLoaded = (out: string) => new Set([...out.matchAll(/^import-trace (\S+)$/gm)].map((m) => m[1]!.split('/')[0]));
 
 /** Starts taskhub with `env`; resolves with its output once `until` matches it, or once it exits. */
-function start(env: Record<string, string>, until: RegExp) {
-  const child = spawn(process.execPath, ['dist/main.js'], {
+function start(env: Record<string, string>, until: RegExp, execArgv: string[] = []) {
+  const child = spawn(process.execPath, [...execArgv, 'dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -31,4 +35,19 @@ describe('start-up', () => {
     expect(code).toBe(2);
     expect(out).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'");
   }, 30_000);
+
+  it('loads the Redis client and BullMQ only when TASKHUB_REDIS_URL is set (~20 MB of memory otherwise spent for nothing)', async () => {
+    const alone = packagesLoaded((await start({}, /taskhub is serving/, TRACE_IMPORTS)).out);
+    expect(alone.has('graphql-yoga')).toBe(true); // the trace sees packages at all
+    expect(alone.has('ioredis')).toBe(false);
+    expect(alone.has('bullmq')).toBe(false);
+    const redis = await startRedis();
+    try {
+      const shared = packagesLoaded((await start({ TASKHUB_REDIS_URL: redis.url }, /taskhub is serving/, TRACE_IMPORTS)).out);
+      expect(shared.has('ioredis')).toBe(true);
+      expect(shared.has('bullmq')).toBe(true);
+    } finally {
+      await redis.close();
+    }
+  }, 60_000);
 });

@@ -67,6 +67,7 @@ export async function startHarness(opts: {
     redact, metrics,
     ...(shared.redis ? { redis: shared.redis } : {}),
     ...(shared.runStore ? { runStore: shared.runStore } : {}),
+    createJobs: shared.createJobs,
   });
   let server: Server | undefined;
 
