@@ -11,7 +11,7 @@ import { clientTextFor, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
 import type { Metrics } from './metrics.js';
-import { runInRequestScope } from './request-scope.js';
+import { bindRequestScope } from './request-scope.js';
 import { useOperationSpans } from './tracing.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
@@ -96,6 +96,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     // Never expose internals, whatever NODE_ENV says: unexpected errors become "Unexpected error.".
     maskedErrors: { isDev: false },
     batching: { limit: limits.maxBatchOperations },
+    // useRequestBodyLimit (below) enforces TASKHUB_MAX_BODY_BYTES for declared and chunked bodies alike.
+    // Yoga's own 25 MB limit would pipe every body through a TransformStream on top (~2 % of a read's CPU).
+    maxRequestBodySize: false,
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -111,6 +114,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Every vendor call this request makes watches its signal through one shared listener
       // (transport/abort-fanout.ts), so no listener limit needs raising.
       const principal = principalOf(request);
+      // Vendor calls find the request id (and the request's memo) through the signal they carry.
+      bindRequestScope(request.signal, { requestId });
       return {
         ...services,
         // The caller's name (a key's name, jwt:<sub>, anonymous), never the key itself.
@@ -150,7 +155,6 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
       useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
       useRequestIdHeader(logger),
-      useRequestScope(),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),
@@ -179,12 +183,3 @@ function useRequestIdHeader(logger: Logger): Plugin<Context> {
   };
 }
 
-/** Runs execution inside the request scope, so vendor calls know which GraphQL request they serve. */
-function useRequestScope(): Plugin<Context> {
-  return {
-    onExecute({ args, executeFn, setExecuteFn }) {
-      const requestId = (args.contextValue as Context).requestId;
-      setExecuteFn((execArgs) => runInRequestScope({ requestId }, () => executeFn(execArgs)));
-    },
-  };
-}

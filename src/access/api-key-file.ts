@@ -1,5 +1,5 @@
 // TASKHUB_API_KEYS_FILE: named, scoped API keys. The file is a JSON array of
-//   { "name": "nightly-k2", "sha256": "<hex SHA-256 of the key>", "scopes": ["tasks:read", "tasks:write:K2"] }
+//   { "name": "nightly-sync", "sha256": "<hex SHA-256 of the key>", "scopes": ["tasks:read", "tasks:write:<BACKEND>"] }
 // so it holds no key itself: whoever reads the file cannot call taskhub with it. It is read at start (an
 // invalid file stops the start, naming the problem) and again on reload(): main.ts calls that on SIGHUP, and
 // a watch on the file's directory calls it when the file changes (editors and secret managers replace files

@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import type { RunOptions } from './run.js';
 import type { ProgressMode } from './progress.js';
+import { exampleLine } from './schema.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -18,7 +19,7 @@ export const USAGE = `Usage: taskhub-batch <updates.jsonl | updates.csv> [option
 Sends task updates to taskhub's batchUpdateTasks in chunks and writes one result record per input line.
 
 Input
-  JSONL: one TaskUpdateInput per line, e.g. {"zuora":{"id":"2771","name":"x"}}
+  JSONL: one TaskUpdateInput per line, e.g. ${exampleLine()}
   CSV:   header backend,id,<field>,... (taskhub-batch --columns lists the fields of each backend)
   --format jsonl|csv           default: from the extension (.jsonl, .ndjson, .csv)
 

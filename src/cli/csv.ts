@@ -24,9 +24,8 @@ function vendorOf(cell: string): VendorInfo | undefined {
   return VENDORS.find((v) => v.backend.toLowerCase() === word || v.key.toLowerCase() === word);
 }
 
-// The SDL lists backends in name order; this message has always listed them in the documented merge order,
-// which the schema does not carry. Kept as written (a test asserts it) until the SDL can say the order.
-const BACKEND_LIST = 'ZUORA, IBM_BPM, K2, SUPEROFFICE';
+// The backends a row may name, in the schema's (name) order: the CLI knows only what the SDL says.
+const BACKEND_LIST = VENDORS.map((v) => v.backend).join(', ');
 
 interface Header { columns: string[]; backendAt: number; idAt: number }
 

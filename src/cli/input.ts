@@ -3,7 +3,7 @@
 // UTF-8, unreadable CSV quoting, a bad header) are InputFileErrors: nothing is sent then.
 
 import type { Backend, TaskUpdateInput } from '../generated/graphql.js';
-import { BACKEND_OF, VENDORS, coerceItem } from './schema.js';
+import { BACKEND_OF, VENDORS, coerceItem, exampleLine } from './schema.js';
 import type { VendorKey } from './schema.js';
 
 export type Format = 'jsonl' | 'csv';
@@ -68,7 +68,7 @@ function identify(raw: unknown): { backend: Backend | null; nativeId: string | n
 export function checkItem(line: number, raw: unknown): InputLine {
   const { backend, nativeId } = identify(raw);
   if (!isPlainObject(raw)) {
-    return { kind: 'invalid', line, error: 'expected a JSON object with one vendor key, e.g. {"zuora":{"id":"2771","name":"x"}}', backend, nativeId };
+    return { kind: 'invalid', line, error: `expected a JSON object with one vendor key, e.g. ${exampleLine()}`, backend, nativeId };
   }
   const result = coerceItem(raw);
   if ('problems' in result) return { kind: 'invalid', line, error: result.problems.join('; '), backend, nativeId };

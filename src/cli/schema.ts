@@ -100,6 +100,15 @@ function vendorInfo(key: VendorKey, from: CliSchema = schema, backendOf: Record<
 
 export const VENDORS: readonly VendorInfo[] = VENDOR_KEYS.map((key) => vendorInfo(key));
 
+/**
+ * A JSONL line for help and error texts, made from the schema so it names a vendor that exists: the first
+ * vendor's key, its id field and one text field to change (its `name` where it has one).
+ */
+export function exampleLine(vendor: VendorInfo = VENDORS[0]!): string {
+  const field = vendor.fields.find((f) => f.name === 'name') ?? vendor.fields.find((f) => f.name !== vendor.idField && f.leaf === 'String');
+  return JSON.stringify({ [vendor.key]: { [vendor.idField]: '…', ...(field ? { [field.name]: 'x' } : {}) } });
+}
+
 /** The vendors of another schema (a test's), read the same way. */
 export function vendorsOf(from: CliSchema): VendorInfo[] {
   const backendOf = backendsByKey(from);

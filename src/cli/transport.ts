@@ -8,6 +8,7 @@ import { print } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Agent, request } from 'undici';
 import { BatchUpdateTasksDocument } from '../generated/graphql.js';
+import { first, parseRetryAfter } from '../shared/retry-after.js';
 import type { BatchUpdateTasksInput, BatchUpdateTasksMutation } from '../generated/graphql.js';
 
 export type Payload = BatchUpdateTasksMutation['batchUpdateTasks'];
@@ -94,8 +95,7 @@ export class BatchTransport {
         body: JSON.stringify({ query, variables }),
       });
       status = res.statusCode;
-      const ra = res.headers['retry-after'];
-      retryAfter = Array.isArray(ra) ? ra[0] : ra;
+      retryAfter = first(res.headers['retry-after']);
       text = await res.body.text();
     } catch (err) {
       return { ok: false, failure: networkFailure(err) };
@@ -112,11 +112,10 @@ function networkFailure(err: unknown): ChunkFailure {
   return { outcome, code, message: `${outcome === 'NOT_SENT' ? 'could not reach the facade' : 'the connection failed'}: ${what}`, retryable: true };
 }
 
+/** The facade's Retry-After, capped: a chunk never waits more than a minute on one hint. */
 function retryAfterMs(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 60_000) : undefined;
+  const ms = parseRetryAfter(value);
+  return ms === undefined ? undefined : Math.min(ms, 60_000);
 }
 
 function interpret<R>(status: number, text: string, retryAfter: string | undefined): { ok: true; data: R } | { ok: false; failure: ChunkFailure } {

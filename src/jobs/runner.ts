@@ -1,8 +1,8 @@
 // Works one batch job: a chunk of items at a time through the same engine as batchUpdateTasks (plan →
 // dispatch → merge, the same per-vendor rules), so memory stays flat whatever the job's size. Before
 // each chunk it honours a cancel request; before sending, it journals the items whose writes must never
-// be repeated (K2), so that a worker taking over after a crash answers those OUTCOME_UNKNOWN instead of
-// sending them again. Items already answered are never sent again; everything else is.
+// be repeated (a vendor's non-idempotent writes), so that a worker taking over after a crash answers those
+// OUTCOME_UNKNOWN instead of sending them again. Items already answered are never sent again; everything else is.
 
 import { randomUUID } from 'node:crypto';
 import type { TaskUpdate } from '../domain.js';
@@ -127,8 +127,9 @@ export class JobRunner {
     });
     if (recovered.length) await this.settle(job.id, recovered);
     if (send.length === 0) return;
-    // The engine calls the journal around every vendor write call, with positions in `send`: K2 items are
-    // recorded as in flight just before their call, and each call's results as soon as it answers.
+    // The engine calls the journal around every vendor write call, with positions in `send`: items whose
+    // writes must not repeat are recorded as in flight just before their call, and each call's results as
+    // soon as it answers.
     let lost: JobLostError | undefined;
     const journal: BatchJournal = {
       sending: async (positions) => {

@@ -34,10 +34,11 @@ export function useRequestBodyLimit(maxBytes: number): Plugin {
   return {
     async onRequest({ request, setRequest, endResponse, fetchAPI }) {
       const declared = request.headers.get('content-length');
-      if (declared !== null) {
+      // Node's parser holds the body to a declared length, so checking the header is enough. Anything but
+      // one plain number (possible only when the app is called without Node's parser) is read as chunked.
+      if (declared !== null && /^\d+$/.test(declared)) {
         const length = Number(declared);
-        // Node's parser holds the body to the declared length, so checking the header is enough.
-        if (Number.isFinite(length) && length > maxBytes) endResponse(tooLarge(fetchAPI, `${length} bytes`, maxBytes));
+        if (length > maxBytes) endResponse(tooLarge(fetchAPI, `${length} bytes`, maxBytes));
         return;
       }
       if (request.body === null || request.method === 'GET' || request.method === 'HEAD') return;

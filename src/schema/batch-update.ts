@@ -14,15 +14,22 @@ import type { Recovery } from '../batch/batch-runs.js';
 import { outcomeError } from '../domain.js';
 import { ResultFeed } from '../batch/result-feed.js';
 import { refuseOutsideWriteScopes } from '../access/scopes.js';
+import { scopedSignal } from '../request-scope.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
+import type { WriteBehaviour } from '../vendors/vendor.js';
 
-/** A vendor's update input as the @oneOf field `field` carries it. */
-export interface VendorInput { backend: Backend; field: string; parts: VendorSchemaParts<unknown> }
+/** A vendor's update input as the @oneOf field `field` carries it, and how the vendor treats writes. */
+export interface VendorInput { backend: Backend; field: string; parts: VendorSchemaParts<unknown>; writes: WriteBehaviour }
 
 export function defineBatchUpdate(
   builder: Builder, BackendEnum: EnumRef<SchemaTypes, string, string>, TaskRef: VendorSchemaKit['TaskRef'], vendors: readonly VendorInput[],
 ) {
+  // The result descriptions name the vendors whose writes behave specially, in their modules' own words.
+  const unreadable = vendors.flatMap(({ writes }) => writes.unreadableAfter ?? []);
+  const unconfirmed = vendors.flatMap(({ writes }) => writes.unconfirmedWhen ?? []);
+  const notIdempotent = vendors.filter(({ writes }) => !writes.idempotent).map(({ backend }) => backend);
+
   const TaskUpdateInput = builder.inputType('TaskUpdateInput', {
     description: 'One update: set exactly one field, named after the vendor holding the task.',
     isOneOf: true,
@@ -82,7 +89,7 @@ export function defineBatchUpdate(
         type: TaskRef,
         nullable: true,
         description: 'The task as the backend now holds it (read back when the vendor reply does not carry it). '
-          + 'Null when it cannot be read back, e.g. an actioned or redirected K2 item that left the worklist: the update itself was confirmed.',
+          + `Null when it cannot be read back${unreadable.length ? `, e.g. ${unreadable.join(' or ')}` : ''}: the update itself was confirmed.`,
         resolve: async (r, _args, ctx) => {
           if (r.outcome.kind === 'UPDATED' && r.outcome.task) return r.outcome.task;
           try {
@@ -98,7 +105,7 @@ export function defineBatchUpdate(
   });
 
   const AcceptedRef = builder.objectRef<ItemResult>('TaskUpdateAccepted').implement({
-    description: 'Sent and accepted, but the backend did not confirm the result (K2 answering with an empty reply).',
+    description: `Sent and accepted, but the backend did not confirm the result${unconfirmed.length ? ` (${unconfirmed.join('; ')})` : ''}.`,
     interfaces: [OutcomeRef],
     fields: (t) => ({
       message: t.string({ description: 'What the backend said, or did not.', resolve: (r, _a, ctx) => ctx.clientText(r.outcome.kind === 'ACCEPTED' ? r.outcome.message : '') }),
@@ -173,7 +180,8 @@ export function defineBatchUpdate(
       }),
       recovered: t.intList({
         description: 'Indexes of items an earlier call with the same idempotencyKey had started when its replica stopped (crash, lost Redis): '
-          + 'their outcome was taken from its journal, is OUTCOME_UNKNOWN for a non-idempotent write (K2) it may have sent, or comes from resending an idempotent write. Empty for an uninterrupted batch.',
+          + `their outcome was taken from its journal, is OUTCOME_UNKNOWN for a non-idempotent write${notIdempotent.length ? ` (${notIdempotent.join(', ')})` : ''} it may have sent, `
+          + 'or comes from resending an idempotent write. Empty for an uninterrupted batch.',
         resolve: (p) => p.recovered,
       }),
     }),
@@ -199,11 +207,15 @@ export function defineBatchUpdate(
       const items = input.items.map((i) => toTaskUpdate(i));
       const feed = streamsResults(info) ? new ResultFeed(items.length) : undefined;
       // Writes follow the server's lifetime, not the client's: an update cut off half-way would be unknowable.
-      const run = (journal?: BatchJournal, recovery?: Recovery) => ctx.engine.run(items, {
-        dryRun, loaders: ctx.loaders, signal: dryRun ? ctx.signal : ctx.shutdownSignal, refuse: refuseOutsideWriteScopes(ctx.principal),
-        ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
-        ...(journal ? { journal } : {}), ...(recovery ? { recovery } : {}),
-      });
+      // (A signal of its own that follows the shutdown signal, so the writes still carry the request id.)
+      const run = (journal?: BatchJournal, recovery?: Recovery) => {
+        const writes = dryRun ? { signal: ctx.signal, release: () => {} } : scopedSignal(ctx.shutdownSignal, ctx.signal);
+        return ctx.engine.run(items, {
+          dryRun, loaders: ctx.loaders, signal: writes.signal, refuse: refuseOutsideWriteScopes(ctx.principal),
+          ...(feed ? { onSettled: (settled: readonly ItemResult[]) => feed.settle(settled) } : {}),
+          ...(journal ? { journal } : {}), ...(recovery ? { recovery } : {}),
+        }).finally(writes.release);
+      };
       const finished = (async (): Promise<Payload> => {
         if (key === null) return { results: await run(), replayed: false, recovered: [] };
         try {

@@ -36,7 +36,7 @@ function buildSchema(vendors: readonly AnyVendorModule[]): GraphQLSchema {
     checkNames(vendor);
     const parts = vendor.schema({ builder, ...kit });
     typeNames.set(vendor.backend, parts.typeName);
-    return { backend: vendor.backend, field: vendor.inputField, parts };
+    return { backend: vendor.backend, field: vendor.inputField, parts, writes: vendor.writes };
   });
   const batch = defineBatchUpdate(builder, BackendEnum, kit.TaskRef, inputs);
   defineJobs(builder, { NodeRef: kit.NodeRef, PageInfoRef }, batch, otherNodes);

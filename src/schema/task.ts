@@ -103,7 +103,7 @@ export function defineTaskTypes(
     fields: (t) => ({
       backend: t.field({ type: BackendEnum, description: 'Which vendor holds the task.', resolve: (task) => task.backend }),
       nativeId: t.exposeString('nativeId', {
-        description: 'The id in the vendor system: Zuora task id, IBM tkiid, K2 serial number, SuperOffice BatchTask id.',
+        description: `The id in the vendor system: ${vendors.map((v) => v.nativeIdName).join(', ')}.`,
       }),
       name: t.exposeString('name', { nullable: true, description: 'Human-readable name.' }),
       status: t.field({ type: TaskStatusEnum, description: 'Normalised lifecycle state.', resolve: (task) => task.status }),

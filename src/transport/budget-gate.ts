@@ -6,7 +6,7 @@ import type { VendorBudget } from './budget.js';
 import { UNLIMITED } from './budget.js';
 import { ForwardingHandler, failBeforeDispatch } from './interceptor.js';
 import type { CallOptions, Controller, Handler, Headers, Interceptor } from './interceptor.js';
-import { retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../shared/retry-after.js';
 
 export const budgetGate = (budget: VendorBudget, onPauseError: (err: unknown) => void = () => {}): Interceptor => (dispatch) => (opts, handler) => {
   const gated = new BudgetHandler(handler, budget, onPauseError);

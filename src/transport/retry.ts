@@ -19,7 +19,7 @@
 import { BackendError } from '../errors.js';
 import { CircuitOpenError, ResponseTooLargeError } from './errors.js';
 import type { CallOptions, Controller, Dispatch, Handler, Headers, Interceptor } from './interceptor.js';
-import { retryAfterMs } from './retry-after.js';
+import { retryAfterMs } from '../shared/retry-after.js';
 
 export interface RetryPolicy {
   /** Extra attempts after the first. */

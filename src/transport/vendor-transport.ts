@@ -12,7 +12,7 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';
-import { currentRequestId } from '../request-scope.js';
+import { requestScopeOf } from '../request-scope.js';
 import type { VendorBudget } from './budget.js';
 import { UNLIMITED } from './budget.js';
 import { budgetGate } from './budget-gate.js';
@@ -62,7 +62,7 @@ export interface VendorTransportOptions {
   observer?: HttpObserver | undefined;
   /** Rate budget shared with other callers (or replicas) of this vendor. Default: UNLIMITED. */
   budget?: VendorBudget | undefined;
-  /** Header carrying the GraphQL request id, for vendors that echo or log one (Zuora-Track-Id). */
+  /** Header carrying the GraphQL request id, for vendors that echo or log one (the vendor's client names it). */
   requestIdHeader?: string;
 }
 
@@ -108,7 +108,7 @@ export class VendorTransport {
   async request(req: HttpRequest): Promise<HttpResponse> {
     const deadline = callDeadline(this.policy.totalTimeoutMs, req.signal);
     const trace: CallTrace = { backend: this.backend, sent: 0, attempts: 0 };
-    const requestId = this.requestIdHeader ? currentRequestId() : undefined;
+    const requestId = this.requestIdHeader ? requestScopeOf(req.signal)?.requestId : undefined;
     try {
       // Ended before it started (a shutdown, a client gone): nothing is sent.
       if (deadline.signal.aborted) throw deadline.signal.reason;

@@ -59,6 +59,28 @@ export interface StartedEmulator<S extends VendorSettings> {
   close(): Promise<void>;
 }
 
+/**
+ * How a vendor treats writes: facts stated once, in the vendor's folder (its model.ts), that its adapter acts
+ * on and core reads (the recovery of interrupted batches, the schema's descriptions of results).
+ */
+export interface WriteBehaviour {
+  /**
+   * False when a write must never be sent twice (actions that must not repeat): no retries, a lost reply is
+   * OUTCOME_UNKNOWN, and an interrupted batch or job does not resend it. The adapter's `idempotentWrites`.
+   */
+  readonly idempotent: boolean;
+  /**
+   * Set when the vendor may take a write without confirming it (a TaskUpdateAccepted result): how, naming the
+   * vendor ("Foo answering 202 without a body").
+   */
+  readonly unconfirmedWhen?: string;
+  /**
+   * Set when a task the vendor confirmed updating may no longer be readable (a TaskUpdated whose task is
+   * null): which, naming the vendor ("a closed Foo ticket that left the queue").
+   */
+  readonly unreadableAfter?: string;
+}
+
 export interface VendorModule<
   S extends VendorSettings = VendorSettings, U = unknown, E extends StartedEmulator<S> = StartedEmulator<S>,
   B extends Backend = Backend, F extends string = string,
@@ -73,6 +95,9 @@ export interface VendorModule<
    * reads only the SDL, pairs them by this rule, and the schema build checks it.
    */
   readonly inputField: F;
+  /** What a task's native id is, in the vendor's words ("Foo ticket number"): `Task.nativeId` lists them. */
+  readonly nativeIdName: string;
+  readonly writes: WriteBehaviour;
   readonly settings: VendorSettingsSpec<S>;
   /** The task an update targets (its native id), known without configuration or a call. */
   nativeIdOf(update: U): string;

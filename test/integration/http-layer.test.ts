@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { VendorTransport } from '../../src/transport/vendor-transport.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import type { TrafficPolicy } from '../../src/transport/policy.js';
-import { retryAfterMs } from '../../src/transport/retry-after.js';
+import { retryAfterMs } from '../../src/shared/retry-after.js';
 import { startEmulatorServer } from '../../src/vendors/emulator-kit.js';
 import type { EmulatorServer } from '../../src/vendors/emulator-kit.js';
 import { getEventListeners } from 'node:events';

@@ -65,6 +65,18 @@ describe('request ids', () => {
     expect(h.logLines.some((l) => l.includes('"requestId":"trace-abc-123"') && l.includes('graphql request'))).toBe(true);
   });
 
+  it('go to Zuora with the writes of a batch too, and with every list page', async () => {
+    const from = h.vendors.zuora.server.requests.length;
+    const res = await h.gql(BATCH, { input: { items: [{ zuora: { id: '2771', name: 'tracked write' } }] } }, { 'x-request-id': 'trace-write-1' });
+    expect(res.body.errors).toBeUndefined();
+    await h.gql('{ tasks(first: 5, filter: { backends: [ZUORA] }) { edges { node { id } } } }', undefined, { 'x-request-id': 'trace-list-2' });
+    const calls = h.vendors.zuora.server.requests.slice(from).filter((r) => r.path.startsWith('/workflows/'));
+    const ids = (pred: (path: string, method: string) => boolean) =>
+      new Set(calls.filter((r) => pred(r.path, r.method)).map((r) => r.headers['zuora-track-id']));
+    expect(ids((path, method) => method === 'PUT' && path.endsWith('/batch_update'))).toEqual(new Set(['trace-write-1']));
+    expect(ids((path, method) => method === 'GET' && path === '/workflows/tasks')).toEqual(new Set(['trace-list-2']));
+  });
+
   it('are generated when the client sends none or an unusable one', async () => {
     const res = await h.app.yoga.fetch('http://taskhub/graphql', {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces;"' },

@@ -1,28 +1,17 @@
 // Graceful shutdown of the real process: SIGTERM flips /ready to 503 first, lets an in-flight batch
 // finish with every item answered, then exits 0.
 
-import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { BATCH } from '../support/harness.js';
+import { startReplica } from '../support/replica.js';
 
 describe('SIGTERM', () => {
   it('drains: /ready 503 while an in-flight batch completes, then exit 0', async () => {
-    const child = spawn(process.execPath, ['dist/main.js'], {
-      env: { ...process.env, PORT: '0', TASKHUB_EMULATOR_LATENCY_MS: '150', TASKHUB_SHUTDOWN_DRAIN_MS: '800', LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.stderr.on('data', (d) => { out += String(d); });
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    // The batch (two rounds of a read and a write at 1 s each) outlasts the 1.5 s drain window, so it is
+    // still in flight when the server stops accepting: order, not timing, is what is asserted.
+    const replica = await startReplica({ TASKHUB_EMULATOR_LATENCY_MS: '1000', TASKHUB_SHUTDOWN_DRAIN_MS: '1500' }, 15_000);
+    const base = replica.url;
     try {
-      const base = await new Promise<string>((resolve, reject) => {
-        const t = setInterval(() => {
-          const m = /"url":"(http:\/\/[^"]+)\/graphql"/.exec(out);
-          if (m) { clearInterval(t); resolve(m[1]!); }
-        }, 50);
-        setTimeout(() => { clearInterval(t); reject(new Error(`did not start: ${out}`)); }, 15_000);
-      });
       for (let i = 0; i < 100 && (await fetch(`${base}/ready`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
 
       // Nine writable SuperOffice tasks (109 is the seed's read-only one): two rounds at concurrency 8.
@@ -31,17 +20,18 @@ describe('SIGTERM', () => {
         method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: BATCH, variables: { input: { items } } }),
       }).then((r) => r.json());
       await new Promise((r) => setTimeout(r, 100));
-      child.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 200));
+      replica.process.kill('SIGTERM');
+      // Asked as soon as the process says it is shutting down (polled, so a loaded machine only makes it later).
+      for (let i = 0; i < 200 && !/shutting down/.test(replica.output()); i++) await new Promise((r) => setTimeout(r, 10));
       expect((await fetch(`${base}/ready`)).status).toBe(503);
 
       const result = await batch;
       expect(result.data.batchUpdateTasks.results).toHaveLength(items.length);
       expect(result.data.batchUpdateTasks.succeeded).toBe(items.length);
-      expect(await exited).toBe(0);
-      expect(out).toMatch(/"msg":"stopped"/);
+      expect(await replica.exited).toBe(0);
+      expect(replica.output()).toMatch(/"msg":"stopped"/);
     } finally {
-      child.kill('SIGKILL');
+      await replica.kill();
     }
   }, 30_000);
 });

@@ -1,5 +1,6 @@
 // A taskhub replica as a real process (`node dist/main.js`, the compiled build `npm test` makes first),
-// pointed at given emulators and environment. Used by the multi-replica tests (and batch jobs).
+// pointed at given emulators and environment (none: it starts its embedded ones). Used by the multi-replica
+// and shutdown tests.
 
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';

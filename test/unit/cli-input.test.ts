@@ -92,13 +92,13 @@ describe('CSV', () => {
       ',,,,,',
     ].join('\n'));
     expect(invalid(lines)).toEqual([
-      [2, "column backend: 'JIRA' is not one of ZUORA, IBM_BPM, K2, SUPEROFFICE"],
+      [2, "column backend: 'JIRA' is not one of IBM_BPM, K2, SUPEROFFICE, ZUORA"],
       [3, 'column name: K2 has no such field; leave it empty on K2 rows'],
       [4, 'column tags: not valid JSON (write ["a","b"])'],
       [5, 'has 2 fields; the header has 6 (every row has every column, empty or not)'],
       [6, 'column id: empty (the ZUORA id is required)'],
       [7, 'zuora.concurrentLimit: Int cannot represent non-integer value: "many"'],
-      [8, "column backend: '' is not one of ZUORA, IBM_BPM, K2, SUPEROFFICE"],
+      [8, "column backend: '' is not one of IBM_BPM, K2, SUPEROFFICE, ZUORA"],
     ]);
     expect(lines[1]).toMatchObject({ backend: 'K2', nativeId: '12_8' });
     expect(lines[3]).toMatchObject({ backend: 'ZUORA', nativeId: '2772' });

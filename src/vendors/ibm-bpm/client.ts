@@ -4,6 +4,7 @@
 
 import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { IbmBpmTaskUpdate } from './model.js';
+import { IBM_BPM_WRITES } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, isBackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
@@ -35,8 +36,7 @@ export interface IbmBpmClientOptions extends ClientCommon {
 
 export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   readonly backend = B;
-  // Bulk update sets values: sending it twice leaves the same state, so retries and replays are safe.
-  readonly idempotentWrites = true;
+  readonly idempotentWrites = IBM_BPM_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly headers: Record<string, string>;
   private readonly pageSize: number;

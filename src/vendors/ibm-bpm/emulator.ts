@@ -6,7 +6,8 @@
 
 import type { EmuRequest, EmuResponse, EmulatorServer } from '../emulator-kit.js';
 import { json, parseBasic, startEmulatorServer } from '../emulator-kit.js';
-import type { IbmFailedItem, IbmTaskWire, IbmUpdatedPropertyValues } from './wire.js';
+import type { IbmFailedItem, IbmTaskWire } from './wire.js';
+import { IBM_UPDATE_PROPERTIES } from './wire.js';
 
 export const IBM_BPM_DEMO_CREDENTIALS = Object.freeze({ username: 'bpmadmin', password: 'bpm-demo-secret' });
 
@@ -88,16 +89,6 @@ const mediaType = (v: string) => v.split(';')[0]!.trim().toLowerCase();
 const acceptsJson = (accept: string | undefined) => accept === undefined || accept.trim() === ''
   || accept.split(',').map(mediaType).some((m) => m === 'application/json' || m === 'application/*' || m === '*/*');
 
-// Property name → the JS type IBM's schema gives it; anything else in a value set is ignored.
-const PROPERTY_TYPES: Record<keyof IbmUpdatedPropertyValues, 'string' | 'boolean' | 'integer' | 'object'> = {
-  businessRelevance: 'boolean', contextAuthorizationOfOwner: 'string', customProperties: 'object', deletionTime: 'string',
-  description: 'string', displayName: 'string', dueTime: 'string', durationUntilDeleted: 'string',
-  durationUntilDue: 'string', durationUntilExpires: 'string', eventHandlerName: 'string', expirationTime: 'string',
-  isEscalated: 'boolean', isRead: 'boolean', name: 'string', namespace: 'string', parentContextID: 'string',
-  priority: 'integer', supportsClaimIfSuspended: 'boolean', supportsDelegation: 'boolean',
-  supportsFollowOnTasks: 'boolean', supportsSubTasks: 'boolean', type: 'string', workBasketName: 'string',
-};
-
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** The value set with the WPS 6.2 dialect folded in, or the name of the first ill-typed property. */
@@ -106,7 +97,8 @@ function readValues(raw: unknown): { values: Record<string, unknown> } | { bad: 
   const flat: Record<string, unknown> = isObject(raw.type) ? { ...raw.type } : { ...raw };
   if (flat.isBusinessRelevant !== undefined && flat.businessRelevance === undefined) flat.businessRelevance = flat.isBusinessRelevant;
   const values: Record<string, unknown> = {};
-  for (const [k, want] of Object.entries(PROPERTY_TYPES)) {
+  // Each documented property must have the JSON type IBM's schema gives it; anything else is ignored.
+  for (const [k, want] of Object.entries(IBM_UPDATE_PROPERTIES)) {
     const v = flat[k];
     if (v === undefined) continue;
     const ok = want === 'integer' ? Number.isInteger(v)

@@ -1,6 +1,7 @@
 // IBM BPM / BAW as a vendor module: everything taskhub knows about IBM BPM is reached from here.
 
 import { defineVendor } from '../vendor.js';
+import { IBM_BPM_WRITES } from './model.js';
 import { IbmBpmClient } from './client.js';
 import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from './emulator.js';
 import { ibmBpmSchema } from './schema.js';
@@ -11,6 +12,8 @@ export const ibmBpm = defineVendor({
   backend: 'IBM_BPM',
   description: 'IBM BPM / Business Automation Workflow, BPEL human tasks (REST, Basic).',
   inputField: 'ibmBpm',
+  nativeIdName: 'IBM tkiid',
+  writes: IBM_BPM_WRITES,
   settings: {
     baseUrlVar: 'IBM_BPM_BASE_URL',
     basePathProblem: (path) => (path === '/' ? null : 'a base without a path, such as https://bpm.example.com:9443'),

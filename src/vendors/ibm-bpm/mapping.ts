@@ -7,7 +7,7 @@ import type { KeyValue, OutcomeError, TaskStatus } from '../../domain.js';
 import type { IbmBpmTask, IbmBpmTaskUpdate } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError } from '../../errors.js';
-import type { IbmErrorBody, IbmFailedItem, IbmUpdatedPropertyValues } from './wire.js';
+import type { IbmErrorBody, IbmFailedItem, IbmUpdateProperty, IbmUpdatedPropertyValues } from './wire.js';
 
 const B = 'IBM_BPM' as const;
 
@@ -157,7 +157,8 @@ export function parseJson(text: string): unknown {
 // ---- updates ----
 
 type Kind = 'bool' | 'text' | 'required' | 'dateTime' | 'duration' | 'int';
-const UPDATE_FIELDS: Record<Exclude<keyof IbmBpmTaskUpdate, 'id' | 'customProperties'>, Kind> = {
+/** How each documented property (wire.ts) is checked; customProperties, a list of pairs, is checked apart. */
+const UPDATE_FIELDS: Record<Exclude<IbmUpdateProperty, 'customProperties'>, Kind> = {
   businessRelevance: 'bool', contextAuthorizationOfOwner: 'required', deletionTime: 'dateTime',
   description: 'text', displayName: 'text', dueTime: 'dateTime', durationUntilDeleted: 'duration',
   durationUntilDue: 'duration', durationUntilExpires: 'duration', eventHandlerName: 'text',

@@ -2,6 +2,8 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask, KeyValue } from '../../domain.js';
+import type { WriteBehaviour } from '../vendor.js';
+import type { IbmUpdatedPropertyValues } from './wire.js';
 
 export interface IbmBpmTask extends DomainTask {
   backend: 'IBM_BPM';
@@ -32,32 +34,11 @@ export interface IbmBpmTask extends DomainTask {
   customProperties: KeyValue[];
 }
 
-/** Every property IBM's bulk update documents in `updatedPropertyValues`, plus the task id. */
-export interface IbmBpmTaskUpdate {
-  id: string;
-  businessRelevance?: boolean;
-  contextAuthorizationOfOwner?: string;
-  customProperties?: KeyValue[];
-  deletionTime?: string;
-  description?: string;
-  displayName?: string;
-  dueTime?: string;
-  durationUntilDeleted?: string;
-  durationUntilDue?: string;
-  durationUntilExpires?: string;
-  eventHandlerName?: string;
-  expirationTime?: string;
-  isEscalated?: boolean;
-  isRead?: boolean;
-  name?: string;
-  namespace?: string;
-  parentContextID?: string;
-  priority?: number;
-  supportsClaimIfSuspended?: boolean;
-  supportsDelegation?: boolean;
-  supportsFollowOnTasks?: boolean;
-  supportsSubTasks?: boolean;
-  type?: string;
-  workBasketName?: string;
-}
+/**
+ * Every property IBM's bulk update documents in `updatedPropertyValues` (wire.ts lists them), plus the task
+ * id; custom properties as the name/value pairs the rest of taskhub uses.
+ */
+export type IbmBpmTaskUpdate = { id: string; customProperties?: KeyValue[] } & Omit<IbmUpdatedPropertyValues, 'customProperties'>;
 
+/** IBM's bulk update sets values: sending it twice leaves the same state, so retries and replays are safe. */
+export const IBM_BPM_WRITES: WriteBehaviour = { idempotent: true };

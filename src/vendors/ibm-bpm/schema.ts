@@ -1,11 +1,48 @@
 // IBM BPM / BAW BPEL human tasks: its task type and its update input.
 
+import type { InputFieldsFromShape } from '@pothos/core';
+import type { KeyValue } from '../../domain.js';
 import type { IbmBpmTask, IbmBpmTaskUpdate } from './model.js';
+import { IBM_UPDATE_PROPERTIES } from './wire.js';
+import type { IbmUpdateProperty, IbmUpdatedPropertyValues } from './wire.js';
+import type { SchemaTypes } from '../../schema/builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from '../../schema/vendor-kit.js';
 import { compact } from '../../schema/vendor-kit.js';
 
+/** The update input as GraphQL coerces it: the tkiid, and each documented property as IBM types it. */
+type UpdateInputShape = { id: string | number; customProperties?: KeyValue[] | null }
+  & { [P in Exclude<IbmUpdateProperty, 'customProperties'>]?: IbmUpdatedPropertyValues[P] | null };
+
+/** The update input's field descriptions: one per property IBM documents (wire.ts), and no other. */
+const PROPERTY_DESCRIPTIONS: Record<IbmUpdateProperty, string> = {
+  priority: 'Priority.',
+  displayName: 'Display name.',
+  description: 'Description.',
+  dueTime: 'When it is due (ISO-8601 date-time).',
+  customProperties: 'Custom properties to set (others are kept).',
+  businessRelevance: 'Business relevant, or an auxiliary step.',
+  contextAuthorizationOfOwner: 'Authorization rights of the owner to the associated context.',
+  deletionTime: 'When the task is deleted (ISO-8601 date-time).',
+  durationUntilDeleted: 'How long the task is kept after it ends (ISO-8601 duration, e.g. P14D).',
+  durationUntilDue: 'When the task becomes due (ISO-8601 duration).',
+  durationUntilExpires: 'When the task expires once activated (ISO-8601 duration).',
+  eventHandlerName: 'Associated event handler.',
+  expirationTime: 'When the task expires (ISO-8601 date-time).',
+  isEscalated: 'Whether an escalation occurred.',
+  isRead: 'Whether the task is marked read.',
+  name: 'Name of the task instance.',
+  namespace: 'Namespace categorising the task.',
+  parentContextID: 'Parent context id.',
+  supportsClaimIfSuspended: 'Whether it can be claimed while suspended.',
+  supportsDelegation: 'Whether it supports delegation.',
+  supportsFollowOnTasks: 'Whether it supports follow-on tasks.',
+  supportsSubTasks: 'Whether it supports subtasks.',
+  type: 'Type of the task.',
+  workBasketName: 'Work basket it belongs to.',
+};
+
 /** Registers the task type and the update input; core builds the rest of the schema around them. */
-export function ibmBpmSchema({ builder, NodeRef, TaskRef, KeyValueRef, KeyValueInput, isTaskOf }: VendorSchemaKit): VendorSchemaParts<IbmBpmTaskUpdate, typeof IbmBpmTaskUpdateInput.$inferInput> {
+export function ibmBpmSchema({ builder, NodeRef, TaskRef, KeyValueRef, KeyValueInput, isTaskOf }: VendorSchemaKit): VendorSchemaParts<IbmBpmTaskUpdate, UpdateInputShape> {
   builder.objectRef<IbmBpmTask>('IbmBpmTask').implement({
     description: 'An IBM BPM / BAW BPEL human task (GET /rest/bpm/htm/v1/task/{tkiid}).',
     interfaces: [NodeRef, TaskRef],
@@ -39,37 +76,18 @@ export function ibmBpmSchema({ builder, NodeRef, TaskRef, KeyValueRef, KeyValueI
     }),
   });
 
-  const str = (description: string) => ({ description });
-
-  const IbmBpmTaskUpdateInput = builder.inputType('IbmBpmTaskUpdateInput', {
+  const IbmBpmTaskUpdateInput = builder.inputRef<UpdateInputShape>('IbmBpmTaskUpdateInput').implement({
     description: "Changes to one IBM task: IBM's bulk update properties (PUT /rest/bpm/htm/v1/task?action=update). Items with the same values are sent in one call. Omitted or null fields are left unchanged.",
-    fields: (t) => ({
-      id: t.id({ required: true, description: 'The tkiid.' }),
-      priority: t.int(str('Priority.')),
-      displayName: t.string(str('Display name.')),
-      description: t.string(str('Description.')),
-      dueTime: t.string(str('When it is due (ISO-8601 date-time).')),
-      customProperties: t.field({ type: [KeyValueInput], description: 'Custom properties to set (others are kept).' }),
-      businessRelevance: t.boolean(str('Business relevant, or an auxiliary step.')),
-      contextAuthorizationOfOwner: t.string(str('Authorization rights of the owner to the associated context.')),
-      deletionTime: t.string(str('When the task is deleted (ISO-8601 date-time).')),
-      durationUntilDeleted: t.string(str('How long the task is kept after it ends (ISO-8601 duration, e.g. P14D).')),
-      durationUntilDue: t.string(str('When the task becomes due (ISO-8601 duration).')),
-      durationUntilExpires: t.string(str('When the task expires once activated (ISO-8601 duration).')),
-      eventHandlerName: t.string(str('Associated event handler.')),
-      expirationTime: t.string(str('When the task expires (ISO-8601 date-time).')),
-      isEscalated: t.boolean(str('Whether an escalation occurred.')),
-      isRead: t.boolean(str('Whether the task is marked read.')),
-      name: t.string(str('Name of the task instance.')),
-      namespace: t.string(str('Namespace categorising the task.')),
-      parentContextID: t.string(str('Parent context id.')),
-      supportsClaimIfSuspended: t.boolean(str('Whether it can be claimed while suspended.')),
-      supportsDelegation: t.boolean(str('Whether it supports delegation.')),
-      supportsFollowOnTasks: t.boolean(str('Whether it supports follow-on tasks.')),
-      supportsSubTasks: t.boolean(str('Whether it supports subtasks.')),
-      type: t.string(str('Type of the task.')),
-      workBasketName: t.string(str('Work basket it belongs to.')),
-    }),
+    fields: (t) => {
+      // One optional field per documented property (wire.ts), of the GraphQL type matching its JSON type.
+      const field = ([property, description]: [IbmUpdateProperty, string]) => {
+        const type = IBM_UPDATE_PROPERTIES[property];
+        return [property, type === 'boolean' ? t.boolean({ description }) : type === 'integer' ? t.int({ description })
+          : type === 'object' ? t.field({ type: [KeyValueInput], description }) : t.string({ description })] as const;
+      };
+      const properties = Object.fromEntries((Object.entries(PROPERTY_DESCRIPTIONS) as Array<[IbmUpdateProperty, string]>).map(field));
+      return { id: t.id({ required: true, description: 'The tkiid.' }), ...properties } as InputFieldsFromShape<SchemaTypes, UpdateInputShape, 'InputObject'>;
+    },
   });
 
   return {

@@ -1,5 +1,6 @@
 // IBM BPM / BAW "REST interface for BPEL-related task resources" (Human Task Manager, /rest/bpm/htm/v1),
-// exactly as on the wire. Types only. Sources: vendor-docs/002 (bulk update), spec/vendors.md §2.
+// exactly as on the wire: types, and the table of update properties they derive from; no logic.
+// Sources: vendor-docs/002 (bulk update), spec/vendors.md §2.
 
 /** The documented `state` strings (com.ibm.task.api.TaskInstanceData constants). */
 export type IbmTaskState =
@@ -50,33 +51,27 @@ export interface IbmTaskListWire {
   items: Array<Record<string, unknown>>;
 }
 
+/**
+ * Every property the bulk update documents in `updatedPropertyValues`, with its JSON type: the one list of
+ * them. The wire type below, the update (model.ts), its validation (mapping.ts), its GraphQL input
+ * (schema.ts) and the emulator's type check are all derived from it, so a property added here reaches each.
+ */
+export const IBM_UPDATE_PROPERTIES = {
+  businessRelevance: 'boolean', contextAuthorizationOfOwner: 'string', customProperties: 'object', deletionTime: 'string',
+  description: 'string', displayName: 'string', dueTime: 'string', durationUntilDeleted: 'string',
+  durationUntilDue: 'string', durationUntilExpires: 'string', eventHandlerName: 'string', expirationTime: 'string',
+  isEscalated: 'boolean', isRead: 'boolean', name: 'string', namespace: 'string', parentContextID: 'string',
+  priority: 'integer', supportsClaimIfSuspended: 'boolean', supportsDelegation: 'boolean',
+  supportsFollowOnTasks: 'boolean', supportsSubTasks: 'boolean', type: 'string', workBasketName: 'string',
+} as const;
+
+export type IbmUpdateProperty = keyof typeof IBM_UPDATE_PROPERTIES;
+
+/** The JS value of each JSON type the table uses (`object` is customProperties: name → value). */
+interface IbmJsonTypes { boolean: boolean; string: string; integer: number; object: Record<string, string> }
+
 /** `updatedPropertyValues` of the bulk update: one value set applied to every id. */
-export interface IbmUpdatedPropertyValues {
-  businessRelevance?: boolean;
-  contextAuthorizationOfOwner?: string;
-  customProperties?: Record<string, string>;
-  deletionTime?: string;
-  description?: string;
-  displayName?: string;
-  dueTime?: string;
-  durationUntilDeleted?: string;
-  durationUntilDue?: string;
-  durationUntilExpires?: string;
-  eventHandlerName?: string;
-  expirationTime?: string;
-  isEscalated?: boolean;
-  isRead?: boolean;
-  name?: string;
-  namespace?: string;
-  parentContextID?: string;
-  priority?: number;
-  supportsClaimIfSuspended?: boolean;
-  supportsDelegation?: boolean;
-  supportsFollowOnTasks?: boolean;
-  supportsSubTasks?: boolean;
-  type?: string;
-  workBasketName?: string;
-}
+export type IbmUpdatedPropertyValues = { -readonly [P in IbmUpdateProperty]?: IbmJsonTypes[(typeof IBM_UPDATE_PROPERTIES)[P]] };
 
 /** `PUT /rest/bpm/htm/v1/task?action=update` body. */
 export interface IbmBulkUpdateRequest {

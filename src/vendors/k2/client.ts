@@ -4,6 +4,7 @@
 
 import type { DomainTask, KeyValue, OutcomeError, UpdateOutcome } from '../../domain.js';
 import type { K2Task, K2TaskUpdate } from './model.js';
+import { K2_WRITES } from './model.js';
 import { outcomeError } from '../../domain.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
@@ -37,7 +38,7 @@ const FIELD_LISTS = ['processDataFields', 'activityDataFields', 'processXmlField
 
 export class K2Client implements BackendAdapter<K2TaskUpdate> {
   readonly backend = 'K2' as const;
-  readonly idempotentWrites = false;
+  readonly idempotentWrites = K2_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly authorization: string;
   private readonly readConcurrency: number;

@@ -1,6 +1,7 @@
 // K2 SyncREST as a vendor module: everything taskhub knows about K2 is reached from here.
 
 import { defineVendor } from '../vendor.js';
+import { K2_WRITES } from './model.js';
 import { K2Client } from './client.js';
 import { K2_DEMO_CREDENTIALS, startK2Emulator } from './emulator.js';
 import { k2Schema } from './schema.js';
@@ -11,6 +12,8 @@ export const k2 = defineVendor({
   backend: 'K2',
   description: 'K2 blackpearl / K2 Five SyncREST Task service (XML, Basic).',
   inputField: 'k2',
+  nativeIdName: 'K2 serial number',
+  writes: K2_WRITES,
   settings: {
     baseUrlVar: 'K2_BASE_URL',
     basePathProblem: (path) => (/\/K2Services\/SyncREST\.svc\/?$/i.test(path) ? null : 'the service root ending in /K2Services/SyncREST.svc'),

@@ -2,6 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask, KeyValue } from '../../domain.js';
+import type { WriteBehaviour } from '../vendor.js';
 
 export interface K2Action { name: string; batchable: boolean }
 
@@ -35,3 +36,14 @@ export interface K2TaskUpdate {
   activityXmlFields?: KeyValue[];
 }
 
+/**
+ * Actions (Approve, redirect, delegate, sleep) must not be sent twice: a second send acts again, or fails on an
+ * item that has moved on. K2 may answer an update with an empty 200 (the vendor's own example), which neither
+ * confirms nor refuses it. An actioned or redirected item leaves the service account's worklist, so it
+ * cannot be read back.
+ */
+export const K2_WRITES: WriteBehaviour = {
+  idempotent: false,
+  unconfirmedWhen: 'K2 answering with an empty reply',
+  unreadableAfter: 'an actioned or redirected K2 item that left the worklist',
+};

@@ -8,6 +8,7 @@
 
 import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { SuperOfficeTask, SuperOfficeTaskUpdate } from './model.js';
+import { SUPEROFFICE_WRITES } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { fetchEach, pLimit, readConcurrencyOf } from '../concurrency.js';
@@ -38,8 +39,7 @@ export interface SuperOfficeClientOptions extends ClientCommon {
 
 export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> {
   readonly backend = B;
-  /** A PUT sets values, so sending it twice is harmless. */
-  readonly idempotentWrites = true;
+  readonly idempotentWrites = SUPEROFFICE_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
@@ -92,7 +92,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   async listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice> {
     // The list route has no paging: read it once per GraphQL request, however many slices the request
     // takes (a status-filtered page reads slice after slice).
-    const all = await memoInRequest(this.listKey, async () => {
+    const all = await memoInRequest(signal, this.listKey, async () => {
       const res = await this.get('/api/v1/BatchTask/All', signal);
       return tasksFromListReply(res.status, res.text());
     });

@@ -1,6 +1,7 @@
 // SuperOffice batch tasks as a vendor module: everything taskhub knows about SuperOffice is reached from here.
 
 import { defineVendor } from '../vendor.js';
+import { SUPEROFFICE_WRITES } from './model.js';
 import { SuperOfficeClient } from './client.js';
 import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from './emulator.js';
 import { superOfficeSchema } from './schema.js';
@@ -11,6 +12,8 @@ export const superOffice = defineVendor({
   backend: 'SUPEROFFICE',
   description: 'SuperOffice CRM Web API v1 batch tasks (REST, Bearer).',
   inputField: 'superOffice',
+  nativeIdName: 'SuperOffice BatchTask id',
+  writes: SUPEROFFICE_WRITES,
   settings: {
     baseUrlVar: 'SUPEROFFICE_BASE_URL',
     // The tenant root carries the tenant (/Cust12345); the adapter adds /api/v1 itself.

@@ -2,6 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask } from '../../domain.js';
+import type { WriteBehaviour } from '../vendor.js';
 
 export const BATCH_TASK_STATES = [
   'Unknown', 'New', 'Aquired', 'Started', 'Succeeded', 'Failed', 'SucceededManualCleanup', 'All',
@@ -41,3 +42,5 @@ export interface SuperOfficeTaskUpdate {
   request?: string;
 }
 
+/** A SuperOffice PUT sets values: sending it twice is harmless. */
+export const SUPEROFFICE_WRITES: WriteBehaviour = { idempotent: true };

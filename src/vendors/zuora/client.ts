@@ -4,6 +4,7 @@
 
 import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { ZuoraTask, ZuoraTaskUpdate } from './model.js';
+import { ZUORA_WRITES } from './model.js';
 import { BackendError, outcomeFromError } from '../../errors.js';
 import type { BackendAdapter, ClientCommon, TaskListSlice } from '../adapter.js';
 import { fetchEach, mapLimited, readConcurrencyOf } from '../concurrency.js';
@@ -39,7 +40,7 @@ type PutReply = { updated: Map<number, unknown> } | { notFound: BackendError };
 
 export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   readonly backend = 'ZUORA' as const;
-  readonly idempotentWrites = true;
+  readonly idempotentWrites = ZUORA_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly clientId: string;
   private readonly clientSecret: string;

@@ -1,6 +1,7 @@
 // Zuora Workflow as a vendor module: everything taskhub knows about Zuora is reached from here.
 
 import { defineVendor } from '../vendor.js';
+import { ZUORA_WRITES } from './model.js';
 import { ZuoraClient } from './client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from './emulator.js';
 import { zuoraSchema } from './schema.js';
@@ -11,6 +12,8 @@ export const zuora = defineVendor({
   backend: 'ZUORA',
   description: 'Zuora Workflow (REST, OAuth client credentials).',
   inputField: 'zuora',
+  nativeIdName: 'Zuora task id',
+  writes: ZUORA_WRITES,
   settings: {
     baseUrlVar: 'ZUORA_BASE_URL',
     basePathProblem: (path) => (path === '/' ? null : 'a base without a path, such as https://rest.test.zuora.com'),

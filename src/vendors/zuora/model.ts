@@ -2,6 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask } from '../../domain.js';
+import type { WriteBehaviour } from '../vendor.js';
 
 export const ZUORA_TASK_STATUSES = ['Queued', 'Processing', 'Pending', 'Success', 'Stopped', 'Error'] as const;
 export type ZuoraTaskStatus = (typeof ZUORA_TASK_STATUSES)[number];
@@ -43,3 +44,5 @@ export interface ZuoraTaskUpdate {
   workflowId?: number;
 }
 
+/** Zuora's task update is a PUT of values: sending it twice leaves the same state, so retries and replays are safe. */
+export const ZUORA_WRITES: WriteBehaviour = { idempotent: true };

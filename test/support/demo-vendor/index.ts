@@ -3,6 +3,7 @@
 // emulator with demo data), kept tiny. Tests register it by building the server for [...VENDORS, demo].
 
 import { defineVendor } from '../../../src/vendors/vendor.js';
+import type { WriteBehaviour } from '../../../src/vendors/vendor.js';
 import type { BackendAdapter } from '../../../src/vendors/adapter.js';
 import type { BatchJournal } from '../../../src/batch/journal.js';
 import { journalSending, notJournaled } from '../../../src/batch/journal.js';
@@ -22,9 +23,12 @@ const toTask = (w: Wire): DemoTask => ({
   description: null, priority: null, note: w.note,
 });
 
+/** A PUT of a note: sending it twice is harmless. */
+const WRITES: WriteBehaviour = { idempotent: true };
+
 class DemoClient implements BackendAdapter<DemoUpdate> {
   readonly backend = 'DEMO';
-  readonly idempotentWrites = true;
+  readonly idempotentWrites = WRITES.idempotent;
   constructor(private readonly s: DemoSettings) {}
   private async call(method: string, path: string, body?: unknown): Promise<Response> {
     try {
@@ -67,6 +71,8 @@ export const demo = defineVendor({
   backend: 'DEMO',
   description: 'A test-only vendor (proof of the vendor module contract).',
   inputField: 'demo',
+  nativeIdName: 'demo task id',
+  writes: WRITES,
   settings: {
     baseUrlVar: 'DEMO_BASE_URL',
     read: (env, baseUrl): DemoSettings => ({ baseUrl, token: env.need('DEMO_TOKEN', 'DEMO_BASE_URL') }),
