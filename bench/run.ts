@@ -4,8 +4,10 @@
 // comparison is a ratio between runs made back to back in this one invocation.
 // Prints markdown tables and writes the whole result as JSON to bench/results/.
 //
-// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers|memory, --sizes 100,1000, --reps <n>,
-// --duration <s> (read and peer runs), --rounds <n> (read and peer rounds), --no-write.
+// Options: --quick, --latency <ms> (default 20), --only batch|reads|peers|memory|jobs, --sizes 100,1000, --reps <n>,
+// --duration <s> (read and peer runs), --rounds <n> (read and peer rounds), --no-write,
+// --job-items <n> (default 100,000; 2,000 with --quick), --job-stores memory,redis (default memory),
+// --job-node-flags '<flags>' (for the jobs phase's server process, e.g. '--max-old-space-size=192').
 // The peer phase (bench/peers/) runs R1/R2 against the direct script, Mesh + Hive Gateway and taskhub
 // (`node dist/main.js`, so `npm run bench` builds first) at 5 ms vendor latency, whatever --latency says.
 
@@ -20,17 +22,23 @@ import { memoryMarkdown, runMemoryPhase } from './memory.js';
 import type { MemoryResult } from './memory.js';
 import { peerMarkdown, runPeerPhase } from './peers/phase.js';
 import type { PeerResult } from './peers/phase.js';
+import { jobTargets, jobsMarkdown, runJobsPhase } from './jobs.js';
+import type { JobStoreKind, JobsRun } from './jobs.js';
 import { checkTargets, markdown } from './report.js';
 import type { TargetCheck } from './report.js';
 
 export interface BenchOptions {
   quick?: boolean;
   latencyMs?: number;
-  only?: 'batch' | 'reads' | 'peers' | 'memory';
+  only?: 'batch' | 'reads' | 'peers' | 'memory' | 'jobs';
   sizes?: number[];
   reps?: number;
   durationSec?: number;
   rounds?: number;
+  jobItems?: number;
+  jobStores?: JobStoreKind[];
+  /** Node flags for the jobs phase's server process. */
+  jobNodeFlags?: string[];
   /** Write bench/results/*.json (default true). */
   write?: boolean;
   log?: (line: string) => void;
@@ -50,6 +58,8 @@ export interface BenchResult {
   peers?: PeerResult;
   /** The server process's RSS after start, after 200 reads, and its peak during a big batch. */
   memory?: MemoryResult;
+  /** One batch job per job store (absent with --only of another phase). */
+  jobs?: JobsRun[];
   targets: TargetCheck[];
   markdown: string;
   file?: string;
@@ -100,15 +110,23 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
     memory = await runMemoryPhase({ batchItems: quick ? 1000 : 10_000, reads: quick ? 20 : 200, log });
   }
 
-  const targets = checkTargets(batch, reads);
-  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : []), ...(memory ? [memoryMarkdown(memory)] : [])].join('\n\n');
+  let jobs: JobsRun[] | undefined;
+  if (opts.only === undefined || opts.only === 'jobs') {
+    log('batch jobs (node dist/main.js):');
+    jobs = await runJobsPhase({ items: opts.jobItems ?? (quick ? 2_000 : 100_000), latencyMs, stores: opts.jobStores ?? ['memory'], log,
+      ...(opts.jobNodeFlags ? { nodeFlags: opts.jobNodeFlags } : {}) });
+  }
+
+  const targets = [...checkTargets(batch, reads), ...(jobs ? jobTargets(jobs) : [])];
+  const md = [markdown(batch, reads, targets), ...(peers ? [peerMarkdown(peers)] : []), ...(memory ? [memoryMarkdown(memory)] : []),
+    ...(jobs ? [jobsMarkdown(jobs)] : [])].join('\n\n');
   const result: BenchResult = {
     meta: {
       mode: quick ? 'quick' : 'full', startedAt: startedAt.toISOString(), node: process.version, nproc: cpus().length,
       cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), latencyMs,
       totalSec: (performance.now() - t0) / 1000, loadAverage: { before: loadBefore, after: loadavg()[0]! },
     },
-    batch, batchRuns, reads, ...(peers ? { peers } : {}), ...(memory ? { memory } : {}), targets, markdown: md,
+    batch, batchRuns, reads, ...(peers ? { peers } : {}), ...(memory ? { memory } : {}), ...(jobs ? { jobs } : {}), targets, markdown: md,
   };
   if (opts.write ?? true) {
     const dir = fileURLToPath(new URL('./results/', import.meta.url));
@@ -138,12 +156,18 @@ function parseArgs(argv: string[]): BenchOptions {
     else if (a === '--latency') opts.latencyMs = Number(value(i++));
     else if (a === '--only') {
       const v = value(i++);
-      if (v !== 'batch' && v !== 'reads' && v !== 'peers' && v !== 'memory') throw new Error(`--only takes batch, reads, peers or memory; got '${v}'`);
+      if (v !== 'batch' && v !== 'reads' && v !== 'peers' && v !== 'memory' && v !== 'jobs') throw new Error(`--only takes batch, reads, peers, memory or jobs; got '${v}'`);
       opts.only = v;
     } else if (a === '--sizes') opts.sizes = value(i++).split(',').map((s) => Math.ceil(positive('--sizes', s) / 4) * 4);
     else if (a === '--reps') opts.reps = positive('--reps', value(i++));
     else if (a === '--duration') opts.durationSec = positive('--duration', value(i++));
     else if (a === '--rounds') opts.rounds = positive('--rounds', value(i++));
+    else if (a === '--job-items') opts.jobItems = Math.ceil(positive('--job-items', value(i++)) / 4) * 4;
+    else if (a === '--job-stores') {
+      const stores = value(i++).split(',');
+      if (!stores.every((x): x is JobStoreKind => x === 'memory' || x === 'redis')) throw new Error(`--job-stores takes memory and/or redis; got '${stores.join(',')}'`);
+      opts.jobStores = stores;
+    } else if (a === '--job-node-flags') opts.jobNodeFlags = value(i++).split(' ').filter(Boolean);
     else throw new Error(`unknown option ${a}; see the top of bench/run.ts`);
   }
   if (opts.latencyMs !== undefined && !(Number.isFinite(opts.latencyMs) && opts.latencyMs >= 0)) throw new Error('--latency must be ≥ 0');

@@ -35,6 +35,7 @@ export async function startTaskhub(settings: BackendSettings, extraEnv: Record<s
   const port = await freePort();
   const child = startNode('taskhub', [...execArgv, DIST_MAIN],
     { ...vendorEnv(settings), HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ...extraEnv });
-  await waitUntilUp(`http://127.0.0.1:${port}/ready`, child);
+  // One that never comes up is stopped, not left running behind the failed bench.
+  await waitUntilUp(`http://127.0.0.1:${port}/ready`, child).catch(async (err: unknown) => { await stopGroup(child); throw err; });
   return { name: 'taskhub', url: `http://127.0.0.1:${port}/graphql`, pid: child.pid!, stop: () => stopGroup(child) };
 }

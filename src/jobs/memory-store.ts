@@ -1,5 +1,5 @@
-// Batch jobs in this process (no TASKHUB_REDIS_URL): lost on restart, as the README says. Results are
-// kept as JSON text, one string per item, which is several times smaller than the objects and gives
+// Batch jobs in this process (no TASKHUB_REDIS_URL): lost on restart, as the README says. Items and results are
+// kept as JSON text, one string each, which is several times smaller than the objects and gives
 // readers copies they cannot change. A job is dropped TTL after it finished (or after it was created,
 // while it has not finished).
 
@@ -12,8 +12,9 @@ import type { JobChunk, JobRecord, JobStore, NewJob, ResultPage } from './store.
 
 interface Entry {
   job: JobRecord;
-  /** Dropped when the job finishes: only the results are read after that. */
-  items: readonly TaskUpdate[];
+  /** As JSON text, like the results (a fraction of the objects' size). Dropped when the job finishes: only
+   *  the results are read after that. */
+  items: readonly string[];
   results: Array<string | undefined>;
   inFlight: Set<number>;
   worker: string;
@@ -50,7 +51,7 @@ export class MemoryJobStore implements JobStore {
       countInto(job.counts, r);
     });
     this.jobs.set(job.id, {
-      job, items: spec.items, results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
+      job, items: spec.items.map((i) => JSON.stringify(i)), results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
     });
     if (key !== undefined) this.byKey.set(key, job.id);
     return { job: { ...job, counts: { ...job.counts } }, created: true };
@@ -65,7 +66,7 @@ export class MemoryJobStore implements JobStore {
   async chunk(id: string, from: number, to: number): Promise<JobChunk> {
     const e = this.entry(id);
     return {
-      items: e.items.slice(from, to),
+      items: e.items.slice(from, to).map((s) => JSON.parse(s) as TaskUpdate),
       results: e.results.slice(from, to).map((s) => (s === undefined ? undefined : JSON.parse(s) as ItemResult)),
       inFlight: new Set([...e.inFlight].filter((i) => i >= from && i < to)),
     };

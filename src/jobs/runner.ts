@@ -143,7 +143,7 @@ export class JobRunner {
         }
       },
       settled: async (settled) => {
-        if (!lost) await store.settle(job.id, settled.map((r) => ({ ...r, index: send[r.index]!.index })));
+        if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
       },
     };
     const results = await engine.run(send.map((s) => s.item), {
@@ -151,7 +151,7 @@ export class JobRunner {
     });
     // Items this worker could not journal were not sent; the worker now holding the job sends them.
     if (lost) throw lost;
-    await this.settle(job.id, results.map((r, k) => ({ ...r, index: send[k]!.index })));
+    await this.settle(job.id, results.map((r, k) => kept(r, send[k]!.index)));
   }
 
   /** Answers every item from `from` on that has no result yet: cancelled, or the job failed. */
@@ -194,6 +194,14 @@ export class JobRunner {
     return this.deps.registry.get(item.backend)?.idempotentWrites ?? true;
   }
 }
+
+/**
+ * What a job keeps of a result, at its input index: not the task a vendor's reply carried. Results are kept
+ * for days, when that copy is stale anyway (`TaskUpdated.task` reads the task back when asked, as it does
+ * for vendors whose reply carries none), and at 100,000 items those copies were most of a job's memory.
+ */
+const kept = (r: ItemResult, index: number): ItemResult =>
+  ({ ...r, index, outcome: r.outcome.kind === 'UPDATED' ? { kind: 'UPDATED' } : r.outcome });
 
 /** An item and the task id its vendor module reads from it (as planning did). */
 interface Named { index: number; item: TaskUpdate; nativeId: string }

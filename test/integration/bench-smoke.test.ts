@@ -11,7 +11,7 @@ const computed = (label: string, v: number) => {
 };
 
 describe('npm run bench -- --quick', () => {
-  it('runs the batch, read, peer and memory phases and computes every ratio', async () => {
+  it('runs the batch, read, peer, memory and jobs phases and computes every ratio', async () => {
     const r = await runBench({ quick: true, write: false, log: () => {} });
 
     expect(r.batch.map((b) => b.size)).toEqual([100, 1000]);
@@ -60,6 +60,18 @@ describe('npm run bench -- --quick', () => {
     computed('RSS after 200 reads', r.memory!.after200ReadsMb);
     computed('RSS peak during the batch', r.memory!.batchPeakMb);
     expect(r.memory!.batchSucceeded).toBe(1000);
+
+    // One batch job (2,000 items in quick mode) through the server process, every result paged out in order.
+    expect(r.jobs?.map((j) => j.store), 'the jobs phase ran').toEqual(['memory']);
+    const job = r.jobs![0]!;
+    expect(job.succeeded + job.accepted).toBe(2000);
+    expect(job.baselineConfirmed).toBe(2000);
+    expect(job.resultsInOrder).toBe(true);
+    computed('job / ideal', job.wallVsIdeal);
+    computed('job / baseline', job.wallVsBaseline);
+    computed('job peak RSS', job.peakRssMb);
+    computed('job results paging rate', job.pagingItemsPerSec);
+    expect(r.markdown).toContain('### Batch jobs');
 
     // The targets are reported (met or not is the benchmark's finding, not this test's).
     expect(r.targets.length).toBeGreaterThan(0);

@@ -113,6 +113,22 @@ describe('a batch job', () => {
     expect(other.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('keeps no copy of the updated task: TaskUpdated.task reads it back from the vendor when selected', async () => {
+    const items = fresh(4, 'read-back');
+    const job = await start({ items });
+    await waitFinished(job.id);
+    const zuora = items[0] as Extract<JobItem, { zuora: unknown }>;
+    // Changed at the vendor after the job: a stored copy would still say what the job wrote.
+    h.vendors.zuora.tasks.get(Number(zuora.zuora.id))!.name = 'renamed since';
+    const res = await h.gql(`query($id: ID!) { batchUpdateJob(id: $id) { results(first: 4) { edges { node {
+      __typename ... on TaskUpdated { task { nativeId name } } } } } } }`, { id: job.id });
+    expect(res.body.errors).toBeUndefined();
+    const nodes = res.body.data.batchUpdateJob.results.edges.map((e: any) => e.node);
+    expect(nodes[0]).toEqual({ __typename: 'TaskUpdated', task: { nativeId: zuora.zuora.id, name: 'renamed since' } });
+    const so = items[3] as Extract<JobItem, { superOffice: unknown }>;
+    expect(nodes[3].task).toMatchObject({ nativeId: so.superOffice.id });
+  });
+
   it('writes nothing on dryRun', async () => {
     const items = fresh(8, 'dry');
     const before = h.vendors.k2.applied.length;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId } from '../../src/global-id.js';
@@ -28,5 +29,8 @@ describe('fingerprints', () => {
     expect(canonicalJson({ b: 1, a: [{ y: 2, x: 1 }] })).toBe('{"a":[{"x":1,"y":2}],"b":1}');
     expect(fingerprintOf({ a: 1, b: 2 })).toBe(fingerprintOf({ b: 2, a: 1 }));
     expect(fingerprintOf({ a: 1 })).not.toBe(fingerprintOf({ a: 2 }));
+    // Fed to the hash piece by piece, it is still the digest of the canonical JSON text.
+    const input = { items: [{ backend: 'K2', update: { serialNumber: '12_8', action: 'Approve', gone: undefined } }, null, 'x"y', 1.5, true], dryRun: false };
+    expect(fingerprintOf(input)).toBe(createHash('sha256').update(canonicalJson(input)).digest('base64url'));
   });
 });
