@@ -121,7 +121,7 @@ describe('SuperOffice auth and readiness', () => {
     await client.ping();
     expect(emu.server.requests[0]!.headers.authorization).toBe(`Bearer ${CREDS.token}`);
     expect(emu.server.requests[0]!.headers['so-apptoken']).toBeUndefined();
-    expect(emu.server.requests[0]!.path).toBe('/Cust12345/api/v1/BatchTask/All');
+    expect(emu.server.requests[0]!.path).toBe('/Cust12345/api/v1/BatchTask/0');
     const withApp = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy, token: CREDS.token, appToken: CREDS.appToken });
     track(withApp);
     await withApp.ping();
@@ -148,6 +148,14 @@ describe('SuperOffice auth and readiness', () => {
       headers: { authorization: 'Basic ' + Buffer.from('tje0:Tje0').toString('base64') },
     });
     expect(res.status).toBe(401);
+  });
+
+  it('readiness reads one task by an id never handed out, not the unpaged list: a large tenant stays ready under a small reply cap', async () => {
+    const { emu } = await setup({ extraTasks: 2_000 });
+    const small = new SuperOfficeClient({ baseUrl: emu.tenantUrl, policy: { ...policy, maxResponseBytes: 16 * 1024 }, token: CREDS.token });
+    track(small);
+    await expect(small.ping()).resolves.toBeUndefined();
+    expect(emu.server.requests.map((r) => r.path)).toEqual(['/Cust12345/api/v1/BatchTask/0']);
   });
 
   it('a base URL that is not the tenant root fails readiness', async () => {

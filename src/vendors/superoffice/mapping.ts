@@ -108,6 +108,9 @@ function errorBody(body: string): { type?: string; message?: string } {
   return { ...(type === undefined ? {} : { type }), ...(message === undefined ? {} : { message }) };
 }
 
+/** SuperOffice's own "no such entity" document (ErrorType SoNotFoundException), not a web server's 404 page. */
+export const isSuperOfficeNotFound = (body: string): boolean => errorBody(body).type === 'SoNotFoundException';
+
 /** A non-2xx SuperOffice reply as a domain error; vendorCode is the .NET ErrorType when one came. */
 export function errorFromReply(status: number, body: string): BackendError {
   const { type, message } = errorBody(body);
