@@ -3,8 +3,6 @@
 // that is not an item is refused as a whole, naming the lines, like a GraphQL request with a malformed
 // item: nothing is queued, and the client fixes the file.
 
-import { decodeUtf8, InputFileError, parseJsonl } from '../cli/input.js';
-import { parseCsv } from '../cli/csv.js';
 import type { ItemLine } from '../cli/input.js';
 import type { TaskUpdateInput } from '../generated/graphql.js';
 
@@ -26,6 +24,9 @@ function formatOf(file: File): 'jsonl' | 'csv' {
 /** The file's items in file order, as GraphQL input values (TaskUpdateInput). */
 export async function readUploadedItems(file: File, maxItems: number): Promise<TaskUpdateInput[]> {
   const format = formatOf(file);
+  // Imported on the first upload: the CLI's parsers build their own schema from the SDL at load (~4 MB of
+  // resident memory a process that never receives a file need not hold).
+  const [{ decodeUtf8, InputFileError, parseJsonl }, { parseCsv }] = await Promise.all([import('../cli/input.js'), import('../cli/csv.js')]);
   let lines;
   try {
     const text = decodeUtf8(new Uint8Array(await file.arrayBuffer()));
