@@ -72,6 +72,8 @@ export interface EmulatorServer {
   clearFaults(): void;
   /** Requests whose method (and path, when given) match. */
   count(method: string, path?: RegExp): number;
+  /** Resolves once no request is being handled: a delayed one still lands (and applies) after its client gave up. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -146,7 +148,17 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     res.end(body);
   };
 
+  let handling = 0;
+  let idleWaiters: Array<() => void> = [];
   const server: Server = createServer(async (req, res) => {
+    handling++;
+    try {
+      await handle(req, res);
+    } finally {
+      if (--handling === 0) { for (const wake of idleWaiters) wake(); idleWaiters = []; }
+    }
+  });
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const raw = await readBody(req, maxRequestBytes);
     if (raw === null) return send(res, { status: 413, body: { message: 'request body too large' } });
     const headers: Record<string, string> = {};
@@ -182,7 +194,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     } catch (err) {
       send(res, { status: 500, body: { message: `emulator ${opts.name} failed: ${(err as Error).message}` } });
     }
-  });
+  };
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
   server.keepAliveTimeout = 5_000;
 
@@ -201,6 +213,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     addFault: (f) => { faults.push({ ...f }); },
     clearFaults: () => { faults.length = 0; },
     count: (method, path) => requests.filter((r) => r.method === method && (!path || path.test(r.path))).length,
+    idle: () => (handling === 0 ? Promise.resolve() : new Promise<void>((resolve) => { idleWaiters.push(resolve); })),
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of sockets) s.destroy();

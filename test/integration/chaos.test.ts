@@ -79,6 +79,9 @@ function expectK2SentOnce(n: number) {
 async function expectHealthyAfter(v: Vendor) {
   const e = h!.vendors;
   for (const emulator of [e.zuora, e.ibmBpm, e.k2, e.superOffice]) emulator.server.clearFaults();
+  // A write delayed past taskhub's deadline still lands at the vendor afterwards; let it, or on a slow
+  // machine it would overwrite the follow-up batch's marker below.
+  await Promise.all([e.zuora, e.ibmBpm, e.k2, e.superOffice].map((emulator) => emulator.server.idle()));
   await new Promise((r) => setTimeout(r, 250)); // past the test breaker's reset time
   const list = await h!.gql('{ tasks(first: 500) { edges { node { backend } } backendErrors { backend } } }');
   expect(list.body.data.tasks.backendErrors).toEqual([]);
