@@ -103,9 +103,6 @@ export async function runJobsPhase(opts: {
     const taskhub = await startTaskhub(emu.settings, {
       K2_BASE_URL: k2.baseUrl, K2_USERNAME: k2.username, K2_PASSWORD: k2.password,
       TASKHUB_MAX_JOB_ITEMS: String(Math.max(size, 100_000)), TASKHUB_MAX_BODY_BYTES: String(64 * 2 ** 20),
-      // Readiness reads SuperOffice's whole (unpaged) task list once: with 25,000 tasks it outgrows the default
-      // 10 MB reply cap, and the server would never be ready (and would keep pinging through the job).
-      SUPEROFFICE_MAX_RESPONSE_BYTES: String(128 * 2 ** 20),
       ...(redis ? { TASKHUB_REDIS_URL: redis.url } : {}),
     }, nodeFlags);
     try {

@@ -19,7 +19,7 @@ import { createRedisJobs } from '../../src/jobs/redis/index.js';
 import { TEST_TRAFFIC_ENV } from '../support/harness.js';
 import { startRedis } from '../support/redis.js';
 import type { TestRedis } from '../support/redis.js';
-import { JOB_FIELDS, applied, generatedIds, k2Sends, mixedItems, readSse } from '../support/jobs.js';
+import { JOB_FIELDS, allJobResults, applied, generatedIds, k2Sends, mixedItems, readSse } from '../support/jobs.js';
 
 const EXTRA = 1500;
 let redis: TestRedis;
@@ -76,18 +76,6 @@ async function waitFinished(replica: number, id: string, timeoutMs = 90_000) {
   }
 }
 
-async function allResults(replica: number, id: string): Promise<any[]> {
-  const out: any[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const res = await gql(replica, PAGE, { id, after });
-    expect(res.errors).toBeUndefined();
-    const page: any = res.data.batchUpdateJob.results;
-    out.push(...page.edges.map((e: any) => e.node));
-    if (!page.pageInfo.hasNextPage) return out;
-    after = page.pageInfo.endCursor;
-  }
-}
 
 beforeAll(async () => {
   redis = await startRedis();
@@ -110,7 +98,7 @@ describe('batch jobs on Redis, two replicas', () => {
     const job = started.data.startBatchUpdateJob;
     const done = await waitFinished(1, job.id);
     expect(done).toMatchObject({ state: 'COMPLETED', total: 2000, done: 2000, failed: 0 });
-    const results = await allResults(1, job.id);
+    const results = await allJobResults((q, v) => gql(1, q, v), PAGE, job.id);
     expect(results.map((r) => r.index)).toEqual(items.map((_, i) => i));
     results.forEach((r, i) => {
       expect(['TaskUpdated', 'TaskUpdateAccepted']).toContain(r.__typename);
@@ -153,7 +141,7 @@ describe('batch jobs on Redis, two replicas', () => {
       const nexts = events.filter((e) => e.event === 'next').map((e) => e.data.data.batchUpdateJobProgress);
       expect(events.at(-1)?.event).toBe('complete');
       expect(nexts.at(-1)).toMatchObject({ state: 'CANCELLED', done: 3000, cancelRequested: true });
-      const results = await allResults(0, job.id);
+      const results = await allJobResults((q, v) => gql(0, q, v), PAGE, job.id);
       expect(results).toHaveLength(3000);
       const skipped = results.filter((r) => r.__typename === 'TaskUpdateCancelled');
       expect(skipped.length).toBeGreaterThan(0);

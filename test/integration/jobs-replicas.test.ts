@@ -12,7 +12,7 @@ import { startRedis } from '../support/redis.js';
 import type { TestRedis } from '../support/redis.js';
 import { gqlAt, startReplica, vendorEnv } from '../support/replica.js';
 import type { Replica } from '../support/replica.js';
-import { JOB_FIELDS, applied, generatedIds } from '../support/jobs.js';
+import { JOB_FIELDS, allJobResults, applied, generatedIds } from '../support/jobs.js';
 
 const PER_VENDOR = 400;
 const TAG = 'takeover';
@@ -58,19 +58,6 @@ async function job(url: string, id: string) {
   return res.data.batchUpdateJob;
 }
 
-/** Every result recorded so far, in input order, read page by page. */
-async function allResults(url: string, id: string): Promise<any[]> {
-  const out: any[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const res = await gqlAt(url, PAGE, { id, after });
-    expect(res.errors).toBeUndefined();
-    const page: any = res.data.batchUpdateJob.results;
-    out.push(...page.edges.map((e: any) => e.node));
-    if (!page.pageInfo.hasNextPage) return out;
-    after = page.pageInfo.endCursor;
-  }
-}
 
 /** Polls `check` until it returns a value (not sleeps: a loaded machine only makes it slower). */
 async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
@@ -144,7 +131,7 @@ describe('two replicas, the one running a job killed', () => {
     const appliedAtKill = new Set(vendors.k2.applied.map((a) => `${a.serialNumber} ${a.action}`));
     const inFlight = k2Sent().filter((s) => !appliedAtKill.has(s));
     expect(inFlight.length).toBeGreaterThan(0);
-    const recorded = await allResults(survivor.url, id);
+    const recorded = await allJobResults((q, v) => gqlAt(survivor.url, q, v), PAGE, id);
     expect(recorded.length).toBeGreaterThan(0);
     expect(recorded.length).toBeLessThan(input.length);
 
@@ -158,7 +145,7 @@ describe('two replicas, the one running a job killed', () => {
     expect(logged(survivor, jobId, /taken over: continuing from its journal/)).toBe(true);
 
     // Exactly one result per item, in input order.
-    const results = await allResults(survivor.url, id);
+    const results = await allJobResults((q, v) => gqlAt(survivor.url, q, v), PAGE, id);
     expect(results.map((r) => r.index)).toEqual(input.map((_, i) => i));
     // Results recorded before the kill are kept as they were.
     for (const r of recorded) expect(results[r.index]).toEqual(r);

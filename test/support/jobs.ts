@@ -79,3 +79,22 @@ export async function readSse(res: Response, until: (e: SseEvent) => boolean = (
 }
 
 export const JOB_FIELDS = 'id state total done succeeded accepted failed createdAt startedAt finishedAt cancelRequested';
+
+type Send = (query: string, variables: Record<string, unknown>) => Promise<{ data?: any; errors?: unknown }>;
+
+/**
+ * Every result of a job so far, in input order, read page by page: `page` is a query with variables `$id`
+ * and `$after` selecting `batchUpdateJob(id:) { results(after:) { edges { node } pageInfo } }`.
+ */
+export async function allJobResults(send: Send, page: string, id: string): Promise<any[]> {
+  const out: any[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const res = await send(page, { id, after });
+    if (res.errors) throw new Error(`results page failed: ${JSON.stringify(res.errors)}`);
+    const results: any = res.data.batchUpdateJob.results;
+    out.push(...results.edges.map((e: any) => e.node));
+    if (!results.pageInfo.hasNextPage) return out;
+    after = results.pageInfo.endCursor;
+  }
+}
