@@ -14,8 +14,15 @@ function start(env: Record<string, string>, until: RegExp, execArgv: string[] = 
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let stopping = false;
+  // Resolves only once the process has exited (SIGKILL 15 s after SIGINT), so no test leaves one behind.
   return new Promise<{ out: string; code: number | null }>((resolve) => {
-    const check = () => { if (until.test(out)) { child.kill('SIGINT'); resolve({ out, code: null }); } };
+    const check = () => {
+      if (stopping || !until.test(out)) return;
+      stopping = true;
+      child.kill('SIGINT');
+      setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+    };
     child.stdout.on('data', (d) => { out += String(d); check(); });
     child.stderr.on('data', (d) => { out += String(d); check(); });
     child.on('exit', (code) => resolve({ out, code }));
