@@ -3,7 +3,6 @@
 // (batch-runs.ts) over a RunStore, in process or on Redis.
 
 import { createHash } from 'node:crypto';
-import type { Hash } from 'node:crypto';
 
 export class IdempotencyConflictError extends Error {
   override readonly name = 'IdempotencyConflictError';
@@ -13,34 +12,31 @@ export class IdempotencyConflictError extends Error {
  *  fed to the hash piece by piece: a 100,000-item job's input never becomes one string (nor 100,000). */
 export function fingerprintOf(value: unknown): string {
   const hash = createHash('sha256');
-  feedCanonical(hash, value);
+  writeCanonical(value, (piece) => hash.update(piece));
   return hash.digest('base64url');
 }
 
-function feedCanonical(hash: Hash, value: unknown): void {
-  if (Array.isArray(value)) {
-    hash.update('[');
-    value.forEach((v, i) => { if (i > 0) hash.update(','); feedCanonical(hash, v); });
-    hash.update(']');
-  } else if (value && typeof value === 'object') {
-    const entries = sortedEntries(value as Record<string, unknown>);
-    hash.update('{');
-    entries.forEach(([k, v], i) => { hash.update(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`); feedCanonical(hash, v); });
-    hash.update('}');
-  } else {
-    hash.update(JSON.stringify(value ?? null));
-  }
+/** JSON with object keys sorted and undefined members left out, so equal inputs give equal text. */
+export function canonicalJson(value: unknown): string {
+  const pieces: string[] = [];
+  writeCanonical(value, (piece) => pieces.push(piece));
+  return pieces.join('');
 }
 
-const sortedEntries = (value: Record<string, unknown>) => Object.entries(value)
-  .filter(([, v]) => v !== undefined)
-  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = sortedEntries(value as Record<string, unknown>);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+/** The canonical JSON of `value`, handed to `emit` piece by piece (the one walk both forms share). */
+function writeCanonical(value: unknown, emit: (piece: string) => void): void {
+  if (Array.isArray(value)) {
+    emit('[');
+    value.forEach((v, i) => { if (i > 0) emit(','); writeCanonical(v, emit); });
+    emit(']');
+  } else if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    emit('{');
+    entries.forEach(([k, v], i) => { emit(`${i > 0 ? ',' : ''}${JSON.stringify(k)}:`); writeCanonical(v, emit); });
+    emit('}');
+  } else {
+    emit(JSON.stringify(value ?? null));
   }
-  return JSON.stringify(value ?? null);
 }
