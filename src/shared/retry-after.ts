@@ -6,22 +6,25 @@
 /** Response headers as node and undici give them: lower-case names, a repeated header as an array. */
 export type HeaderMap = Readonly<Record<string, string | string[] | undefined>>;
 
+/** A number of seconds as ms (negative is 0), or undefined when the value is not a number. */
+function secondsMs(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const secs = Number(value);
+  return Number.isFinite(secs) ? Math.max(0, secs * 1000) : undefined;
+}
+
 /** A `Retry-After` value as a wait in ms (a past date is 0), or undefined when it is not one. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (value === undefined) return undefined;
-  const secs = Number(value);
-  if (value.trim() !== '' && Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const secs = secondsMs(value);
+  if (secs !== undefined) return secs;
   const at = Date.parse(value);
   return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
 /** The wait in ms, or undefined when the reply carries no usable hint; `Retry-After` wins. */
 export function retryAfterMs(headers: HeaderMap, now = Date.now()): number | undefined {
-  const hinted = parseRetryAfter(first(headers['retry-after']), now);
-  if (hinted !== undefined) return hinted;
-  const reset = first(headers['ratelimit-reset']);
-  if (reset !== undefined && reset.trim() !== '' && Number.isFinite(Number(reset))) return Math.max(0, Number(reset) * 1000);
-  return undefined;
+  return parseRetryAfter(first(headers['retry-after']), now) ?? secondsMs(first(headers['ratelimit-reset']));
 }
 
 /** The first value of a header that may be repeated. */
