@@ -14,6 +14,7 @@ import { createDirect } from './direct.js';
 import { runDirectBatch } from './baseline.js';
 import { startTaskhub } from './peers/targets.js';
 import { ratio } from './measure.js';
+import { graphqlData } from './graphql.js';
 import { batchItems, idealPath } from './workload.js';
 import type { Backend } from '../src/domain.js';
 import { startRedis } from '../test/support/redis.js';
@@ -66,13 +67,6 @@ const PAGE = `query($id: ID!, $first: Int!, $after: String) { batchUpdateJob(id:
 /** results(first:) at most (src/schema/jobs.ts). */
 const PAGE_SIZE = 5_000;
 
-async function post(url: string, query: string, variables: unknown): Promise<any> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) });
-  const body = (await res.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(`${query.slice(0, 40)}… failed: ${JSON.stringify(body.errors).slice(0, 300)}`);
-  return body.data;
-}
-
 /** VmHWM / VmRSS of one process, in MB. */
 function procMb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -108,7 +102,7 @@ export async function runJobsPhase(opts: {
     try {
       await sleep(2_000); // start-up garbage collected, readiness pings done
       const rssAfterStartMb = procMb(taskhub.pid, 'VmRSS');
-      // The peak is the job's, not start-up's (the readiness read of that big list): "5" resets VmHWM to VmRSS.
+      // The peak is the job's, not start-up's: "5" resets VmHWM to VmRSS.
       writeFileSync(`/proc/${taskhub.pid}/clear_refs`, '5');
       // Serialising the request is the client's work, done before the clock starts.
       const items = batchItems(size, emu.ids, runNo * 2 - 1);
@@ -124,7 +118,7 @@ export async function runJobsPhase(opts: {
       const id = started.data.startBatchUpdateJob.id;
       let job: any;
       for (;;) {
-        job = (await post(taskhub.url, STATE, { id })).batchUpdateJob;
+        job = (await graphqlData(taskhub.url, STATE, { id })).batchUpdateJob;
         if (['COMPLETED', 'CANCELLED', 'FAILED'].includes(job.state)) break;
         await sleep(100);
       }
@@ -143,7 +137,7 @@ export async function runJobsPhase(opts: {
       let inOrder = true;
       const p0 = performance.now();
       for (;;) {
-        const page: any = (await post(taskhub.url, PAGE, { id, first: PAGE_SIZE, after })).batchUpdateJob.results;
+        const page: any = (await graphqlData(taskhub.url, PAGE, { id, first: PAGE_SIZE, after })).batchUpdateJob.results;
         pages++;
         for (const e of page.edges) if (e.node.index !== next++) inOrder = false;
         if (!page.pageInfo.hasNextPage) break;

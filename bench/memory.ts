@@ -12,6 +12,7 @@ import { treeUsage } from './peers/processes.js';
 import { startTaskhub } from './peers/targets.js';
 import { pickR2Ids, taskhubR1, taskhubR2 } from './peers/workloads.js';
 import { BATCH_MUTATION, batchItems } from './workload.js';
+import { postGraphql } from './graphql.js';
 
 export interface MemoryResult {
   idleMb: number;
@@ -23,11 +24,6 @@ export interface MemoryResult {
 }
 
 const mb = (pid: number) => treeUsage(pid).rssBytes / 2 ** 20;
-
-async function post(url: string, query: string, variables?: unknown): Promise<{ data?: any; errors?: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: any; errors?: unknown[] };
-}
 
 export async function runMemoryPhase(opts: { batchItems: number; reads: number; log: (line: string) => void }): Promise<MemoryResult> {
   const { idleMb, after200ReadsMb } = await readsRss(opts.reads, opts.log);
@@ -42,12 +38,12 @@ async function readsRss(reads: number, log: (line: string) => void): Promise<{ i
     await sleep(2_000); // start-up garbage collected, readiness pings done
     const idleMb = mb(taskhub.pid);
 
-    const r1 = await post(taskhub.url, taskhubR1);
+    const r1 = await postGraphql(taskhub.url, taskhubR1);
     if (r1.errors) throw new Error(`R1 failed: ${JSON.stringify(r1.errors)}`);
     const ids = (alias: string) => (r1.data[alias].edges as Array<{ node: { nativeId: string } }>).map((e) => e.node.nativeId);
     const r2 = taskhubR2(pickR2Ids({ zuora: ids('zuora'), ibm: ids('ibm'), superoffice: ids('superoffice') }));
     for (let i = 1; i < reads; i++) {
-      const r = await post(taskhub.url, i % 2 ? r2 : taskhubR1);
+      const r = await postGraphql(taskhub.url, i % 2 ? r2 : taskhubR1);
       if (r.errors) throw new Error(`read ${i} failed: ${JSON.stringify(r.errors).slice(0, 300)}`);
     }
     await sleep(1_000);
@@ -70,7 +66,7 @@ async function batchPeakRss(items: number, log: (line: string) => void): Promise
     await sleep(2_000);
     let peak = mb(taskhub.pid);
     const sampler = setInterval(() => { peak = Math.max(peak, mb(taskhub.pid)); }, 10);
-    const batch = await post(taskhub.url, BATCH_MUTATION, { input: { items: batchItems(items, emu.ids, 1) } });
+    const batch = await postGraphql(taskhub.url, BATCH_MUTATION, { input: { items: batchItems(items, emu.ids, 1) } });
     clearInterval(sampler);
     peak = Math.max(peak, mb(taskhub.pid));
     if (batch.errors) throw new Error(`batch failed: ${JSON.stringify(batch.errors).slice(0, 300)}`);
