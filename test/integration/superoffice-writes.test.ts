@@ -161,6 +161,19 @@ describe('SuperOffice PUT: bounded concurrency', () => {
     expect(emu.maxConcurrentPuts).toBeLessThanOrEqual(max);
     expect(emu.maxConcurrentPuts).toBeGreaterThan(1);
   });
+
+  it('the reads before PUTs are bounded per client too: two batches at once never have more than 8 GETs in flight', async () => {
+    const { emu, client } = await setup({ extraTasks: 60 });
+    emu.handlerDelayMs = 15;
+    const ids = [...emu.tasks.keys()].filter((id) => !emu.readOnly.has(id)).slice(0, 60);
+    // One field only: each item reads its task first, so both batches start with GETs.
+    const batch = (part: number[]) => applyUpdates(client, part.map((id) => ({ id: String(id), description: `both ${id}` })));
+    const outcomes = (await Promise.all([batch(ids.slice(0, 30)), batch(ids.slice(30))])).flat();
+    expect(outcomes.every((o) => o.kind === 'UPDATED')).toBe(true);
+    expect(ids.every((id) => emu.tasks.get(id)!.Description === `both ${id}`)).toBe(true);
+    expect(emu.maxConcurrentGets).toBeLessThanOrEqual(8);
+    expect(emu.maxConcurrentGets).toBeGreaterThan(1);
+  });
 });
 
 describe('SuperOffice PUT: faults', () => {

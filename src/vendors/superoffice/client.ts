@@ -25,8 +25,12 @@ import {
 } from './mapping.js';
 
 const B = 'SUPEROFFICE' as const;
-/** GETs in flight ahead of one batch's PUTs (paired with the write limit); reads by id use the policy. */
-const READ_CONCURRENCY = 8;
+/**
+ * Update-GETs (the read before each PUT) in flight at once, across all callers of this client, like the
+ * write limit: batches and job chunks that overlap share one read-then-write pipeline instead of each
+ * adding 8 GETs of its own. Reads by id (getTasks) are bounded per call by the policy instead.
+ */
+const UPDATE_READ_CONCURRENCY = 8;
 
 export interface SuperOfficeClientOptions extends ClientCommon {
   /** SuperID access token, sent as `Authorization: Bearer <token>`. */
@@ -43,6 +47,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private readonly http: VendorTransport;
   private readonly auth: Record<string, string>;
   private readonly writes: LimitFunction;
+  private readonly updateReads: LimitFunction;
   private readonly readConcurrency: number;
   /** Request-memo key of this tenant's full list. */
   private readonly listKey: string;
@@ -54,6 +59,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     }
     this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.writes = pLimit(writeConcurrency);
+    this.updateReads = pLimit(UPDATE_READ_CONCURRENCY);
     this.readConcurrency = readConcurrencyOf(opts.policy);
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {
@@ -102,9 +108,8 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   }
 
   sendUpdates(updates: readonly SuperOfficeTaskUpdate[], signal: AbortSignal | undefined, journal: BatchJournal): Promise<UpdateOutcome[]> {
-    const reads = pLimit(READ_CONCURRENCY);
     return Promise.all(updates.map(async (u, position) => {
-      const outcome = await this.applyOne(u, position, reads, signal, journal);
+      const outcome = await this.applyOne(u, position, signal, journal);
       await journal.settled([{ index: position, backend: B, nativeId: u.id, outcome }]);
       return outcome;
     }));
@@ -129,12 +134,12 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   }
 
   private async applyOne(
-    update: SuperOfficeTaskUpdate, position: number, reads: LimitFunction, signal: AbortSignal | undefined, journal: BatchJournal,
+    update: SuperOfficeTaskUpdate, position: number, signal: AbortSignal | undefined, journal: BatchJournal,
   ): Promise<UpdateOutcome> {
     try {
       const id = Number(update.id);
       const current: SuperOfficeTask | null = needsCurrentTask(update)
-        ? await reads(() => this.readTask(id, signal))
+        ? await this.updateReads(() => this.readTask(id, signal))
         : null;
       const body = JSON.stringify(toPutBody(id, update, current));
       const task = await this.writes(async () => {
