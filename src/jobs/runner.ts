@@ -53,7 +53,7 @@ export class JobRunner {
   }
 
   /**
-   * Runs the job to its end, or until `signal` aborts: then the chunk being sent is finished and
+   * Runs the job to its end, or until `signal` aborts: then the chunks being sent are finished and
    * recorded, and the job stays RUNNING for another worker to continue. A job this process already runs
    * is not run twice.
    */
@@ -79,23 +79,32 @@ export class JobRunner {
     } else {
       logger.info({ jobId: id, done: job.counts.done, total: job.total }, 'batch job taken over: continuing from its journal');
     }
+    // The chunk started last; every chunk before it is done. The next one starts when this one is nearly
+    // settled, so at most two are in flight, and each stop or error waits for it first: nothing is answered
+    // CANCELLED or failed while it may still be being sent.
+    let running: ChunkRun | undefined;
     try {
       for (let from = 0; from < job.total; from += this.chunkSize) {
-        if (signal.aborted) return;
+        await running?.nearlySettled;
+        if (signal.aborted) return await running?.done;
         const to = Math.min(job.total, from + this.chunkSize);
         const current = await store.get(id);
-        if (!current) return;
+        if (!current) return await running?.done;
         if (current.cancelRequested) {
+          await running?.done;
           await this.answerRest(job, from, 'cancelled');
           return this.finish(id, 'CANCELLED');
         }
-        await this.workChunk(job, from, to, worker);
-        this.deps.bus.publish(id);
+        const before = running;
+        running = this.startChunk(job, from, to, worker);
+        await before?.done;
       }
+      await running?.done;
       if (signal.aborted) return;
       const last = await store.get(id);
       await this.finish(id, last?.cancelRequested ? 'CANCELLED' : 'COMPLETED');
     } catch (err) {
+      await running?.done.catch(() => {});
       if (signal.aborted) return;
       if (err instanceof JobLostError) {
         logger.warn({ jobId: id }, 'batch job taken over by another worker; this one stops without sending');
@@ -114,7 +123,17 @@ export class JobRunner {
     }
   }
 
-  private async workChunk(job: JobRecord, from: number, to: number, worker: string): Promise<void> {
+  /** Starts items [from, to): `done` when they are all answered (and progress published), `nearlySettled`
+   *  when all but the chunk's tail are (or the chunk ended some other way; it never rejects). */
+  private startChunk(job: JobRecord, from: number, to: number, worker: string): ChunkRun {
+    let nearly!: () => void;
+    const nearlySettled = new Promise<void>((resolve) => { nearly = resolve; });
+    const done = this.workChunk(job, from, to, worker, nearly).then(() => this.deps.bus.publish(job.id));
+    done.then(nearly, nearly);
+    return { nearlySettled, done };
+  }
+
+  private async workChunk(job: JobRecord, from: number, to: number, worker: string, nearly: () => void): Promise<void> {
     const { store, engine, registry } = this.deps;
     const chunk = await store.chunk(job.id, from, to);
     const recovered: ItemResult[] = [];
@@ -131,6 +150,7 @@ export class JobRunner {
     // writes must not repeat are recorded as in flight just before their call, and each call's results as
     // soon as it answers.
     let lost: JobLostError | undefined;
+    const countSettled = countdown(send.length - tailSize(send.length), nearly);
     const journal: BatchJournal = {
       sending: async (positions) => {
         const indexes = positions.map((p) => send[p]!).filter((s) => !this.idempotent(s.item)).map((s) => s.index);
@@ -144,6 +164,7 @@ export class JobRunner {
       },
       settled: async (settled) => {
         if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
+        countSettled(settled.map((r) => r.index));
       },
     };
     const results = await engine.run(send.map((s) => s.item), {
@@ -193,6 +214,30 @@ export class JobRunner {
   private idempotent(item: TaskUpdate): boolean {
     return this.deps.registry.get(item.backend)?.idempotentWrites ?? true;
   }
+}
+
+/** A chunk being worked: see JobRunner.startChunk. */
+interface ChunkRun { nearlySettled: Promise<void>; done: Promise<void> }
+
+/**
+ * Items of a chunk still unanswered when the next chunk starts. A chunk's end is where the vendors'
+ * pipelines drained: the slowest vendor's last writes ran alone (SuperOffice's last PUTs with no GETs
+ * beside them), then the next chunk began with reads and no writes, about one extra round trip per chunk.
+ * Starting the next chunk while a tenth of this one is still to answer hides that: ~100 of 1,000 items are
+ * still queued behind the write limits, several round trips of work, which is longer than the next chunk
+ * needs to be read from the store, planned and get its first reads answered. A tenth, not more, so that
+ * two chunks at most are ever in memory and a cancel still stops within about one chunk.
+ */
+const tailSize = (sent: number): number => Math.max(1, Math.floor(sent / 10));
+
+/** Calls `then` once `target` distinct positions were reported (at once when `target` ≤ 0). */
+function countdown(target: number, then: () => void): (positions: readonly number[]) => void {
+  const seen = new Set<number>();
+  if (target <= 0) then();
+  return (positions) => {
+    for (const p of positions) seen.add(p);
+    if (seen.size >= target) then();
+  };
 }
 
 /**
