@@ -16,8 +16,10 @@ import { startTracing } from './tracing.js';
 import { connectSharedState } from './redis/shared-state.js';
 import { withBreakerLog } from './transport/breaker-log.js';
 import { trackHttpDrain } from './http-drain.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   let config: Readonly<Config>;
   try {
     config = loadConfig(process.env);

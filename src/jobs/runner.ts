@@ -13,6 +13,7 @@ import type { ItemResult } from '../batch/plan.js';
 import type { Registry } from '../registry.js';
 import type { Logger } from '../logger.js';
 import { createLoaders } from '../loaders.js';
+import { withTightHeapGrowth } from '../heap-growth.js';
 import { JobLostError, isFinished } from './store.js';
 import type { JobRecord, JobState, JobStore } from './store.js';
 import type { ProgressBus } from './progress.js';
@@ -61,7 +62,7 @@ export class JobRunner {
     if (this.active.has(id)) return;
     this.active.add(id);
     try {
-      await this.workOnce(id, signal);
+      await withTightHeapGrowth(() => this.workOnce(id, signal));
     } finally {
       this.active.delete(id);
     }

@@ -12,6 +12,7 @@ import type { Context } from '../context.js';
 import type { Builder } from './builder.js';
 import type { defineTaskTypes, OtherNodeKind } from './task.js';
 import { refuseOutsideWriteScopes } from '../access/scopes.js';
+import { withTightHeapGrowth } from '../heap-growth.js';
 import type { defineBatchUpdate } from './batch-update.js';
 
 /** A job as the schema sees it; the brand lets `Node` tell it from a task. */
@@ -166,7 +167,9 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
   type: JobRef,
   description: 'Store a batch of task updates and run it in the background; returns at once (state QUEUED). Follow it with batchUpdateJobProgress or batchUpdateJob, read its results when it finishes.',
   args: { input: t.arg({ type: BatchUpdateJobInput, required: true, description: 'The job.' }) },
-  resolve: async (_root, { input }, ctx) => {
+  // Its items are taken in under the batch job heap bound (src/heap-growth.ts): an upload is the largest
+  // live set this server holds.
+  resolve: (_root, { input }, ctx) => withTightHeapGrowth(async () => {
     const max = ctx.config.jobs.maxItems;
     const inline = input.items ?? null;
     const file = input.file ?? null;
@@ -194,7 +197,7 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
       }
       throw err;
     }
-  },
+  }),
 }));
 
 builder.mutationField('cancelBatchUpdateJob', (t) => t.field({
