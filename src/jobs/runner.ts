@@ -86,7 +86,8 @@ export class JobRunner {
     let running: ChunkRun | undefined;
     try {
       for (let from = 0; from < job.total; from += this.chunkSize) {
-        await running?.nearlySettled;
+        // A chunk that failed is not followed: its error (awaited here) ends the job's run.
+        if ((await running?.nearlySettled) === 'failed') await running!.done;
         if (signal.aborted) return await running?.done;
         const to = Math.min(job.total, from + this.chunkSize);
         const current = await store.get(id);
@@ -127,10 +128,10 @@ export class JobRunner {
   /** Starts items [from, to): `done` when they are all answered (and progress published), `nearlySettled`
    *  when all but the chunk's tail are (or the chunk ended some other way; it never rejects). */
   private startChunk(job: JobRecord, from: number, to: number, worker: string): ChunkRun {
-    let nearly!: () => void;
-    const nearlySettled = new Promise<void>((resolve) => { nearly = resolve; });
-    const done = this.workChunk(job, from, to, worker, nearly).then(() => this.deps.bus.publish(job.id));
-    done.then(nearly, nearly);
+    let nearly!: (how: ChunkEnd) => void;
+    const nearlySettled = new Promise<ChunkEnd>((resolve) => { nearly = resolve; });
+    const done = this.workChunk(job, from, to, worker, () => nearly('nearly')).then(() => this.deps.bus.publish(job.id));
+    done.then(() => nearly('done'), () => nearly('failed'));
     return { nearlySettled, done };
   }
 
@@ -218,7 +219,10 @@ export class JobRunner {
 }
 
 /** A chunk being worked: see JobRunner.startChunk. */
-interface ChunkRun { nearlySettled: Promise<void>; done: Promise<void> }
+interface ChunkRun { nearlySettled: Promise<ChunkEnd>; done: Promise<void> }
+
+/** How `nearlySettled` came about: the chunk's tail is all that is left, or it ended (well or not). */
+type ChunkEnd = 'nearly' | 'done' | 'failed';
 
 /**
  * Items of a chunk still unanswered when the next chunk starts. A chunk's end is where the vendors'

@@ -22,7 +22,7 @@ import { MemoryProgressBus } from '../../src/jobs/progress.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { TEST_TRAFFIC_ENV } from '../support/harness.js';
 
-const EXTRA = 2500;
+const EXTRA = 3500;
 const CHUNK = 300;
 let vendors: EmbeddedBackends;
 let registry: Registry;
@@ -55,8 +55,16 @@ function fresh(size: number, tag: string): TaskUpdate[] {
 const idOf = (item: TaskUpdate) => (item.update as { id: string }).id;
 const requestsFor = (id: string) => vendors.superOffice.server.requests.filter((r) => r.path.endsWith(`/BatchTask/${id}`));
 
-async function runJob(items: TaskUpdate[], store = new MemoryJobStore(60_000)) {
-  const engine = new CountingEngine(registry, logger);
+/** Breaks on its first run, before anything is sent (a chunk failing for a reason of taskhub's own). */
+class FirstRunBreaks extends CountingEngine {
+  private runs = 0;
+  override async run(items: readonly TaskUpdate[], opts: RunOptions): Promise<ItemResult[]> {
+    if (this.runs++ === 0) throw new Error('engine broke');
+    return super.run(items, opts);
+  }
+}
+
+async function runJob(items: TaskUpdate[], store = new MemoryJobStore(60_000), engine = new CountingEngine(registry, logger)) {
   const runner = new JobRunner({ store, engine, registry, bus: new MemoryProgressBus(), logger, chunkSize: CHUNK });
   const { job } = await store.create({ owner: 'test', dryRun: false, items, decided: [], fingerprint: 'test' });
   await runner.work(job.id, new AbortController().signal);
@@ -136,5 +144,16 @@ describe('a batch job\'s chunks', () => {
         expect(vendors.superOffice.tasks.get(Number(id))?.Description).not.toBe(`cancel ${id}`);
       }
     });
+  }, 60_000);
+
+  it('a chunk that fails is not followed by another: the job FAILED, nothing sent, every item answered retryable', async () => {
+    const items = fresh(3 * CHUNK, 'broken');
+    const { record, results } = await runJob(items, undefined, new FirstRunBreaks(registry, logger));
+    expect(record?.state).toBe('FAILED');
+    expect(results.map((r) => r.index)).toEqual(items.map((_, i) => i));
+    for (const [i, r] of results.entries()) {
+      expect(r.outcome, `item ${i}`).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
+      expect(requestsFor(idOf(items[i]!)), `item ${i}`).toHaveLength(0);
+    }
   }, 60_000);
 });
