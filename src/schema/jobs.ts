@@ -12,7 +12,7 @@ import type { Context } from '../context.js';
 import type { Builder } from './builder.js';
 import type { defineTaskTypes, OtherNodeKind } from './task.js';
 import { refuseOutsideWriteScopes } from '../access/scopes.js';
-import { withTightHeapGrowth } from '../heap-growth.js';
+import { collectSoon, LARGE_UPLOAD_ITEMS, withTightHeapGrowth } from '../heap-growth.js';
 import type { defineBatchUpdate } from './batch-update.js';
 
 /** A job as the schema sees it; the brand lets `Node` tell it from a task. */
@@ -190,6 +190,7 @@ builder.mutationField('startBatchUpdateJob', (t) => t.field({
       const job = await guarded(ctx, () => ctx.jobs.start(ctx.clientId, {
         items: raw.map((i) => toTaskUpdate(i)), dryRun: input.dryRun ?? false, refuse: refuseOutsideWriteScopes(ctx.principal), ...(key === undefined ? {} : { idempotencyKey: key }),
       }));
+      if (raw.length >= LARGE_UPLOAD_ITEMS) collectSoon();
       return view(job);
     } catch (err) {
       if (err instanceof IdempotencyConflictError) {

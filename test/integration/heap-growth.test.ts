@@ -1,7 +1,8 @@
 // The heap growth bound (src/heap-growth.ts), watched in a real node process running the compiled module
 // (npm test builds dist/ first): a live set plus a steady stream of promoted garbage, the shape of a long
 // batch job. What is asserted is memory, not time: with the bound the heap stays far below what V8's
-// default growth lets it reach, and an operator's own flag is left alone.
+// default growth lets it reach, and an operator's own flag is left alone. The collection after a large
+// upload is seen as a forced full GC in the process's own GC entries.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -42,6 +43,24 @@ async function peakHeapMb(mode: 'none' | 'server' | 'job', execArgv: string[] = 
 // the same on every machine: 4 GB, this project's 24 GB hosts' default, where V8 grows by up to 4x.
 const PINNED = ['--max-old-space-size=4096'];
 
+const COLLECT = `
+import { PerformanceObserver, constants } from 'node:perf_hooks';
+const { boundHeapGrowth, collectSoon } = await import(${JSON.stringify(MODULE)});
+boundHeapGrowth();
+let forced = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (e.detail.flags & constants.NODE_PERFORMANCE_GC_FLAGS_FORCED) forced++;
+}).observe({ entryTypes: ['gc'] });
+collectSoon(0);
+await new Promise((resolve) => setTimeout(resolve, 300));
+console.log(forced, typeof globalThis.gc);
+`;
+
+async function forcedCollections(execArgv: string[] = []): Promise<string> {
+  const { stdout } = await run(process.execPath, [...execArgv, '--input-type=module', '-e', COLLECT], { env: { PATH: process.env.PATH ?? '' }, timeout: 60_000 });
+  return stdout.trim();
+}
+
 describe('heap growth bound', () => {
   it('keeps promoted garbage near the live set: 2x for the server, 1.5x while a batch job runs', async () => {
     const unbounded = await peakHeapMb('none', PINNED);
@@ -58,4 +77,9 @@ describe('heap growth bound', () => {
     expect(boundHeapGrowth(['--heap-growing-percent=300'], '')).toBe(false);
     expect(boundHeapGrowth([], '--max-old-space-size=512 --heap_growing_percent=20')).toBe(false);
   }, 120_000);
+
+  it('collects once after a large upload, without giving the app a global gc; not where the operator set the policy', async () => {
+    expect(await forcedCollections()).toBe('1 undefined');
+    expect(await forcedCollections(['--heap-growing-percent=300'])).toBe('0 undefined');
+  }, 60_000);
 });
