@@ -58,18 +58,21 @@ export async function withTightHeapGrowth<T>(work: () => Promise<T>): Promise<T>
 export const LARGE_UPLOAD_ITEMS = 10_000;
 
 let collect: (() => void) | undefined;
+let collectPending = false;
 
 /**
  * One full collection `delayMs` from now, where taskhub owns the heap policy; for after a large live set
  * that is about to be dropped (a job's upload: the request's parsed and coerced items go when it is
- * answered). A pause of tens of ms, once per large upload. `gc` comes from a fresh context once the flag
- * exposes it there; the main context never gets a global `gc`.
+ * answered). A pause of tens of ms, once per large upload; uploads arriving while one is pending share it.
+ * `gc` comes from a fresh context once the flag exposes it there; the main context never gets a global `gc`.
  */
 export function collectSoon(delayMs = 500): void {
-  if (!owned) return;
+  if (!owned || collectPending) return;
   if (!collect) {
     setFlagsFromString('--expose-gc');
     collect = runInNewContext('gc') as () => void;
   }
-  setTimeout(collect, delayMs).unref();
+  const run = collect;
+  collectPending = true;
+  setTimeout(() => { collectPending = false; run(); }, delayMs).unref();
 }
