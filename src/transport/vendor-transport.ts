@@ -26,6 +26,8 @@ import { observeAttempts } from './observe.js';
 import type { AttemptEvent } from './observe.js';
 import type { TrafficPolicy } from './policy.js';
 import { retry } from './retry.js';
+import { ReplyCollector } from './reply-collector.js';
+import type { CollectedReply } from './reply-collector.js';
 import { responseSizeCap } from './size-cap.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
@@ -112,7 +114,7 @@ export class VendorTransport {
     try {
       // Ended before it started (a shutdown, a client gone): nothing is sent.
       if (deadline.signal.aborted) throw deadline.signal.reason;
-      const res = await this.dispatcher.request({
+      const opts: CallOptions = {
         method: req.method,
         path: this.basePath + req.path,
         headers: requestId ? { ...req.headers, [this.requestIdHeader!]: requestId } : req.headers,
@@ -120,10 +122,13 @@ export class VendorTransport {
         signal: deadline.signal,
         idempotent: req.idempotent,
         trace,
-      } as CallOptions as Dispatcher.RequestOptions);
+      };
+      const res = await new Promise<CollectedReply>((resolve, reject) => {
+        this.dispatcher.dispatch(opts, new ReplyCollector(deadline.signal, resolve, reject));
+      });
       const headers = flattenHeaders(res.headers);
-      const body = Buffer.from(await res.body.arrayBuffer());
-      return { status: res.statusCode, headers, body, text: () => body.toString('utf8') };
+      const body = res.body;
+      return { status: res.status, headers, body, text: () => body.toString('utf8') };
     } catch (err) {
       throw this.toBackendError(err, req, trace, deadline);
     } finally {
