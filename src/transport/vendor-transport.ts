@@ -2,11 +2,11 @@
 // cap shared by all GraphQL requests) composed with the small pieces of this folder, and the one place
 // where transport failures become BackendError. HTTP error statuses are returned for the vendor's mapping.
 //
-//   request ─▶ retry (idempotent only) ─▶ circuit breaker ─▶ budget ─▶ observe ─▶ first-byte timeout
-//           ─▶ size cap + decompress ─▶ Pool
+//   request ─▶ reply collector ─▶ retry (idempotent only) ─▶ circuit breaker ─▶ budget ─▶ observe
+//           ─▶ first-byte timeout ─▶ size cap + decompress ─▶ Pool
 //
-// The call's deadline (caller's signal or the total timeout) is the AbortSignal given to undici, so it
-// ends whichever attempt or wait is running.
+// The call's deadline (caller's signal or the total timeout) is the AbortSignal every piece sees in the
+// call's options and the reply collector turns into an abort, so it ends whichever attempt or wait is running.
 
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
