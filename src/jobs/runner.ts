@@ -226,8 +226,9 @@ type ChunkEnd = 'nearly' | 'done' | 'failed';
 
 /**
  * Items of a chunk still unanswered when the next chunk starts. A chunk's end is where the vendors'
- * pipelines drained: the slowest vendor's last writes ran alone (SuperOffice's last PUTs with no GETs
- * beside them), then the next chunk began with reads and no writes, about one extra round trip per chunk.
+ * pipelines drained: the slowest vendor's last writes ran alone (a vendor that reads each task before
+ * writing it had no reads beside them), then the next chunk began with reads and no writes, about one
+ * extra round trip per chunk.
  * Starting the next chunk while a tenth of this one is still to answer hides that: ~100 of 1,000 items are
  * still queued behind the write limits, several round trips of work, which is longer than the next chunk
  * needs to be read from the store, planned and get its first reads answered. A tenth, not more, so that
