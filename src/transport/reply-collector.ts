@@ -4,26 +4,25 @@
 // as one chunk, so here the body is usually that chunk, uncopied. What request() also did, this does:
 // the call's signal aborts the call (the controller undici or the retry piece hands over).
 
-import type { IncomingHttpHeaders } from 'node:http';
-import type { Controller, Handler } from './interceptor.js';
+import type { Controller, Headers } from './interceptor.js';
+import { WholeReplyHandler } from './whole-reply.js';
 
 export interface CollectedReply {
   status: number;
-  headers: IncomingHttpHeaders;
+  headers: Headers;
   body: Buffer;
 }
 
-export class ReplyCollector implements Handler {
-  private status = 0;
-  private headers: IncomingHttpHeaders = {};
-  private readonly chunks: Buffer[] = [];
+export class ReplyCollector extends WholeReplyHandler {
   private stopWatching: (() => void) | undefined;
 
   constructor(
     private readonly signal: AbortSignal,
     private readonly resolve: (reply: CollectedReply) => void,
     private readonly reject: (error: Error) => void,
-  ) {}
+  ) {
+    super();
+  }
 
   onRequestStart(controller: Controller): void {
     if (this.signal.aborted) return controller.abort(this.signal.reason as Error);
@@ -32,19 +31,9 @@ export class ReplyCollector implements Handler {
     this.stopWatching = () => this.signal.removeEventListener('abort', abort);
   }
 
-  onResponseStart(_c: Controller, statusCode: number, headers: IncomingHttpHeaders): void {
-    this.status = statusCode;
-    this.headers = headers;
-  }
-
-  onResponseData(_c: Controller, chunk: Buffer): void {
-    this.chunks.push(chunk);
-  }
-
-  onResponseEnd(): void {
+  protected whole(status: number, headers: Headers, _statusMessage: string | undefined, body: Buffer): void {
     this.stopWatching?.();
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
-    this.resolve({ status: this.status, headers: this.headers, body });
+    this.resolve({ status, headers, body });
   }
 
   onResponseError(_c: Controller, error: Error): void {

@@ -20,6 +20,7 @@ import { BackendError } from '../errors.js';
 import { CircuitOpenError, ResponseTooLargeError } from './errors.js';
 import type { CallOptions, Controller, Dispatch, Handler, Headers, Interceptor } from './interceptor.js';
 import { retryAfterMs } from '../shared/retry-after.js';
+import { WholeReplyHandler } from './whole-reply.js';
 
 export interface RetryPolicy {
   /** Extra attempts after the first. */
@@ -152,23 +153,14 @@ class RetryingCall {
 }
 
 /** One attempt: collects the reply and reports it whole, or its failure. */
-class AttemptHandler implements Handler {
-  private status = 0;
-  private headers: Headers = {};
-  private statusMessage: string | undefined;
-  private readonly chunks: Buffer[] = [];
-
-  constructor(private readonly call: RetryingCall) {}
+class AttemptHandler extends WholeReplyHandler {
+  constructor(private readonly call: RetryingCall) {
+    super();
+  }
 
   onRequestStart(controller: Controller): void { this.call.attemptStarted(controller); }
-  onResponseStart(_c: Controller, statusCode: number, headers: Headers, statusMessage?: string): void {
-    this.status = statusCode;
-    this.headers = headers;
-    this.statusMessage = statusMessage;
-  }
-  onResponseData(_c: Controller, chunk: Buffer): void { this.chunks.push(chunk); }
-  onResponseEnd(_c: Controller, trailers: Headers): void {
-    this.call.replied(this.status, this.headers, this.statusMessage, Buffer.concat(this.chunks), trailers);
+  protected whole(status: number, headers: Headers, statusMessage: string | undefined, body: Buffer, trailers: Headers): void {
+    this.call.replied(status, headers, statusMessage, body, trailers);
   }
   onResponseError(_c: Controller, error: Error): void { this.call.failed(error); }
 }

@@ -126,9 +126,7 @@ export class VendorTransport {
       const res = await new Promise<CollectedReply>((resolve, reject) => {
         this.dispatcher.dispatch(opts, new ReplyCollector(deadline.signal, resolve, reject));
       });
-      const headers = flattenHeaders(res.headers);
-      const body = res.body;
-      return { status: res.status, headers, body, text: () => body.toString('utf8') };
+      return { status: res.status, headers: flattenHeaders(res.headers), body: res.body, text: () => res.body.toString('utf8') };
     } catch (err) {
       throw this.toBackendError(err, req, trace, deadline);
     } finally {
