@@ -51,7 +51,7 @@ export class MemoryJobStore implements JobStore {
       countInto(job.counts, r);
     });
     this.jobs.set(job.id, {
-      job, items: spec.items.map((i) => JSON.stringify(i)), results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint, key, expiresAt: this.now() + this.ttlMs,
+      job, items: spec.items.map((i) => JSON.stringify(i)), results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint ?? '', key, expiresAt: this.now() + this.ttlMs,
     });
     if (key !== undefined) this.byKey.set(key, job.id);
     return { job: { ...job, counts: { ...job.counts } }, created: true };

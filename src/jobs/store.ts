@@ -42,7 +42,8 @@ export interface NewJob {
   decided: ReadonlyArray<ItemResult | undefined>;
   /** With a key, the same owner and key give the same job (while it is kept). */
   idempotencyKey?: string;
-  fingerprint: string;
+  /** With a key: the input's fingerprint, so that the key reused with another input is refused. */
+  fingerprint?: string;
 }
 
 export interface JobChunk {

@@ -74,7 +74,7 @@ export class RedisJobStore implements JobStore {
     // The job is written whole before its key is claimed: whoever reads the key finds a complete job.
     await this.redis.hset(k.meta, {
       owner: job.owner, state: job.state, total: job.total, dryRun: job.dryRun ? '1' : '0', createdAt: job.createdAt,
-      startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.fingerprint, worker: '', ...counts,
+      startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.fingerprint ?? '', worker: '', ...counts,
     });
     for (let from = 0; from < spec.items.length; from += WRITE_BATCH) {
       await this.redis.rpush(k.items, ...spec.items.slice(from, from + WRITE_BATCH).map((i) => JSON.stringify(i)));
