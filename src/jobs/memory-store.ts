@@ -8,7 +8,8 @@ import type { TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError } from '../batch/idempotency.js';
 import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from './store.js';
-import type { JobChunk, JobRecord, JobStore, NewJob, ResultPage } from './store.js';
+import type { JobChunk, JobRecord, JobStore, NewJob, ResultKind, ResultPage } from './store.js';
+import { collectPage } from './result-page.js';
 
 interface Entry {
   job: JobRecord;
@@ -104,17 +105,11 @@ export class MemoryJobStore implements JobStore {
     return copy(e.job);
   }
 
-  async results(id: string, from: number, limit: number): Promise<ResultPage> {
-    const e = this.entry(id);
-    const out: ItemResult[] = [];
-    let i = from;
-    for (; i < e.results.length && out.length < limit; i++) {
-      const s = e.results[i];
-      if (s !== undefined) out.push(JSON.parse(s) as ItemResult);
-    }
-    while (i < e.results.length && e.results[i] === undefined) i++;
-    return { results: out, next: i < e.results.length ? i : null };
+  async results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage> {
+    const { results } = this.entry(id);
+    return collectPage(results.length, from, limit, only, async (a, b) => results.slice(a, b));
   }
+
 
   async close(): Promise<void> {}
 

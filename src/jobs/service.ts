@@ -7,7 +7,7 @@ import { planBatch } from '../batch/plan.js';
 import type { ItemResult, RefuseItem } from '../batch/plan.js';
 import { fingerprintOf } from '../batch/idempotency.js';
 import { isFinished } from './store.js';
-import type { JobRecord, JobStore, ResultPage } from './store.js';
+import type { JobRecord, JobStore, ResultKind, ResultPage } from './store.js';
 import type { JobQueue } from './queue.js';
 import type { ProgressBus } from './progress.js';
 import type { JobObserver, JobRunner } from './runner.js';
@@ -69,9 +69,9 @@ export class BatchJobs {
     return updated;
   }
 
-  async results(owner: string, id: string, from: number, limit: number): Promise<ResultPage | null> {
+  async results(owner: string, id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage | null> {
     const job = await this.get(owner, id);
-    return job ? this.store.results(id, from, limit) : null;
+    return job ? this.store.results(id, from, limit, only) : null;
   }
 
   /**

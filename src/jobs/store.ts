@@ -57,9 +57,12 @@ export interface JobChunk {
 export interface ResultPage {
   /** Results in input order from the first index ≥ `from`, skipping items without one yet. */
   results: ItemResult[];
-  /** The index to continue from, or null when no later item has a result. */
+  /** The index to continue from, or null when no later item has a result (of the kind asked for). */
   next: number | null;
 }
+
+/** The counter a result is counted in; a results page may ask for one kind only. */
+export type ResultKind = Exclude<keyof JobCounts, 'done'>;
 
 export interface JobStore {
   /** Creates the job, or returns the one already made for this owner and key (`created: false`).
@@ -76,7 +79,8 @@ export interface JobStore {
   /** Records results (an index already answered keeps its first result) and updates the counts. */
   settle(id: string, results: readonly ItemResult[]): Promise<JobRecord>;
   update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord>;
-  results(id: string, from: number, limit: number): Promise<ResultPage>;
+  /** Up to `limit` results from index `from` on, in input order; with `only`, results of that kind alone. */
+  results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage>;
   close(): Promise<void>;
 }
 
@@ -89,12 +93,13 @@ export class JobLostError extends Error {
   override readonly name = 'JobLostError';
 }
 
+export const kindOf = (r: ItemResult): ResultKind =>
+  (r.outcome.kind === 'UPDATED' ? 'succeeded' : r.outcome.kind === 'ACCEPTED' ? 'accepted' : 'failed');
+
 /** Counts one result into `counts` (mutates). */
 export function countInto(counts: JobCounts, r: ItemResult): void {
   counts.done += 1;
-  if (r.outcome.kind === 'UPDATED') counts.succeeded += 1;
-  else if (r.outcome.kind === 'ACCEPTED') counts.accepted += 1;
-  else counts.failed += 1;
+  counts[kindOf(r)] += 1;
 }
 
 export const emptyCounts = (): JobCounts => ({ done: 0, succeeded: 0, accepted: 0, failed: 0 });

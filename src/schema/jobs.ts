@@ -5,7 +5,7 @@ import { GraphQLError } from 'graphql';
 import { createGraphQLError } from 'graphql-yoga';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError } from '../batch/idempotency.js';
-import type { JobRecord, JobState } from '../jobs/store.js';
+import type { JobRecord, JobState, ResultKind } from '../jobs/store.js';
 import { decodeJobId, decodeResultCursor, encodeJobId, encodeResultCursor } from '../jobs/ids.js';
 import { readUploadedItems, UploadError } from '../jobs/upload.js';
 import type { Context } from '../context.js';
@@ -62,6 +62,17 @@ const JobStateEnum = builder.enumType('BatchUpdateJobState', {
     CANCELLED: { description: 'Cancelled: items sent before the cancel have their results, the rest are TaskUpdateCancelled.' },
     FAILED: { description: 'taskhub could not go on with the job; items without a result were answered BACKEND_UNAVAILABLE (retryable).' },
   } satisfies Record<JobState, unknown>,
+});
+
+// Like Salesforce Bulk API's failedResults/successfulResults: after a large job, a client reads the few
+// items that need attention without paging through all of them.
+const ResultFilterEnum = builder.enumType('BatchUpdateJobResultKind', {
+  description: 'A kind of item result, as the job counts them (succeeded, accepted, failed).',
+  values: {
+    SUCCEEDED: { value: 'succeeded' as const, description: 'Confirmed by the backend (TaskUpdated).' },
+    ACCEPTED: { value: 'accepted' as const, description: 'Sent, but the backend did not confirm it (TaskUpdateAccepted).' },
+    FAILED: { value: 'failed' as const, description: 'An error result of any kind, cancelled items included; `retryable` says which to send again.' },
+  } satisfies Record<string, { value: ResultKind; description: string }>,
 });
 
 const BatchUpdateJobInput = builder.inputType('BatchUpdateJobInput', {
@@ -125,8 +136,9 @@ const JobRef = builder.objectRef<JobView>('BatchUpdateJob').implement({
       args: {
         first: t.arg.int({ defaultValue: 100, description: `How many results (0 to ${MAX_PAGE}).` }),
         after: t.arg.string({ description: 'The cursor of the result to continue after.' }),
+        only: t.arg({ type: ResultFilterEnum, description: 'Only the results counted in this counter (e.g. FAILED: the items to look at or send again); all results when omitted.' }),
       },
-      resolve: async (j, { first, after }, ctx) => {
+      resolve: async (j, { first, after, only }, ctx) => {
         const limit = first ?? 100;
         if (limit < 0 || limit > MAX_PAGE) throw badInput(`first must be 0 to ${MAX_PAGE}; got ${limit}`, 'first');
         let from = 0;
@@ -135,7 +147,7 @@ const JobRef = builder.objectRef<JobView>('BatchUpdateJob').implement({
           if (at === null) throw badInput('after is not a cursor from this connection', 'after');
           from = at + 1;
         }
-        const page = await guarded(ctx, () => ctx.jobs.results(j.owner, j.id, from, limit));
+        const page = await guarded(ctx, () => ctx.jobs.results(j.owner, j.id, from, limit, only ?? undefined));
         if (!page) throw notFound();
         return { results: page.results, hasNextPage: page.next !== null };
       },

@@ -99,6 +99,15 @@ describe('a batch job', () => {
     expect(results[1201].message).toContain('already updated by items[0]');
     expect(results[1202]).toMatchObject({ __typename: 'InvalidTaskUpdate', code: 'INVALID_INPUT' });
     expect(results[1203].__typename).toBe('TaskUpdated');
+
+    // The items that need attention, without paging through the other 1,202.
+    const failed = await h.gql(`query($id: ID!) { batchUpdateJob(id: $id) { failed results(first: 5, only: FAILED) {
+      edges { node { ${RESULT} } } pageInfo { hasNextPage } } } }`, { id: job.id });
+    expect(failed.body.errors).toBeUndefined();
+    const view = failed.body.data.batchUpdateJob;
+    expect(view.results.edges.map((e: any) => [e.node.index, e.node.code])).toEqual([[1201, 'INVALID_INPUT'], [1202, 'INVALID_INPUT']]);
+    expect(view.results.pageInfo.hasNextPage).toBe(false);
+    expect(view.failed).toBe(2);
   }, 60_000);
 
   it('returns the same job for the same idempotency key, and refuses the key with another input', async () => {

@@ -13,8 +13,9 @@ import type { Redis } from 'ioredis';
 import type { TaskUpdate } from '../../domain.js';
 import type { ItemResult } from '../../batch/plan.js';
 import { IdempotencyConflictError } from '../../batch/idempotency.js';
-import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from '../store.js';
-import type { JobChunk, JobRecord, JobState, JobStore, NewJob, ResultPage } from '../store.js';
+import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished, kindOf } from '../store.js';
+import type { JobChunk, JobRecord, JobState, JobStore, NewJob, ResultKind, ResultPage } from '../store.js';
+import { collectPage } from '../result-page.js';
 
 const keys = (id: string) => {
   const base = `taskhub:job:{${id}}`;
@@ -41,7 +42,6 @@ if redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1] then return 0 end
 for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
 return 1`;
 
-const COUNTER: Record<ItemResult['outcome']['kind'], string> = { UPDATED: 'succeeded', ACCEPTED: 'accepted', ERROR: 'failed' };
 
 function recordOf(id: string, h: Record<string, string>): JobRecord | null {
   if (!h.state) return null;
@@ -132,7 +132,7 @@ export class RedisJobStore implements JobStore {
 
   async settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
     const k = keys(id);
-    const args = results.flatMap((r) => [String(r.index), JSON.stringify(r), COUNTER[r.outcome.kind]]);
+    const args = results.flatMap((r) => [String(r.index), JSON.stringify(r), kindOf(r)]);
     const flat = await this.redis.eval(SETTLE, 3, k.meta, k.results, k.inflight, ...args) as string[];
     const job = recordOf(id, pairsToHash(flat));
     if (!job) throw new JobNotFoundError(`no batch job ${id}`);
@@ -158,24 +158,13 @@ export class RedisJobStore implements JobStore {
     return job;
   }
 
-  async results(id: string, from: number, limit: number): Promise<ResultPage> {
+  async results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage> {
     const k = keys(id);
     const total = Number(await this.redis.hget(k.meta, 'total') ?? 0);
-    const out: ItemResult[] = [];
-    let i = from;
-    // While the job runs some items have no result yet: read further windows until the page is full.
-    while (i < total && out.length < limit) {
-      const window = Array.from({ length: Math.min(Math.max(limit, 100), total - i) }, (_, j) => String(i + j));
-      const got = await this.redis.hmget(k.results, ...window);
-      let j = 0;
-      for (; j < got.length && out.length < limit; j++) {
-        const s = got[j];
-        if (s !== null && s !== undefined) out.push(JSON.parse(s) as ItemResult);
-      }
-      i += j;
-    }
-    return { results: out, next: i < total ? i : null };
+    return collectPage(total, from, limit, only,
+      (a, b) => this.redis.hmget(k.results, ...Array.from({ length: b - a }, (_, j) => String(a + j))));
   }
+
 
   async close(): Promise<void> {}
 
