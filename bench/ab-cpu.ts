@@ -5,12 +5,16 @@
 // builds alike; the per-round ratio to the first build is the number to read, not the absolute ms.
 //
 //   npx tsx bench/ab-cpu.ts --builds .ab/base/dist,dist [--requests 300] [--rounds 5] [--connections 32]
+//   npx tsx bench/ab-cpu.ts --builds dist,dist@--max-semi-space-size=4   (a build with node flags: dir@flag@flag)
+//
+// Each build's RSS is printed at the end too (after every round's requests).
 //
 // A build of another commit, inside the worktree so node_modules resolves (.ab/ is not committed):
 //   mkdir -p .ab/base && git archive <commit> src schema | tar -x -C .ab/base
 //   echo '{"extends":"../../tsconfig.build.json","compilerOptions":{"rootDir":"src","outDir":"dist"},"include":["src"]}' > .ab/base/tsconfig.json
 //   npx tsc -p .ab/base
 
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
@@ -46,7 +50,8 @@ const started: Build[] = [];
 try {
   for (const dir of builds) {
     const port = await freePort();
-    const child = startNode(dir, [resolve(dir, 'main.js')], { ...vendorEnv(emu.settings), HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production' });
+    const [path, ...flags] = dir.split('@');
+    const child = startNode(dir, [...flags, resolve(path!, 'main.js')], { ...vendorEnv(emu.settings), HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production' });
     await waitUntilUp(`http://127.0.0.1:${port}/ready`, child);
     started.push({ dir, pid: child.pid!, pool: new Pool(`http://127.0.0.1:${port}`, { connections }), stop: () => stopGroup(child) });
   }
@@ -82,6 +87,7 @@ try {
         (b.dir === base ? '' : `, × ${base}: ${median(ratios).toFixed(2)} (per round ${ratios.map((r) => r.toFixed(2)).join(' ')})`));
     }
   }
+  for (const b of started) console.log(`RSS ${b.dir}: ${(Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${b.pid}/status`, 'utf8'))![1]) / 1024).toFixed(0)} MB`);
 } finally {
   for (const b of started) { await b.pool.close(); await b.stop(); }
   await emu.close();
