@@ -5,13 +5,10 @@
 // resent, everything else is sent and really applied.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBackends } from '../../src/embedded.js';
 import type { EmbeddedBackends } from '../../src/embedded.js';
 import { DEFAULT_CHUNK_SIZE } from '../../src/jobs/runner.js';
-import { startRedis } from '../support/redis.js';
-import type { TestRedis } from '../support/redis.js';
-import { gqlAt, startReplica, vendorEnv } from '../support/replica.js';
-import type { Replica } from '../support/replica.js';
+import { gqlAt, startCluster } from '../support/replica.js';
+import type { Cluster, Replica } from '../support/replica.js';
 import { JOB_FIELDS, allJobResults, applied, generatedIds } from '../support/jobs.js';
 
 const PER_VENDOR = 400;
@@ -22,7 +19,6 @@ const LATENCY_MS = 40;
 // replica running the job is killed with it in flight.
 const K2_HOLD_MS = 8_000;
 
-let redis: TestRedis;
 let vendors: EmbeddedBackends;
 let replicas: Replica[] = [];
 let ids: ReturnType<typeof generatedIds>;
@@ -87,23 +83,19 @@ const soSent = () => vendors.superOffice.server.requests.filter((r) => r.method 
   .map((r) => /\/BatchTask\/(\d+)$/.exec(r.path)?.[1] ?? '');
 const tally = (xs: readonly string[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<string, number>());
 
+let cluster: Cluster | undefined;
+
 beforeAll(async () => {
-  redis = await startRedis();
-  vendors = await startEmbeddedBackends({ latencyMs: LATENCY_MS, extraTasks: PER_VENDOR });
-  ids = generatedIds(vendors, PER_VENDOR);
   // Vendor timeouts far above the K2 hold: a timed-out call would be truthful, but not this test.
-  const env = {
-    ...vendorEnv(vendors.settings), TASKHUB_REDIS_URL: redis.url,
-    TASKHUB_FIRST_BYTE_TIMEOUT_MS: '30000', TASKHUB_TOTAL_TIMEOUT_MS: '60000',
-  };
-  replicas = await Promise.all([startReplica(env), startReplica(env)]);
+  cluster = await startCluster({
+    replicas: 2, latencyMs: LATENCY_MS, extraTasks: PER_VENDOR,
+    env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '30000', TASKHUB_TOTAL_TIMEOUT_MS: '60000' },
+  });
+  ({ vendors, replicas } = cluster);
+  ids = generatedIds(vendors, PER_VENDOR);
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(replicas.map((r) => r.kill()));
-  await vendors?.close();
-  await redis?.close();
-});
+afterAll(() => cluster?.close());
 
 describe('two replicas, the one running a job killed', () => {
   it('the other takes the job over from the journal and finishes it: recorded items kept, in-flight K2 OUTCOME_UNKNOWN, no K2 item sent twice', async () => {

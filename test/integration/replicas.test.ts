@@ -4,13 +4,11 @@
 // started again under a running replica.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedBackends } from '../../src/embedded.js';
 import type { EmbeddedBackends } from '../../src/embedded.js';
 import { BATCH } from '../support/harness.js';
-import { startRedis } from '../support/redis.js';
 import type { TestRedis } from '../support/redis.js';
-import { gqlAt, startReplica, vendorEnv } from '../support/replica.js';
-import type { Replica } from '../support/replica.js';
+import { gqlAt, startCluster } from '../support/replica.js';
+import type { Cluster, Replica } from '../support/replica.js';
 
 const PAYLOAD = BATCH.replace('succeeded accepted failed', 'succeeded accepted failed replayed recovered');
 const LEASE_MS = 3_000;
@@ -36,22 +34,18 @@ function mixedBatch(from: number, n: { ZUORA: number; IBM_BPM: number; K2: numbe
   ];
 }
 
+let cluster: Cluster | undefined;
+
 beforeAll(async () => {
-  redis = await startRedis();
-  vendors = await startEmbeddedBackends({ latencyMs: 20, extraTasks: 200 });
+  cluster = await startCluster({ replicas: 4, latencyMs: 20, extraTasks: 200, env: { TASKHUB_BATCH_LEASE_MS: String(LEASE_MS) } });
+  ({ redis, vendors, replicas } = cluster);
   ids = {
     ZUORA: generated(vendors.zuora.tasks.keys(), 200), IBM_BPM: generated(vendors.ibmBpm.tasks.keys(), 200),
     K2: generated(vendors.k2.tasks.keys(), 200), SUPEROFFICE: generated(vendors.superOffice.tasks.keys(), 200),
   };
-  const env = { ...vendorEnv(vendors.settings), TASKHUB_REDIS_URL: redis.url, TASKHUB_BATCH_LEASE_MS: String(LEASE_MS) };
-  replicas = await Promise.all([1, 2, 3, 4].map(() => startReplica(env)));
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(replicas.map((r) => r.kill()));
-  await vendors?.close();
-  await redis?.close();
-});
+afterAll(() => cluster?.close());
 
 describe('three replicas, one key', () => {
   it('the same 100-item batch sent to three replicas at once reaches each vendor exactly once', async () => {

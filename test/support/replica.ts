@@ -5,6 +5,10 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import type { BackendSettings } from '../../src/config.js';
+import { startEmbeddedBackends } from '../../src/embedded.js';
+import type { EmbeddedBackends } from '../../src/embedded.js';
+import { startRedis } from './redis.js';
+import type { TestRedis } from './redis.js';
 
 export interface Replica {
   url: string;
@@ -50,6 +54,35 @@ export async function startReplica(env: Record<string, string>, startTimeoutMs =
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill(signal);
       await exited;
+    },
+  };
+}
+
+/** Replicas over one real redis-server and ONE set of emulators (in the test process): what the vendors
+ *  received is what a multi-replica test judges by. */
+export interface Cluster {
+  redis: TestRedis;
+  vendors: EmbeddedBackends;
+  replicas: Replica[];
+  /** Kills the replicas (SIGKILL), then closes the emulators and Redis. */
+  close(): Promise<void>;
+}
+
+export async function startCluster(opts: {
+  replicas: number; latencyMs: number; extraTasks: number;
+  /** Added to the vendors' variables and TASKHUB_REDIS_URL. */
+  env?: Record<string, string>;
+}): Promise<Cluster> {
+  const redis = await startRedis();
+  const vendors = await startEmbeddedBackends({ latencyMs: opts.latencyMs, extraTasks: opts.extraTasks });
+  const env = { ...vendorEnv(vendors.settings), TASKHUB_REDIS_URL: redis.url, ...opts.env };
+  const replicas = await Promise.all(Array.from({ length: opts.replicas }, () => startReplica(env)));
+  return {
+    redis, vendors, replicas,
+    async close() {
+      await Promise.all(replicas.map((r) => r.kill()));
+      await vendors.close();
+      await redis.close();
     },
   };
 }
