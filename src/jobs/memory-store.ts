@@ -110,7 +110,6 @@ export class MemoryJobStore implements JobStore {
     return collectPage(results.length, from, limit, only, async (a, b) => results.slice(a, b));
   }
 
-
   async close(): Promise<void> {}
 
   private entry(id: string): Entry {

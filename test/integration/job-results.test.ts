@@ -10,6 +10,7 @@ import { outcomeError } from '../../src/domain.js';
 import { MemoryJobStore } from '../../src/jobs/memory-store.js';
 import { RedisJobStore } from '../../src/jobs/redis/redis-store.js';
 import type { JobStore, ResultKind } from '../../src/jobs/store.js';
+import { collectPage } from '../../src/jobs/result-page.js';
 import { startRedis } from '../support/redis.js';
 import type { TestRedis } from '../support/redis.js';
 
@@ -101,5 +102,25 @@ describe.each([
     expect(await store.results(id, 0, 0)).toEqual({ results: [], next: 502 });
     expect(await store.results(id, 503, 0)).toEqual({ results: [], next: null });
     expect(await store.results(id, 0, 0, 'failed')).toEqual({ results: [], next: null });
+  });
+});
+
+describe('reading a page', () => {
+  // 100,000 items, results only at 10 and 99,000: a polling client's page of a running job, or a page of
+  // rare failures. One read per hundred items would be a thousand Redis round trips per page.
+  const stored = new Map([[10, JSON.stringify(resultOf(10))], [99_000, JSON.stringify(resultOf(99_000))]]);
+  const reads: Array<[number, number]> = [];
+  const read = async (a: number, b: number) => { reads.push([a, b]); return Array.from({ length: b - a }, (_, j) => stored.get(a + j)); };
+
+  it('reads a long stretch without results in a few growing windows', async () => {
+    reads.length = 0;
+    expect(await collectPage(100_000, 0, 1, undefined, read)).toMatchObject({ results: [{ index: 10 }], next: 99_000 });
+    expect(reads.length).toBeLessThan(30);
+    reads.length = 0;
+    expect(await collectPage(100_000, 11, 5, undefined, read)).toMatchObject({ results: [{ index: 99_000 }], next: null });
+    expect(reads.length).toBeLessThan(30);
+    // Every index read once, none twice.
+    const covered = reads.reduce((n, [a, b]) => n + (b - a), 0);
+    expect(covered).toBe(100_000 - 11);
   });
 });

@@ -42,7 +42,6 @@ if redis.call('HGET', KEYS[1], 'worker') ~= ARGV[1] then return 0 end
 for i = 2, #ARGV do redis.call('SADD', KEYS[2], ARGV[i]) end
 return 1`;
 
-
 function recordOf(id: string, h: Record<string, string>): JobRecord | null {
   if (!h.state) return null;
   return {
@@ -164,7 +163,6 @@ export class RedisJobStore implements JobStore {
     return collectPage(total, from, limit, only,
       (a, b) => this.redis.hmget(k.results, ...Array.from({ length: b - a }, (_, j) => String(a + j))));
   }
-
 
   async close(): Promise<void> {}
 
