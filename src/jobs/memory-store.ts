@@ -19,8 +19,8 @@ interface Entry {
   results: Array<string | undefined>;
   inFlight: Set<number>;
   worker: string;
-  fingerprint: string;
-  key: string | undefined;
+  /** The owner-and-key index entry, and the input's fingerprint, of a job started with a key. */
+  idempotency: { key: string; fingerprint: string } | undefined;
   expiresAt: number;
 }
 
@@ -32,10 +32,10 @@ export class MemoryJobStore implements JobStore {
 
   async create(spec: NewJob): Promise<{ job: JobRecord; created: boolean }> {
     this.sweep();
-    const key = spec.idempotencyKey === undefined ? undefined : `${spec.owner}\u0000${spec.idempotencyKey}`;
-    const existing = key === undefined ? undefined : this.jobs.get(this.byKey.get(key) ?? '');
-    if (existing) {
-      if (existing.fingerprint !== spec.fingerprint) {
+    const idempotency = spec.idempotency && { key: `${spec.owner}\u0000${spec.idempotency.key}`, fingerprint: spec.idempotency.fingerprint };
+    const existing = idempotency && this.jobs.get(this.byKey.get(idempotency.key) ?? '');
+    if (idempotency && existing) {
+      if (existing.idempotency?.fingerprint !== idempotency.fingerprint) {
         throw new IdempotencyConflictError('idempotencyKey was already used with a different input; use a new key for a new job');
       }
       return { job: { ...existing.job }, created: false };
@@ -52,9 +52,9 @@ export class MemoryJobStore implements JobStore {
       countInto(job.counts, r);
     });
     this.jobs.set(job.id, {
-      job, items: spec.items.map((i) => JSON.stringify(i)), results, inFlight: new Set(), worker: '', fingerprint: spec.fingerprint ?? '', key, expiresAt: this.now() + this.ttlMs,
+      job, items: spec.items.map((i) => JSON.stringify(i)), results, inFlight: new Set(), worker: '', idempotency, expiresAt: this.now() + this.ttlMs,
     });
-    if (key !== undefined) this.byKey.set(key, job.id);
+    if (idempotency) this.byKey.set(idempotency.key, job.id);
     return { job: { ...job, counts: { ...job.counts } }, created: true };
   }
 
@@ -123,7 +123,7 @@ export class MemoryJobStore implements JobStore {
     for (const [id, e] of this.jobs) {
       if (e.expiresAt > now) continue;
       this.jobs.delete(id);
-      if (e.key !== undefined) this.byKey.delete(e.key);
+      if (e.idempotency) this.byKey.delete(e.idempotency.key);
     }
   }
 }

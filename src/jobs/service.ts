@@ -45,7 +45,7 @@ export class BatchJobs {
     const { job, created } = await this.store.create({
       owner, dryRun: spec.dryRun, items: spec.items, decided,
       ...(spec.idempotencyKey === undefined ? {} : {
-        idempotencyKey: spec.idempotencyKey, fingerprint: fingerprintOf({ items: spec.items, dryRun: spec.dryRun }),
+        idempotency: { key: spec.idempotencyKey, fingerprint: fingerprintOf({ items: spec.items, dryRun: spec.dryRun }) },
       }),
     });
     if (created) {

@@ -40,10 +40,9 @@ export interface NewJob {
   items: readonly TaskUpdate[];
   /** Results decided before any vendor call (invalid or duplicate items), by input index. */
   decided: ReadonlyArray<ItemResult | undefined>;
-  /** With a key, the same owner and key give the same job (while it is kept). */
-  idempotencyKey?: string;
-  /** With a key: the input's fingerprint, so that the key reused with another input is refused. */
-  fingerprint?: string;
+  /** The same owner and key give the same job (while it is kept); the key reused with an input of another
+   *  fingerprint is refused. Without a key no fingerprint is computed: it is only ever compared. */
+  idempotency?: { key: string; fingerprint: string };
 }
 
 export interface JobChunk {

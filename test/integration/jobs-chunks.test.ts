@@ -66,7 +66,7 @@ class FirstRunBreaks extends CountingEngine {
 
 async function runJob(items: TaskUpdate[], store = new MemoryJobStore(60_000), engine = new CountingEngine(registry, logger)) {
   const runner = new JobRunner({ store, engine, registry, bus: new MemoryProgressBus(), logger, chunkSize: CHUNK });
-  const { job } = await store.create({ owner: 'test', dryRun: false, items, decided: [], fingerprint: 'test' });
+  const { job } = await store.create({ owner: 'test', dryRun: false, items, decided: [] });
   await runner.work(job.id, new AbortController().signal);
   const page = await store.results(job.id, 0, items.length);
   return { engine, record: await store.get(job.id), results: page.results };

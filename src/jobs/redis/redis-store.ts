@@ -73,7 +73,7 @@ export class RedisJobStore implements JobStore {
     // The job is written whole before its key is claimed: whoever reads the key finds a complete job.
     await this.redis.hset(k.meta, {
       owner: job.owner, state: job.state, total: job.total, dryRun: job.dryRun ? '1' : '0', createdAt: job.createdAt,
-      startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.fingerprint ?? '', worker: '', ...counts,
+      startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.idempotency?.fingerprint ?? '', worker: '', ...counts,
     });
     for (let from = 0; from < spec.items.length; from += WRITE_BATCH) {
       await this.redis.rpush(k.items, ...spec.items.slice(from, from + WRITE_BATCH).map((i) => JSON.stringify(i)));
@@ -84,16 +84,16 @@ export class RedisJobStore implements JobStore {
       await this.redis.hset(k.results, ...decided.slice(from, from + 2 * WRITE_BATCH));
     }
     await this.expire(id);
-    if (spec.idempotencyKey === undefined) return { job, created: true };
+    if (!spec.idempotency) return { job, created: true };
 
-    const keyKey = `taskhub:jobkey:${spec.owner}:${spec.idempotencyKey}`;
+    const keyKey = `taskhub:jobkey:${spec.owner}:${spec.idempotency.key}`;
     if (await this.redis.set(keyKey, id, 'PX', this.ttlMs, 'NX')) return { job, created: true };
     await this.redis.del(k.meta, k.items, k.results, k.inflight);
     const existingId = await this.redis.get(keyKey);
     const existing = existingId ? await this.redis.hgetall(keys(existingId).meta) : {};
     const record = existingId ? recordOf(existingId, existing) : null;
     if (!record) throw new JobNotFoundError('the job holding this idempotencyKey has just expired; send again');
-    if (existing.fingerprint !== spec.fingerprint) {
+    if (existing.fingerprint !== spec.idempotency.fingerprint) {
       throw new IdempotencyConflictError('idempotencyKey was already used with a different input; use a new key for a new job');
     }
     return { job: record, created: false };
