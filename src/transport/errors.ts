@@ -37,6 +37,15 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
+/** A compressed reply that does not decode (corrupt or cut short), or one with too many encodings. */
+export class UndecodableReplyError extends Error {
+  override readonly name = 'UndecodableReplyError';
+  readonly code = 'TASKHUB_UNDECODABLE_REPLY';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
+
 /** The `code` of an error, or its name when it has none (undici and Node errors all carry one). */
 export const errorCode = (err: unknown): string =>
   (err as { code?: unknown } | null)?.code !== undefined ? String((err as { code: unknown }).code)
@@ -67,4 +76,5 @@ const FAILURE_TEXT: Record<string, string> = {
   TASKHUB_FIRST_BYTE_TIMEOUT: 'no answer in time',
   TASKHUB_DEADLINE_EXCEEDED: 'call deadline exceeded',
   TASKHUB_RESPONSE_TOO_LARGE: 'reply too large',
+  TASKHUB_UNDECODABLE_REPLY: 'garbled compressed reply',
 };

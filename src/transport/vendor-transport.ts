@@ -3,7 +3,7 @@
 // where transport failures become BackendError. HTTP error statuses are returned for the vendor's mapping.
 //
 //   request ─▶ reply collector ─▶ retry (idempotent only) ─▶ circuit breaker ─▶ budget ─▶ observe
-//           ─▶ first-byte timeout ─▶ size cap + decompress ─▶ Pool
+//           ─▶ first-byte timeout ─▶ size cap + decoding ─▶ Pool
 //
 // The call's deadline (caller's signal or the total timeout) is the AbortSignal every piece sees in the
 // call's options and the reply collector turns into an abort, so it ends whichever attempt or wait is running.
@@ -20,7 +20,7 @@ import { CircuitBreaker, circuitBreaker } from './breaker.js';
 import type { BreakerState } from './breaker.js';
 import { callDeadline, firstByteTimeout } from './deadline.js';
 import type { CallDeadline } from './deadline.js';
-import { CircuitOpenError, FirstByteTimeoutError, ResponseTooLargeError, errorCode, failureText } from './errors.js';
+import { CircuitOpenError, FirstByteTimeoutError, ResponseTooLargeError, UndecodableReplyError, errorCode, failureText } from './errors.js';
 import type { CallOptions, CallTrace } from './interceptor.js';
 import { observeAttempts } from './observe.js';
 import type { AttemptEvent } from './observe.js';
@@ -170,8 +170,10 @@ export class VendorTransport {
       return new BackendError(b, 'BACKEND_UNAVAILABLE',
         `${b} sent a ${err.decoded ? 'compressed ' : ''}reply larger than ${err.maxBytes} bytes`, { cause: err });
     }
+    if (err instanceof UndecodableReplyError) {
+      return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} sent a garbled compressed reply`, { cause: err });
+    }
     const code = errorCode(err);
-    if (code.startsWith('Z_')) return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} sent a garbled compressed reply`, { cause: err });
     return new BackendError(b, 'BACKEND_UNAVAILABLE',
       NOT_CONNECTED.has(code) ? `${b} is unreachable (${failureText(code)})` : `${b} connection failed before a complete reply`,
       { cause: err, requestMayHaveBeenSent: sent });

@@ -114,6 +114,17 @@ describe('VendorTransport', () => {
     expect(err.message).toMatch(/compressed reply larger than/);
   });
 
+  it('a garbled gzip body is a failed call that says so, retried like any broken exchange', async () => {
+    await open();
+    server.addFault({ fault: { kind: 'raw', status: 200, headers: { 'content-encoding': 'gzip' }, body: Buffer.from('not gzip') }, times: 1 });
+    expect((await http.request({ method: 'GET', path: '/x', idempotent: true })).text()).toBe('{"ok":true}');
+    expect(server.requests).toHaveLength(2);
+    server.addFault({ fault: { kind: 'raw', status: 200, headers: { 'content-encoding': 'gzip' }, body: Buffer.from('not gzip') } });
+    const err = await rejection(http.request({ method: 'GET', path: '/x', idempotent: false }));
+    expect(err.code).toBe('BACKEND_UNAVAILABLE');
+    expect(err.message).toBe('ZUORA sent a garbled compressed reply');
+  });
+
   it('a truncated body is a failed call, not a short success', async () => {
     await open();
     server.addFault({ fault: { kind: 'truncate' } });
