@@ -66,6 +66,13 @@ describe('IBM BPM task shapes', () => {
     expect(taskFromWire({ TKIID: ID, STATE: 99 })!.vendorStatus).toBe('99');
   });
 
+  it('prefers the first-listed alias whatever the key order, and the first of two keys that read alike', () => {
+    expect(taskFromWire({ tkiid: ID, DUE: 'short', dueTime: 'long' })!.dueTime).toBe('long');
+    expect(taskFromWire({ tkiid: ID, dueTime: 'long', DUE: 'short' })!.dueTime).toBe('long');
+    expect(taskFromWire({ tkiid: ID, 'TASK.OWNER': 'first', owner: 'second' })!.owner).toBe('first');
+    expect(taskFromWire({ tkiid: ID, owner: null, OWNER: 'kept' })!.owner).toBe('kept');
+  });
+
   it('reads the older isBusinessRelevant', () => {
     expect(taskFromWire({ tkiid: ID, isBusinessRelevant: false })!.businessRelevance).toBe(false);
   });

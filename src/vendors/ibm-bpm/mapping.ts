@@ -96,23 +96,33 @@ function customPropertiesOf(v: unknown): KeyValue[] {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
+/**
+ * Where each normalised attribute name goes: the field it names and its rank among that field's aliases
+ * (0 first), so a task is read in one pass over its own keys into a small array, not a Map per task (that
+ * Map was most of what a 100-task page allocated in this mapping).
+ */
+const FIELDS = Object.keys(ALIASES) as Field[];
+const SLOT_OF = new Map<string, { slot: number; rank: number }>(
+  FIELDS.flatMap((f, slot) => ALIASES[f].map((alias, rank) => [alias, { slot, rank }] as const)),
+);
+const SLOT = Object.fromEntries(FIELDS.map((f, slot) => [f, slot])) as Record<Field, number>;
+if (SLOT_OF.size !== FIELDS.reduce((n, f) => n + ALIASES[f].length, 0)) throw new Error('an IBM attribute alias names two fields');
+
 /** One task from any of IBM's task shapes; null when it carries no tkiid (so cannot be a task). */
 export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | null {
   if (!isRecord(raw)) return null;
-  const byNorm = new Map<string, unknown>();
+  // The value of each field: its first-listed alias wins, and among keys that normalise alike the first.
+  const values: unknown[] = new Array(FIELDS.length);
+  const ranks: number[] = new Array(FIELDS.length).fill(Infinity);
   for (const k in raw) {
     const v = raw[k];
     if (v === null || !Object.hasOwn(raw, k)) continue;
-    const n = norm(k);
-    if (!byNorm.has(n)) byNorm.set(n, v);
+    const at = SLOT_OF.get(norm(k));
+    if (at === undefined || at.rank >= ranks[at.slot]!) continue;
+    values[at.slot] = v;
+    ranks[at.slot] = at.rank;
   }
-  const get = (f: Field): unknown => {
-    for (const a of ALIASES[f]) {
-      const v = byNorm.get(a);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
+  const get = (f: Field): unknown => values[SLOT[f]];
   const tkiid = str((idAttribute === undefined ? undefined : raw[idAttribute]) ?? get('tkiid'));
   if (tkiid === null || tkiid === '') return null;
   const state = coded(STATE_BY_CODE)(get('state'));
