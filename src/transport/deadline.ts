@@ -18,6 +18,12 @@ export interface CallDeadline {
   signal: AbortSignal;
   /** Whether it was the caller (not the deadline) that ended the call. */
   readonly callerAborted: boolean;
+  /**
+   * Calls `fn` with the reason if the call is aborted from now on; returns the function that stops it. One
+   * watcher at a time (the call's reply collector): a plain callback, where a listener on `signal` would be
+   * an EventTarget add and remove on every vendor call.
+   */
+  onAbort(fn: (reason: Error) => void): () => void;
   /** Clears the timer and the caller listener; call it when the call is over, body included. */
   dispose(): void;
 }
@@ -25,8 +31,14 @@ export interface CallDeadline {
 export function callDeadline(totalMs: number, caller?: AbortSignal): CallDeadline {
   const call = new AbortController();
   let callerAborted = false;
-  const timer = setTimeout(() => call.abort(new DeadlineExceededError(totalMs)), totalMs);
-  const onCallerAbort = () => { callerAborted = !call.signal.aborted; call.abort(caller!.reason); };
+  let watcher: ((reason: Error) => void) | undefined;
+  const abort = (reason: Error) => {
+    if (call.signal.aborted) return;
+    call.abort(reason);
+    watcher?.(reason);
+  };
+  const timer = setTimeout(() => abort(new DeadlineExceededError(totalMs)), totalMs);
+  const onCallerAbort = () => { callerAborted = !call.signal.aborted; abort(caller!.reason as Error); };
   let unwatch: (() => void) | undefined;
   if (caller?.aborted) onCallerAbort();
   // The caller's signal is shared by many calls: one listener for all of them (abort-fanout.ts).
@@ -34,6 +46,10 @@ export function callDeadline(totalMs: number, caller?: AbortSignal): CallDeadlin
   return {
     signal: call.signal,
     get callerAborted() { return callerAborted; },
+    onAbort(fn) {
+      watcher = fn;
+      return () => { if (watcher === fn) watcher = undefined; };
+    },
     dispose() {
       clearTimeout(timer);
       unwatch?.();

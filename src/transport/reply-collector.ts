@@ -2,8 +2,9 @@
 // (status, headers, the body as one Buffer). undici's request() would wrap every reply in a Readable stream
 // and copy the body once more to hand it out whole; the retry piece already delivers idempotent replies
 // as one chunk, so here the body is usually that chunk, uncopied. What request() also did, this does:
-// the call's signal aborts the call (the controller undici or the retry piece hands over).
+// the call's deadline aborts the call (the controller undici or the retry piece hands over).
 
+import type { CallDeadline } from './deadline.js';
 import type { Controller, Headers } from './interceptor.js';
 import { WholeReplyHandler } from './whole-reply.js';
 
@@ -17,7 +18,7 @@ export class ReplyCollector extends WholeReplyHandler {
   private stopWatching: (() => void) | undefined;
 
   constructor(
-    private readonly signal: AbortSignal,
+    private readonly deadline: Pick<CallDeadline, 'signal' | 'onAbort'>,
     private readonly resolve: (reply: CollectedReply) => void,
     private readonly reject: (error: Error) => void,
   ) {
@@ -25,10 +26,9 @@ export class ReplyCollector extends WholeReplyHandler {
   }
 
   onRequestStart(controller: Controller): void {
-    if (this.signal.aborted) return controller.abort(this.signal.reason as Error);
-    const abort = () => controller.abort(this.signal.reason as Error);
-    this.signal.addEventListener('abort', abort, { once: true });
-    this.stopWatching = () => this.signal.removeEventListener('abort', abort);
+    const { signal } = this.deadline;
+    if (signal.aborted) return controller.abort(signal.reason as Error);
+    this.stopWatching = this.deadline.onAbort((reason) => controller.abort(reason));
   }
 
   protected whole(status: number, headers: Headers, _statusMessage: string | undefined, body: Buffer): void {

@@ -124,7 +124,7 @@ export class VendorTransport {
         trace,
       };
       const res = await new Promise<CollectedReply>((resolve, reject) => {
-        this.dispatcher.dispatch(opts, new ReplyCollector(deadline.signal, resolve, reject));
+        this.dispatcher.dispatch(opts, new ReplyCollector(deadline, resolve, reject));
       });
       return { status: res.status, headers: flattenHeaders(res.headers), body: res.body, text: () => res.body.toString('utf8') };
     } catch (err) {

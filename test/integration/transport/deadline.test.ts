@@ -37,6 +37,24 @@ describe('deadlines', () => {
     d.dispose();
   });
 
+  it('tells its watcher the reason once, and no longer after it stopped watching', async () => {
+    const timed = callDeadline(10);
+    const seen: Error[] = [];
+    timed.onAbort((reason) => seen.push(reason));
+    await new Promise((r) => timed.signal.addEventListener('abort', r));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeInstanceOf(DeadlineExceededError);
+
+    const caller = new AbortController();
+    const d = callDeadline(60_000, caller.signal);
+    const stop = d.onAbort((reason) => seen.push(reason));
+    stop();
+    caller.abort(new Error('client gone'));
+    expect(seen).toHaveLength(1);
+    expect(d.signal.aborted).toBe(true);
+    d.dispose();
+  });
+
   it('leaves no listener on the caller\'s signal once disposed', () => {
     const caller = new AbortController();
     const deadlines = Array.from({ length: 20 }, () => callDeadline(60_000, caller.signal));
