@@ -152,6 +152,8 @@ export class JobRunner {
     // writes must not repeat are recorded as in flight just before their call, and each call's results as
     // soon as it answers.
     let lost: JobLostError | undefined;
+    // Positions in `send` whose results the journal recorded as their calls answered.
+    const recorded = new Set<number>();
     const countSettled = countdown(send.length - tailSize(send.length), nearly);
     const journal: BatchJournal = {
       sending: async (positions) => {
@@ -165,7 +167,10 @@ export class JobRunner {
         }
       },
       settled: async (settled) => {
-        if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
+        if (!lost) {
+          await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
+          for (const r of settled) recorded.add(r.index);
+        }
         countSettled(settled.map((r) => r.index));
       },
     };
@@ -174,7 +179,13 @@ export class JobRunner {
     });
     // Items this worker could not journal were not sent; the worker now holding the job sends them.
     if (lost) throw lost;
-    await this.settle(job.id, results.map((r, k) => kept(r, send[k]!.index)));
+    // What the journal has not recorded yet (outcomes decided without a call, such as a duplicate) is
+    // recorded now; the store keeps an item's first result, so this is about cost, not correctness: at
+    // 1,000 results a chunk, sending each twice doubled the job's writes to Redis.
+    const all = results.map((r, k) => kept(r, send[k]!.index));
+    const rest = all.filter((_, k) => !recorded.has(k));
+    if (rest.length) await store.settle(job.id, rest);
+    this.deps.observer?.onJobItems?.(all);
   }
 
   /** Answers every item from `from` on that has no result yet: cancelled, or the job failed. */

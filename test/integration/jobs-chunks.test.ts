@@ -22,7 +22,7 @@ import { MemoryProgressBus } from '../../src/jobs/progress.js';
 import { JobRunner } from '../../src/jobs/runner.js';
 import { TEST_TRAFFIC_ENV } from '../support/harness.js';
 
-const EXTRA = 3500;
+const EXTRA = 4200;
 const CHUNK = 300;
 let vendors: EmbeddedBackends;
 let registry: Registry;
@@ -104,6 +104,26 @@ describe('a batch job\'s chunks', () => {
       expect(firstCallAfter, `chunk at ${from}`).toBeLessThan(lastPutBefore);
     }
   }, 60_000);
+
+  it('records each result in the store once: what the journal recorded as calls answered is not sent again at the chunk\'s end', async () => {
+    const items = fresh(2 * CHUNK - 1, 'once');
+    // The same task twice in the second chunk: the engine decides the second without a call (a duplicate),
+    // which only the chunk's end records.
+    items.push({ backend: 'SUPEROFFICE', update: { id: idOf(items[CHUNK]!), description: 'again' } });
+    const store = new MemoryJobStore(60_000);
+    const settle = store.settle.bind(store);
+    const writes = new Map<number, number>();
+    store.settle = async (id, settled) => {
+      for (const r of settled) writes.set(r.index, (writes.get(r.index) ?? 0) + 1);
+      return settle(id, settled);
+    };
+    const { record, results } = await runJob(items, store);
+    expect(record?.state).toBe('COMPLETED');
+    expect(results).toHaveLength(items.length);
+    expect(results[items.length - 1]!.outcome).toMatchObject({ kind: 'ERROR', code: 'INVALID_INPUT' });
+    expect([...writes.keys()].sort((a, b) => a - b)).toEqual(items.map((_, i) => i));
+    expect([...writes.values()].every((n) => n === 1)).toBe(true);
+  });
 
   it('cancel seen while a chunk is in flight: that chunk is finished and kept, nothing after it is sent, the rest CANCELLED', async () => {
     vendors.setLatency(20);
