@@ -58,8 +58,17 @@ const pairsToHash = (flat: string[]): Record<string, string> => {
   return h;
 };
 
+/** The two scripts as commands of their own: sent by SHA (EVALSHA), not as script text on every call. */
+type Scripted = Redis & Record<'thJobSettle' | 'thJobSending', (...args: string[]) => Promise<unknown>>;
+
 export class RedisJobStore implements JobStore {
-  constructor(private readonly redis: Redis, private readonly ttlMs: number) {}
+  private readonly scripted: Scripted;
+
+  constructor(private readonly redis: Redis, private readonly ttlMs: number) {
+    redis.defineCommand('thJobSettle', { numberOfKeys: 3, lua: SETTLE });
+    redis.defineCommand('thJobSending', { numberOfKeys: 2, lua: SENDING });
+    this.scripted = redis as Scripted;
+  }
 
   async create(spec: NewJob): Promise<{ job: JobRecord; created: boolean }> {
     const id = randomUUID();
@@ -125,14 +134,14 @@ export class RedisJobStore implements JobStore {
 
   async sending(id: string, indexes: readonly number[], worker: string): Promise<void> {
     const k = keys(id);
-    const held = await this.redis.eval(SENDING, 2, k.meta, k.inflight, worker, ...indexes.map(String));
+    const held = await this.scripted.thJobSending(k.meta, k.inflight, worker, ...indexes.map(String));
     if (held !== 1) throw new JobLostError(`batch job ${id} is now run by another worker`);
   }
 
   async settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
     const k = keys(id);
     const args = results.flatMap((r) => [String(r.index), JSON.stringify(r), kindOf(r)]);
-    const flat = await this.redis.eval(SETTLE, 3, k.meta, k.results, k.inflight, ...args) as string[];
+    const flat = await this.scripted.thJobSettle(k.meta, k.results, k.inflight, ...args) as string[];
     const job = recordOf(id, pairsToHash(flat));
     if (!job) throw new JobNotFoundError(`no batch job ${id}`);
     return job;
