@@ -105,6 +105,34 @@ describe.each([
   });
 });
 
+describe('settling on Redis', () => {
+  // Script calls of any kind (ioredis sends a script's text once per connection, then its SHA).
+  const scriptCalls = async () => {
+    const stats = await redis.info('commandstats');
+    return ['eval', 'evalsha'].reduce((n, c) => n + Number(new RegExp(`cmdstat_${c}:calls=(\\d+)`).exec(stats)?.[1] ?? 0), 0);
+  };
+
+  it('results settled in one turn of the event loop are one script call, and each caller sees its results counted', async () => {
+    const store = new RedisJobStore(redis, 60_000);
+    const { job } = await store.create({ owner: 'o', dryRun: false, items: Array.from({ length: 40 }, (_, i) => item(i)), decided: [] });
+    const before = await scriptCalls();
+    // Forty vendor calls answering together, one result each, as SuperOffice's do.
+    const records = await Promise.all(Array.from({ length: 40 }, (_, i) => store.settle(job.id, [resultOf(i)])));
+    expect((await scriptCalls()) - before).toBe(1);
+    for (const r of records) expect(r.counts.done).toBe(40);
+    const { indexes } = await pageThrough(store, job.id, 100);
+    expect(indexes).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('a failed write fails every caller of that turn', async () => {
+    const broken = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    const store = new RedisJobStore(broken, 60_000);
+    const settled = Promise.allSettled([store.settle('no-connection', [resultOf(1)]), store.settle('no-connection', [resultOf(2)])]);
+    expect((await settled).map((s) => s.status)).toEqual(['rejected', 'rejected']);
+    broken.disconnect();
+  });
+});
+
 describe('reading a page', () => {
   // 100,000 items, results only at 10 and 99,000: a polling client's page of a running job, or a page of
   // rare failures. One read per hundred items would be a thousand Redis round trips per page.
