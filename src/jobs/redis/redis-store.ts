@@ -146,9 +146,9 @@ export class RedisJobStore implements JobStore {
   }
 
   /**
-   * Results arrive a vendor call at a time (SuperOffice answers one task per call: 25,000 calls in a
-   * 100,000-item job). Those settled within one turn of the event loop go to Redis as one script call, which
-   * every caller awaits: each is recorded when its promise resolves, as before, for a fraction of the commands.
+   * Results arrive a vendor call at a time, and a vendor that writes one task per call answers thousands of
+   * calls in a large job. Those settled within one turn of the event loop go to Redis as one script call,
+   * which every caller awaits: each is recorded when its promise resolves, for a fraction of the commands.
    */
   settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
     let batch = this.settling.get(id);
