@@ -2,7 +2,7 @@
 // and tests call `app.yoga.fetch(...)` or serve it on port 0.
 
 import { randomUUID } from 'node:crypto';
-import { createYoga, useReadinessCheck } from 'graphql-yoga';
+import { createYoga } from 'graphql-yoga';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
@@ -22,7 +22,7 @@ import { BatchEngine } from './batch/engine.js';
 import { BatchRuns } from './batch/batch-runs.js';
 import { MemoryRunStore } from './batch/run-store-memory.js';
 import type { RunStore } from './batch/run-store.js';
-import { Readiness } from './readiness.js';
+import { Readiness, useReadyEndpoint } from './readiness.js';
 import { createMemoryJobs } from './jobs/index.js';
 import type { JobsFactory } from './jobs/index.js';
 import type { BatchJobs } from './jobs/service.js';
@@ -141,10 +141,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useJsonQueryParams(GRAPHQL_ENDPOINT),
       useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
       { onDispose: () => access.close() },
-      useReadinessCheck({ endpoint: '/ready', check: ({ fetchAPI }) => {
-        const { status, body } = readiness.report();
-        return new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-      } }),
+      useReadyEndpoint(readiness),
       // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
       useCsrfPolicy(),
       // @defer and @stream, answered as multipart/mixed (or text/event-stream) to clients that accept it.

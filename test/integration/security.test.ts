@@ -44,7 +44,13 @@ describe('API keys', () => {
   it('leaves /health, /ready and the GraphiQL page open', async () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     await h.app.readiness.start();
-    expect((await fetch(`${url}/ready`)).status).toBe(200);
+    const ready = await fetch(`${url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.headers.get('content-type')).toBe('application/json');
+    expect(await ready.json()).toMatchObject({ ready: true, backends: { ZUORA: true } });
+    expect((await fetch(`${url}/ready?probe=1`)).status).toBe(200);
+    // Only the path itself: a path that merely ends with it is the API's, behind the key.
+    expect((await fetch(`${url}/graphql/ready`)).status).not.toBe(200);
     const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/graphiql/i);
