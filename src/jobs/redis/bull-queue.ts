@@ -56,9 +56,24 @@ export class BullJobQueue implements JobQueue {
   async close(): Promise<void> {
     // Running jobs stop at their next chunk and go back to the queue for another replica.
     this.worker.cancelAllJobs('shutting down');
-    // A graceful close waits for the worker's blocking Redis call, which can hang after Redis restarted
-    // under it. Bounded: past CLOSE_GRACE_MS the worker is closed by force; its lock lapses and another
-    // replica continues the job from the journal, as after a crash.
+    // Closing waits on Redis (the worker's blocking call, the queue's QUIT), which can hang after Redis
+    // restarted under it. Bounded twice: past CLOSE_GRACE_MS the worker is closed by force (its lock lapses
+    // and another replica continues the job from the journal, as after a crash), and past twice that the
+    // close gives up waiting: the caller then drops the connections, which ends whatever is still pending.
+    const closing = this.closeInOrder();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 2 * CLOSE_GRACE_MS); });
+    try {
+      if (!(await Promise.race([closing.then(() => true), late]))) {
+        this.logger.warn('batch job queue did not close in time; its Redis connections are dropped');
+        closing.catch(() => undefined);
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async closeInOrder(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const graceful = this.worker.close().then(() => true);
     const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
