@@ -60,28 +60,27 @@ export class BullJobQueue implements JobQueue {
     // restarted under it. Bounded twice: past CLOSE_GRACE_MS the worker is closed by force (its lock lapses
     // and another replica continues the job from the journal, as after a crash), and past twice that the
     // close gives up waiting: the caller then drops the connections, which ends whatever is still pending.
-    const closing = this.closeInOrder();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), 2 * CLOSE_GRACE_MS); });
-    try {
-      if (!(await Promise.race([closing.then(() => true), late]))) {
-        this.logger.warn('batch job queue did not close in time; its Redis connections are dropped');
-        closing.catch(() => undefined);
-      }
-    } finally {
-      clearTimeout(timer);
+    if (!(await resolvesWithin(this.closeInOrder(), 2 * CLOSE_GRACE_MS))) {
+      this.logger.warn('batch job queue did not close in time; its Redis connections are dropped');
     }
   }
 
   private async closeInOrder(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = this.worker.close().then(() => true);
-    const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
-    if (!(await Promise.race([graceful, late]))) {
+    if (!(await resolvesWithin(this.worker.close(), CLOSE_GRACE_MS))) {
       this.logger.warn('batch job worker did not close in time; closing it by force');
       await this.worker.close(true).catch(() => undefined);
     }
-    clearTimeout(timer);
     await this.queue.close();
+  }
+}
+
+/** True when `work` resolves within `ms`, false when the time runs out first (a rejection is passed on). */
+async function resolvesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
+  try {
+    return await Promise.race([work.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
