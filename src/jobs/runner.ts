@@ -152,9 +152,10 @@ export class JobRunner {
     // writes must not repeat are recorded as in flight just before their call, and each call's results as
     // soon as it answers.
     let lost: JobLostError | undefined;
-    // Positions in `send` whose results the journal recorded as their calls answered.
+    // Positions in `send` whose results the journal recorded as their calls answered (or, once the job is
+    // lost, would have: the chunk then ends by throwing, before this is read for anything but the count).
     const recorded = new Set<number>();
-    const countSettled = countdown(send.length - tailSize(send.length), nearly);
+    const countSettled = countdown(send.length - tailSize(send.length), recorded, nearly);
     const journal: BatchJournal = {
       sending: async (positions) => {
         const indexes = positions.map((p) => send[p]!).filter((s) => !this.idempotent(s.item)).map((s) => s.index);
@@ -167,10 +168,7 @@ export class JobRunner {
         }
       },
       settled: async (settled) => {
-        if (!lost) {
-          await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
-          for (const r of settled) recorded.add(r.index);
-        }
+        if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
         countSettled(settled.map((r) => r.index));
       },
     };
@@ -247,9 +245,8 @@ type ChunkEnd = 'nearly' | 'done' | 'failed';
  */
 const tailSize = (sent: number): number => Math.max(1, Math.floor(sent / 10));
 
-/** Calls `then` once `target` distinct positions were reported (at once when `target` ≤ 0). */
-function countdown(target: number, then: () => void): (positions: readonly number[]) => void {
-  const seen = new Set<number>();
+/** Adds reported positions to `seen`, and calls `then` once it holds `target` of them (at once when `target` ≤ 0). */
+function countdown(target: number, seen: Set<number>, then: () => void): (positions: readonly number[]) => void {
   if (target <= 0) then();
   return (positions) => {
     for (const p of positions) seen.add(p);

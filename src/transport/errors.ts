@@ -41,9 +41,6 @@ export class ResponseTooLargeError extends Error {
 export class UndecodableReplyError extends Error {
   override readonly name = 'UndecodableReplyError';
   readonly code = 'TASKHUB_UNDECODABLE_REPLY';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-  }
 }
 
 /** The `code` of an error, or its name when it has none (undici and Node errors all carry one). */
