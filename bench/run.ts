@@ -107,7 +107,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchResult> {
   let memory: MemoryResult | undefined;
   if (opts.only === undefined || opts.only === 'memory') {
     log('memory (node dist/main.js):');
-    memory = await runMemoryPhase({ batchItems: quick ? 1000 : 10_000, reads: quick ? 20 : 200, log });
+    memory = await runMemoryPhase({ batchItems: quick ? 1000 : 10_000, reads: quick ? 20 : 200, restSeconds: quick ? 0 : 45, log });
   }
 
   let jobs: JobsRun[] | undefined;
