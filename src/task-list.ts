@@ -38,11 +38,13 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
   }
   if (startIndex < 0) return { items: [], hasNextPage: false, backendErrors };
 
-  // One more than asked, to know whether a next page exists.
-  const need = req.first + 1;
-  const slices = await Promise.all(order.slice(startIndex).map(async (backend, i) => {
+  // Without a status filter, each backend is asked for just the page: whether more follow is the vendor's
+  // own answer (TaskListSlice.done), given in the same call. With one, the tasks after the page may all be
+  // filtered out, so one matching task more than asked is looked for.
+  const need = statuses ? req.first + 1 : req.first;
+  const slices = await Promise.all(order.slice(startIndex).map(async (backend, i): Promise<Collected> => {
     const adapter = registry.get(backend);
-    if (!adapter) return [];
+    if (!adapter) return { items: [], more: false };
     const from = i === 0 && req.after ? req.after.offset : 0;
     try {
       return await collect(adapter, from, need, statuses, signal);
@@ -52,23 +54,27 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
       // A vendor failure is data for the client; anything else is a bug, and the client sees only that it failed.
       if (!isBackendError(cause)) logger?.error({ err: cause, backend }, 'listing tasks failed unexpectedly');
       backendErrors.push(toListError(backend, cause));
-      return e.partial ?? [];
+      return { items: e.partial ?? [], more: false };
     }
   }));
-  const merged = slices.flat();
+  const merged = slices.flatMap((s) => s.items);
   return {
     items: merged.slice(0, req.first),
-    hasNextPage: merged.length > req.first,
+    hasNextPage: merged.length > req.first || slices.some((s) => s.more),
     backendErrors: backendErrors.sort((a, b) => all.indexOf(a.backend) - all.indexOf(b.backend)),
   };
 }
 
+/** A backend's share of the page, and whether its vendor said tasks follow the last one read. */
+interface Collected { items: ListedTask[]; more: boolean }
+
 async function collect(
   adapter: BackendAdapter, from: number, need: number, statuses: Set<TaskStatus> | null, signal: AbortSignal,
-): Promise<ListedTask[]> {
+): Promise<Collected> {
   const out: ListedTask[] = [];
   let offset = from;
-  while (out.length < need) {
+  let more = true;
+  while (out.length < need && more) {
     // Without a status filter, ask for exactly what is missing; with one, read in full vendor pages.
     const limit = statuses ? VENDOR_CHUNK : Math.min(VENDOR_CHUNK, need - out.length);
     let slice;
@@ -83,9 +89,10 @@ async function collect(
       }
     });
     offset += slice.tasks.length;
-    if (slice.done || slice.tasks.length === 0) break;
+    more = !slice.done && slice.tasks.length > 0;
   }
-  return out;
+  // With a filter, `more` may count tasks that do not match: only the extra matching task found above counts.
+  return { items: out, more: !statuses && more };
 }
 
 function toListError(backend: Backend, err: unknown): ListBackendError {

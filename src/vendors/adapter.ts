@@ -15,7 +15,11 @@ import type { TokenStore } from './token-store.js';
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
   tasks: DomainTask[];
-  /** True when no task follows these. */
+  /**
+   * True when no task follows these; false when the vendor said or showed that one does (a next-page
+   * link, a row read beyond the limit). hasNextPage is this answer, so it must hold either way: a slice
+   * shorter than the limit is done.
+   */
   done: boolean;
 }
 
@@ -37,7 +41,8 @@ export interface BackendAdapter<U = unknown> {
 
   /**
    * Up to `limit` tasks starting at position `offset` of the vendor's list (0-based, in the vendor's own
-   * stable order). Throws a BackendError when the vendor fails.
+   * stable order), and whether more follow, in as few vendor calls as the vendor allows: ask for one row
+   * more than `limit` in the same call rather than a call for it. Throws a BackendError when the vendor fails.
    */
   listTasks(offset: number, limit: number, signal?: AbortSignal): Promise<TaskListSlice>;
 

@@ -174,6 +174,49 @@ describe('a status-filtered page over an unpaged vendor list', () => {
   });
 });
 
+describe('a page of one backend holding more tasks than the page', () => {
+  // Every vendor call is a round trip before the page can be answered, and a second call for one more task
+  // (to know whether a next page exists) cost a whole vendor page on Zuora: the vendor's own "more follows"
+  // (Zuora's next_page, the extra row IBM and K2 are asked for) answers hasNextPage in the same call.
+  let big: Harness;
+  beforeAll(async () => { big = await startHarness({ extraTasks: 250 }); });
+  afterAll(() => big.close());
+  const servers = () => ({ ZUORA: big.vendors.zuora.server, IBM_BPM: big.vendors.ibmBpm.server, K2: big.vendors.k2.server, SUPEROFFICE: big.vendors.superOffice.server });
+  const sizeOf = async (backend: string) => (await big.gql(LIST, { first: 500, filter: { backends: [backend] } })).body.data.tasks.edges.length as number;
+
+  it.each(['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE'] as const)('%s: first: 100 is one vendor call, and says a next page exists', async (backend) => {
+    const server = servers()[backend];
+    const before = server.count('GET'); // Zuora's token is a POST
+    const res = await big.gql(LIST, { first: 100, filter: { backends: [backend] } });
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.tasks.edges).toHaveLength(100);
+    expect(res.body.data.tasks.pageInfo.hasNextPage).toBe(true);
+    expect(server.count('GET') - before).toBe(1);
+  });
+
+  it.each(['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE'] as const)('%s: a page that ends where the list ends says no next page; one task short, it says one', async (backend) => {
+    const size = await sizeOf(backend);
+    expect(size).toBeGreaterThan(250);
+    const exact = await big.gql(LIST, { first: size, filter: { backends: [backend] } });
+    expect(exact.body.data.tasks.edges).toHaveLength(size);
+    expect(exact.body.data.tasks.pageInfo.hasNextPage).toBe(false);
+    const short = await big.gql(LIST, { first: size - 1, filter: { backends: [backend] } });
+    expect(short.body.data.tasks.edges).toHaveLength(size - 1);
+    expect(short.body.data.tasks.pageInfo.hasNextPage).toBe(true);
+    const last = await big.gql(LIST, { first: 5, after: short.body.data.tasks.pageInfo.endCursor, filter: { backends: [backend] } });
+    expect(last.body.data.tasks.edges.map((e: Edge) => e.node.nativeId)).toEqual(exact.body.data.tasks.edges.slice(-1).map((e: Edge) => e.node.nativeId));
+    expect(last.body.data.tasks.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('across backends, a page filled by the first one still says a next page exists when only a later one has more', async () => {
+    const zuora = await sizeOf('ZUORA');
+    const res = await big.gql(LIST, { first: zuora, filter: { backends: ['ZUORA', 'IBM_BPM'] } });
+    expect(res.body.data.tasks.edges).toHaveLength(zuora);
+    expect(res.body.data.tasks.edges.every((e: Edge) => e.node.backend === 'ZUORA')).toBe(true);
+    expect(res.body.data.tasks.pageInfo.hasNextPage).toBe(true);
+  });
+});
+
 describe('unconfigured backend', () => {
   it('its tasks are absent from lists; asking for it by filter says it is not configured', async () => {
     const partial = await startHarness({ without: ['SUPEROFFICE'] });

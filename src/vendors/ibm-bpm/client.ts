@@ -30,7 +30,7 @@ const MAX_ISOLATION_ROUNDS = 25;
 export interface IbmBpmClientOptions extends ClientCommon {
   username: string;
   password: string;
-  /** Rows asked for per `/tasks/filter` call (default 100). */
+  /** Tasks asked for per `/tasks/filter` call (default 100), plus the one row that tells whether more follow. */
   pageSize?: number;
 }
 
@@ -64,8 +64,9 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     const wanted = Math.max(0, Math.floor(limit));
     for (;;) {
       const want = wanted - tasks.length;
-      // One row more than needed tells whether anything follows without an extra call.
-      const page = await this.page(position, Math.min(this.pageSize, want + 1), signal);
+      // One row more than needed tells whether anything follows without an extra call, also when the
+      // page is full: a page of 100 asks for 101.
+      const page = await this.page(position, Math.min(this.pageSize, want) + 1, signal);
       if (page.length === 0) return { tasks, done: true };
       if (page.length > want) return { tasks: [...tasks, ...page.slice(0, want)], done: false };
       tasks.push(...page);
