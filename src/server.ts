@@ -33,6 +33,7 @@ import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
+import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -56,6 +57,8 @@ export interface AppOptions {
   /** Serves /metrics and counts batch outcomes; pass the same instance to createRegistry for vendor calls. */
   metrics?: Metrics;
   extraPlugins?: Plugin[];
+  /** Run repeated queries compiled (graphql-jit); default true. Tests compare it with the standard executor. */
+  compileQueries?: boolean;
   /** Batch jobs; default: built by `createJobs`. */
   jobs?: BatchJobs;
   /** How batch jobs are built: default in this process (jobs are lost on restart); with TASKHUB_REDIS_URL,
@@ -158,6 +161,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
       useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
+      // Before the plugins that wrap execution (metrics, spans), so they wrap the compiled query too.
+      ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
       useRequestIdHeader(logger),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),

@@ -15,7 +15,7 @@ const INCREMENTAL_TYPES = /multipart\/mixed|text\/event-stream|\*\/\*/i;
 // once, not on every request (the walk was ~0.6 % of a 50-field read's CPU).
 const seen = new WeakMap<DocumentNode, boolean>();
 
-function usesIncrementalDelivery(document: DocumentNode): boolean {
+export function usesIncrementalDelivery(document: DocumentNode): boolean {
   let found = seen.get(document);
   if (found === undefined) seen.set(document, (found = scan(document)));
   return found;

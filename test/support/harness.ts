@@ -44,6 +44,8 @@ export async function startHarness(opts: {
   /** Drop these backends from the configuration (to test BACKEND_NOT_CONFIGURED). */
   without?: Array<keyof Config['backends']>;
   extraTasks?: number;
+  /** false: every query on graphql-js's executor (to compare the compiled one with it). */
+  compileQueries?: boolean;
   /** Replace some backends' settings (e.g. a base URL where nothing listens). */
   override?: { [backend: string]: VendorSettings & Record<string, unknown> };
 } = {}): Promise<Harness> {
@@ -68,6 +70,7 @@ export async function startHarness(opts: {
     ...(shared.redis ? { redis: shared.redis } : {}),
     ...(shared.runStore ? { runStore: shared.runStore } : {}),
     createJobs: shared.createJobs,
+    ...(opts.compileQueries === false ? { compileQueries: false } : {}),
   });
   let server: Server | undefined;
 

@@ -1,0 +1,134 @@
+// Queries a client sends more than once run as code compiled for their document (graphql-jit), instead of
+// graphql-js walking the document field by field: no info object, path and argument map per field, which
+// were most of a 300-task list's executor time and garbage. Everything else runs on the standard executor:
+// - mutations and subscriptions (vendor-bound, and their inputs are @oneOf, which graphql-jit's variable
+//   coercion does not enforce);
+// - a query whose variables reach a @oneOf input, for the same reason;
+// - @defer and @stream, which graphql-jit does not run;
+// - a document's first run: compiling costs more than one interpretation, and a document built anew per
+//   request (values inlined) would pay it every time.
+// @envelop/graphql-jit is not used: it caches one compiled query per document, whatever operationName
+// asks for, so a document holding two operations would run the first one compiled for both.
+
+import { GraphQLError, Kind, getNamedType, getOperationAST, getVariableValues, isInputObjectType, typeFromAST } from 'graphql';
+import type {
+  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLInputObjectType, GraphQLSchema,
+  OperationDefinitionNode, SelectionSetNode, VariableDefinitionNode,
+} from 'graphql';
+import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
+import type { Plugin } from 'graphql-yoga';
+import { usesIncrementalDelivery } from './use-incremental-delivery.js';
+
+interface Compiled { query: CompiledQuery['query']; variables: readonly VariableDefinitionNode[]; document: DocumentNode; operation: OperationDefinitionNode }
+
+interface Entry {
+  runs: number;
+  /** null: this operation always runs on the standard executor. */
+  compiled?: Compiled | null;
+}
+
+/** Runs before compiling; the first run of a document is interpreted. */
+const COMPILE_AT_RUN = 2;
+
+export function useCompiledQueries(): Plugin {
+  // Yoga's parser cache hands out one DocumentNode per query text, so a document's entries live as long as
+  // it stays in that cache.
+  const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
+  return {
+    onExecute({ args, executeFn, setExecuteFn }) {
+      let entries = byDocument.get(args.document);
+      if (!entries) byDocument.set(args.document, (entries = new Map()));
+      const key = args.operationName ?? '';
+      let entry = entries.get(key);
+      if (!entry) entries.set(key, (entry = { runs: 0 }));
+      if (entry.compiled === null) return;
+      entry.runs += 1;
+      if (entry.compiled === undefined) {
+        if (entry.runs < COMPILE_AT_RUN) return;
+        entry.compiled = compile(args.schema, args.document, args.operationName ?? undefined);
+        if (entry.compiled === null) return;
+      }
+      const compiled = entry.compiled;
+      setExecuteFn(async (a) => {
+        // Variables graphql-js would refuse go to it, so the client gets its errors and its 400 (graphql-jit
+        // answers them as a 200).
+        if (compiled.variables.length > 0 && getVariableValues(a.schema, compiled.variables, a.variableValues ?? {}).errors) return executeFn(a);
+        const result = await compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {});
+        return result.errors ? { ...result, errors: result.errors.map((e) => located(e, compiled)) } : result;
+      });
+    },
+  };
+}
+
+function compile(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined): Compiled | null {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || operation.operation !== 'query') return null;
+  if (usesIncrementalDelivery(document) || variablesReachOneOf(schema, operation)) return null;
+  // A document graphql-jit cannot compile still runs, on the standard executor.
+  let compiled;
+  try {
+    compiled = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+  } catch {
+    return null;
+  }
+  if (!isCompiledQuery(compiled)) return null;
+  return { query: compiled.query.bind(compiled), variables: operation.variableDefinitions ?? [], document, operation };
+}
+
+/**
+ * graphql-jit's errors carry `locations` but not the AST nodes they come from, and Yoga rebuilds every error
+ * from its nodes: without them a field error would lose its locations. The nodes are found again by the
+ * error's path (errors are rare, so the walk is no cost).
+ */
+function located(error: GraphQLError, { document, operation }: Compiled): GraphQLError {
+  const path = error.path ?? [];
+  const nodes = fieldNodesAt(document, operation.selectionSet, path);
+  const original = error.originalError;
+  if (original instanceof GraphQLError && original.path) return original;
+  return new GraphQLError(error.message, {
+    nodes, path, originalError: original ?? null, ...(error.extensions ? { extensions: error.extensions } : {}),
+  });
+}
+
+function fieldNodesAt(document: DocumentNode, root: SelectionSetNode, path: ReadonlyArray<string | number>): FieldNode[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  let sets: SelectionSetNode[] = [root];
+  let nodes: FieldNode[] = [];
+  for (const key of path) {
+    if (typeof key === 'number') continue;
+    nodes = [];
+    const visit = (set: SelectionSetNode, seen: Set<string>): void => {
+      for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) {
+          if ((sel.alias ?? sel.name).value === key) nodes.push(sel);
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+          visit(sel.selectionSet, seen);
+        } else if (!seen.has(sel.name.value)) {
+          seen.add(sel.name.value);
+          const fragment = fragments.get(sel.name.value);
+          if (fragment) visit(fragment.selectionSet, seen);
+        }
+      }
+    };
+    for (const set of sets) visit(set, new Set());
+    sets = nodes.flatMap((n) => (n.selectionSet ? [n.selectionSet] : []));
+  }
+  return nodes;
+}
+
+function variablesReachOneOf(schema: GraphQLSchema, operation: OperationDefinitionNode): boolean {
+  const seen = new Set<GraphQLInputObjectType>();
+  const reaches = (type: unknown): boolean => {
+    const named = getNamedType(type as Parameters<typeof getNamedType>[0]);
+    if (!isInputObjectType(named) || seen.has(named)) return false;
+    seen.add(named);
+    return named.isOneOf || Object.values(named.getFields()).some((f) => reaches(f.type));
+  };
+  // An unknown type fails validation before execution; treat it as reaching one, to be safe.
+  return (operation.variableDefinitions ?? []).some((v) => {
+    const type = typeFromAST(schema, v.type);
+    return type === undefined || reaches(type);
+  });
+}
