@@ -16,6 +16,7 @@ import type {
   OperationDefinitionNode, SelectionSetNode, VariableDefinitionNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
 import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { usesIncrementalDelivery } from './use-incremental-delivery.js';
@@ -31,16 +32,24 @@ interface Entry {
 /** Runs before compiling; the first run of a document is interpreted. */
 const COMPILE_AT_RUN = 2;
 
-export function useCompiledQueries(): Plugin {
-  // Yoga's parser cache hands out one DocumentNode per query text, so a document's entries live as long as
-  // it stays in that cache.
-  const byDocument = new WeakMap<DocumentNode, Map<string, Entry>>();
+/**
+ * Documents whose runs and compiled code are kept, least recently used first out. Yoga's parser cache
+ * hands out one DocumentNode per query text and keeps 1,024 of them; without a bound of its own, a client
+ * sending a thousand different large queries twice each would hold a thousand compiled ones. An app's own
+ * queries are a few dozen.
+ */
+export const MAX_COMPILED_DOCUMENTS = 256;
+
+export function useCompiledQueries(opts: { maxDocuments?: number } = {}): Plugin {
+  const byDocument = new LRUCache<DocumentNode, Map<string, Entry>>({ max: opts.maxDocuments ?? MAX_COMPILED_DOCUMENTS });
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       let entries = byDocument.get(args.document);
       if (!entries) byDocument.set(args.document, (entries = new Map()));
       const key = args.operationName ?? '';
       let entry = entries.get(key);
+      // Keyed by operationName: Yoga refuses a name the document does not hold before execution, so a
+      // document has at most one entry per operation it defines.
       if (!entry) entries.set(key, (entry = { runs: 0 }));
       if (entry.compiled === null) return;
       entry.runs += 1;
