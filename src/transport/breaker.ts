@@ -83,13 +83,14 @@ export class CircuitBreaker {
  */
 export const circuitBreaker = (breaker: CircuitBreaker): Interceptor => (dispatch) => (opts, handler) => {
   if (!breaker.tryAcquire()) return failBeforeDispatch(handler, new CircuitOpenError(breaker.cause));
-  return dispatch(opts, new BreakerHandler(handler, breaker, (opts as CallOptions).signal));
+  return dispatch(opts, new BreakerHandler(handler, breaker, opts as CallOptions));
 };
 
 class BreakerHandler extends ForwardingHandler {
   private status = 0;
 
-  constructor(next: Handler, private readonly breaker: CircuitBreaker, private readonly signal: AbortSignal | undefined) {
+  // The options, not their signal: the signal is made when first read, and only an error reads it.
+  constructor(next: Handler, private readonly breaker: CircuitBreaker, private readonly opts: CallOptions) {
     super(next);
   }
 
@@ -106,7 +107,8 @@ class BreakerHandler extends ForwardingHandler {
   }
 
   override onResponseError(controller: Controller, error: Error): void {
-    const callerGaveUp = this.signal?.aborted === true && !(this.signal.reason instanceof DeadlineExceededError);
+    const signal = this.opts.signal;
+    const callerGaveUp = signal?.aborted === true && !(signal.reason instanceof DeadlineExceededError);
     // A BackendError here is the budget's refusal: the attempt never went out.
     if (callerGaveUp || error instanceof BackendError) this.breaker.onNeutral();
     else this.breaker.onFailure(errorCode(error));

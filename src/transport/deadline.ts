@@ -14,8 +14,15 @@ import { ForwardingHandler } from './interceptor.js';
 import type { Controller, Handler, Headers, Interceptor } from './interceptor.js';
 
 export interface CallDeadline {
-  /** Aborts with the caller's reason, or with a DeadlineExceededError after `totalMs`. */
-  signal: AbortSignal;
+  /**
+   * Aborts with the caller's reason, or with a DeadlineExceededError after `totalMs`. Made on first use:
+   * most calls end without anything asking for it (only the budget's wait and error paths read it), and an
+   * AbortController was the largest allocation of a vendor call (~3 KB).
+   */
+  readonly signal: AbortSignal;
+  /** Whether the call was aborted (by the caller or the deadline); `reason` says why. */
+  readonly aborted: boolean;
+  readonly reason: Error | undefined;
   /** Whether it was the caller (not the deadline) that ended the call. */
   readonly callerAborted: boolean;
   /**
@@ -29,32 +36,55 @@ export interface CallDeadline {
 }
 
 export function callDeadline(totalMs: number, caller?: AbortSignal): CallDeadline {
-  const call = new AbortController();
-  let callerAborted = false;
-  let watcher: ((reason: Error) => void) | undefined;
-  const abort = (reason: Error) => {
-    if (call.signal.aborted) return;
-    call.abort(reason);
-    watcher?.(reason);
-  };
-  const timer = setTimeout(() => abort(new DeadlineExceededError(totalMs)), totalMs);
-  const onCallerAbort = () => { callerAborted = !call.signal.aborted; abort(caller!.reason as Error); };
-  let unwatch: (() => void) | undefined;
-  if (caller?.aborted) onCallerAbort();
-  // The caller's signal is shared by many calls: one listener for all of them (abort-fanout.ts).
-  else if (caller) unwatch = watchAbort(caller, onCallerAbort);
-  return {
-    signal: call.signal,
-    get callerAborted() { return callerAborted; },
-    onAbort(fn) {
-      watcher = fn;
-      return () => { if (watcher === fn) watcher = undefined; };
-    },
-    dispose() {
-      clearTimeout(timer);
-      unwatch?.();
-    },
-  };
+  return new Deadline(totalMs, caller);
+}
+
+class Deadline implements CallDeadline {
+  aborted = false;
+  reason: Error | undefined;
+  callerAborted = false;
+  private controller: AbortController | undefined;
+  private watcher: ((reason: Error) => void) | undefined;
+  private readonly timer: NodeJS.Timeout;
+  private readonly unwatch: (() => void) | undefined;
+
+  constructor(totalMs: number, private readonly caller: AbortSignal | undefined) {
+    this.timer = setTimeout(() => this.abort(new DeadlineExceededError(totalMs)), totalMs);
+    if (caller?.aborted) this.callerAbort();
+    // The caller's signal is shared by many calls: one listener for all of them (abort-fanout.ts).
+    else if (caller) this.unwatch = watchAbort(caller, () => this.callerAbort());
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.aborted) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  onAbort(fn: (reason: Error) => void): () => void {
+    this.watcher = fn;
+    return () => { if (this.watcher === fn) this.watcher = undefined; };
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.unwatch?.();
+  }
+
+  private callerAbort(): void {
+    this.callerAborted = !this.aborted;
+    this.abort(this.caller!.reason as Error);
+  }
+
+  private abort(reason: Error): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.controller?.abort(reason);
+    this.watcher?.(reason);
+  }
 }
 
 /** Ends an attempt that has no response headers `timeoutMs` after it was dispatched. */

@@ -15,6 +15,11 @@ export type Headers = IncomingHttpHeaders;
 export interface CallOptions extends Dispatcher.DispatchOptions {
   /** The call's signal (caller or deadline), as given to request(); undici passes it on to dispatch. */
   signal?: AbortSignal;
+  /**
+   * Whether `signal` has aborted, readable without making it: VendorTransport's signal is made when first
+   * read (deadline.ts), and the hot path only needs this. Without it, pieces read `signal.aborted`.
+   */
+  readonly callAborted?: boolean;
   /** Whether sending it twice is harmless. Only idempotent calls are retried. */
   idempotent?: boolean;
   /** Shared by every attempt of the call; pieces write what the error mapping needs to know. */

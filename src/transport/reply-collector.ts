@@ -18,7 +18,7 @@ export class ReplyCollector extends WholeReplyHandler {
   private stopWatching: (() => void) | undefined;
 
   constructor(
-    private readonly deadline: Pick<CallDeadline, 'signal' | 'onAbort'>,
+    private readonly deadline: Pick<CallDeadline, 'aborted' | 'reason' | 'onAbort'>,
     private readonly resolve: (reply: CollectedReply) => void,
     private readonly reject: (error: Error) => void,
   ) {
@@ -26,8 +26,7 @@ export class ReplyCollector extends WholeReplyHandler {
   }
 
   onRequestStart(controller: Controller): void {
-    const { signal } = this.deadline;
-    if (signal.aborted) return controller.abort(signal.reason as Error);
+    if (this.deadline.aborted) return controller.abort(this.deadline.reason!);
     this.stopWatching = this.deadline.onAbort((reason) => controller.abort(reason));
   }
 

@@ -90,7 +90,7 @@ class RetryingCall {
   }
 
   private get callEnded(): boolean {
-    return this.abortReason !== undefined || this.opts.signal?.aborted === true;
+    return this.abortReason !== undefined || (this.opts.callAborted ?? this.opts.signal?.aborted) === true;
   }
 
   private get attemptsLeft(): boolean {

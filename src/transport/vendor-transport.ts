@@ -113,13 +113,15 @@ export class VendorTransport {
     const requestId = this.requestIdHeader ? requestScopeOf(req.signal)?.requestId : undefined;
     try {
       // Ended before it started (a shutdown, a client gone): nothing is sent.
-      if (deadline.signal.aborted) throw deadline.signal.reason;
+      if (deadline.aborted) throw deadline.reason;
       const opts: CallOptions = {
         method: req.method,
         path: this.basePath + req.path,
         headers: requestId ? { ...req.headers, [this.requestIdHeader!]: requestId } : req.headers,
         body: req.body,
-        signal: deadline.signal,
+        // Read only by the budget's wait and on error paths: made when first read (deadline.ts).
+        get signal() { return deadline.signal; },
+        get callAborted() { return deadline.aborted; },
         idempotent: req.idempotent,
         trace,
       };
@@ -158,7 +160,7 @@ export class VendorTransport {
       return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} call cancelled${sent ? '' : ' before it was sent'}`,
         { cause: err, retryable: true, requestMayHaveBeenSent: sent });
     }
-    if (deadline.signal.aborted) {
+    if (deadline.aborted) {
       return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} did not answer within ${this.policy.totalTimeoutMs} ms`,
         { cause: err, requestMayHaveBeenSent: sent });
     }

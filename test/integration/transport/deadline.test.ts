@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { callDeadline, firstByteTimeout } from '../../../src/transport/deadline.js';
 import { DeadlineExceededError } from '../../../src/transport/errors.js';
 import { call, usePiece } from '../../support/transport.js';
+import { VendorTransport } from '../../../src/transport/vendor-transport.js';
+import { DEFAULT_TRAFFIC_POLICY } from '../../../src/transport/policy.js';
 
 const { serve, compose } = usePiece();
 
@@ -53,6 +55,28 @@ describe('deadlines', () => {
     expect(seen).toHaveLength(1);
     expect(d.signal.aborted).toBe(true);
     d.dispose();
+  });
+
+  it('makes no AbortController for a call nothing aborts, and still ends one the caller aborts', async () => {
+    // One per vendor call was the largest allocation of a 50-task read by id; nothing on the way of a call
+    // that succeeds needs the signal itself.
+    const server = await serve(async () => ({ status: 200, body: '{}' }));
+    const transport = new VendorTransport('ZUORA', server.url, DEFAULT_TRAFFIC_POLICY);
+    const Real = globalThis.AbortController;
+    let made = 0;
+    globalThis.AbortController = class extends Real { constructor() { super(); made += 1; } };
+    try {
+      for (let i = 0; i < 3; i++) expect((await transport.request({ method: 'GET', path: '/t', idempotent: true })).status).toBe(200);
+    } finally {
+      globalThis.AbortController = Real;
+    }
+    expect(made).toBe(0);
+    const caller = new AbortController();
+    server.addFault({ fault: { kind: 'hang' } });
+    const pending = transport.request({ method: 'GET', path: '/t', idempotent: true, signal: caller.signal });
+    setTimeout(() => caller.abort(new Error('client gone')), 20);
+    await expect(pending).rejects.toMatchObject({ code: 'BACKEND_UNAVAILABLE', message: 'ZUORA call cancelled' });
+    await transport.close();
   });
 
   it('leaves no listener on the caller\'s signal once disposed', () => {
