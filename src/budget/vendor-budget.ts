@@ -59,6 +59,10 @@ export class SharedVendorBudget implements VendorBudget {
     }
   }
 
+  takeNow(): boolean {
+    return !this.limiter && this.pausedUntil <= this.now();
+  }
+
   async take(signal: AbortSignal): Promise<void> {
     for (;;) {
       const wait = this.pausedUntil - this.now();

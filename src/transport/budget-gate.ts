@@ -3,15 +3,14 @@
 // starts before then, from this process or (with a shared budget) any other.
 
 import type { VendorBudget } from './budget.js';
-import { UNLIMITED } from './budget.js';
 import { ForwardingHandler, failBeforeDispatch } from './interceptor.js';
 import type { CallOptions, Controller, Handler, Headers, Interceptor } from './interceptor.js';
 import { retryAfterMs } from '../shared/retry-after.js';
 
 export const budgetGate = (budget: VendorBudget, onPauseError: (err: unknown) => void = () => {}): Interceptor => (dispatch) => (opts, handler) => {
   const gated = new BudgetHandler(handler, budget, onPauseError);
-  // The unlimited budget never waits: skip the promise hop on the hot path.
-  if (budget === UNLIMITED) return dispatch(opts, gated);
+  // A budget with a slot free right now (no pause, no rate limit) is passed without a promise hop.
+  if (budget.takeNow?.() === true) return dispatch(opts, gated);
   const signal = (opts as CallOptions).signal ?? NEVER;
   budget.take(signal).then(
     () => {

@@ -6,6 +6,8 @@ import type { VendorBudget } from '../../../src/transport/budget.js';
 import { retry } from '../../../src/transport/retry.js';
 import { BackendError } from '../../../src/errors.js';
 import { call, usePiece } from '../../support/transport.js';
+import { SharedVendorBudget } from '../../../src/budget/vendor-budget.js';
+import { createLogger } from '../../../src/logger.js';
 
 const { serve, compose } = usePiece();
 
@@ -64,5 +66,32 @@ describe('vendor budget', () => {
     server.addFault({ fault: { kind: 'status', status: 429 }, times: 1 });
     await call(d);
     expect(paused).toHaveLength(3);
+  });
+
+  it('a budget with a slot free right now is passed without take(), and a paused or rate-limited one is asked', async () => {
+    const server = await serve();
+    const { budget, taken } = recordingBudget();
+    let free = true;
+    const d = compose(server.url, budgetGate({ ...budget, takeNow: () => free }));
+    expect(await call(d, {})).toMatchObject({ status: 200 });
+    expect(taken).toHaveLength(0);
+    free = false;
+    expect(await call(d, { signal: new AbortController().signal })).toMatchObject({ status: 200 });
+    expect(taken).toHaveLength(1);
+  });
+
+  it('SharedVendorBudget has a slot at once only with no rate limit and no pause in force', () => {
+    const logger = createLogger({ level: 'silent', redact: (line) => line });
+    let now = 1_000_000;
+    const open = new SharedVendorBudget({ backend: 'ZUORA', perSecond: undefined, logger, now: () => now });
+    expect(open.takeNow()).toBe(true);
+    void open.pause(now + 5_000);
+    expect(open.takeNow()).toBe(false);
+    now += 5_001;
+    expect(open.takeNow()).toBe(true);
+    const limited = new SharedVendorBudget({ backend: 'ZUORA', perSecond: 100, logger, now: () => now });
+    expect(limited.takeNow()).toBe(false);
+    open.close();
+    limited.close();
   });
 });
