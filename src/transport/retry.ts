@@ -62,15 +62,7 @@ class RetryingCall {
     private readonly handler: Handler,
     private readonly policy: RetryPolicy,
   ) {
-    const call = this;
-    this.controller = {
-      get aborted() { return call.abortReason !== undefined; },
-      get paused() { return false; },
-      get reason() { return call.abortReason ?? null; },
-      // Replies are delivered complete, so there is nothing to pause.
-      pause() {}, resume() {},
-      abort(reason: Error) { call.abort(reason); },
-    };
+    this.controller = new CallController(this);
   }
 
   start(): void {
@@ -132,7 +124,10 @@ class RetryingCall {
     this.waiting = setTimeout(() => this.send(), ms);
   }
 
-  private abort(reason: Error): void {
+  /** @internal for CallController */
+  get abortedWith(): Error | undefined { return this.abortReason; }
+
+  abort(reason: Error): void {
     if (this.done || this.abortReason) return;
     this.abortReason = reason;
     if (this.waiting) {
@@ -150,6 +145,18 @@ class RetryingCall {
     this.done = true;
     deliver(this.handler);
   }
+}
+
+/** The one controller the caller sees, across attempts and waits (a class: one object per call, no closures). */
+class CallController implements Controller {
+  constructor(private readonly call: RetryingCall) {}
+  get aborted(): boolean { return this.call.abortedWith !== undefined; }
+  get paused(): boolean { return false; }
+  get reason(): Error | null { return this.call.abortedWith ?? null; }
+  // Replies are delivered complete, so there is nothing to pause.
+  pause(): void {}
+  resume(): void {}
+  abort(reason: Error): void { this.call.abort(reason); }
 }
 
 /** One attempt: collects the reply and reports it whole, or its failure. */
