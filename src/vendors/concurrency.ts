@@ -1,5 +1,5 @@
 // Bounded concurrency for vendor calls that have no batch form (reads by id, a PUT per task): p-limit for
-// a limit shared across calls (SuperOffice's writes), and mapLimited for one list mapped in input order.
+// a limit shared across calls (a vendor's one-at-a-time writes), and mapLimited for one list mapped in input order.
 
 import pLimit from 'p-limit';
 import type { TrafficPolicy } from '../transport/policy.js';
