@@ -17,6 +17,7 @@ import { connectSharedState } from './redis/shared-state.js';
 import { withBreakerLog } from './transport/breaker-log.js';
 import { trackHttpDrain } from './http-drain.js';
 import { boundHeapGrowth } from './heap-growth.js';
+import { resolvesWithin } from './shared/resolves-within.js';
 
 async function main(): Promise<void> {
   boundHeapGrowth();
@@ -82,16 +83,15 @@ async function main(): Promise<void> {
     drain.begin();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
-    const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, config.shutdownTimeoutMs, 'timeout').unref());
-    const ended = await Promise.race([closed, timeout]);
-    if (ended === 'timeout' && drain.inFlight === 0) {
+    const inTime = await resolvesWithin(closed, config.shutdownTimeoutMs, { unref: true });
+    if (!inTime && drain.inFlight === 0) {
       server.closeAllConnections(); // every answer was sent: only idle sockets were left
-    } else if (ended === 'timeout') {
+    } else if (!inTime) {
       logger.warn({ inFlight: drain.inFlight }, 'in-flight requests did not finish in time; aborting them');
       app.abortInFlight();
       // Aborted writes still answer their items (as OUTCOME_UNKNOWN or BACKEND_UNAVAILABLE); give
       // those replies a moment to go out before the sockets are cut.
-      await Promise.race([closed, new Promise((r) => setTimeout(r, 1_000).unref())]);
+      await resolvesWithin(closed, 1_000, { unref: true });
       server.closeAllConnections();
     }
     await app.yoga.dispose();

@@ -12,6 +12,7 @@ import type { JobRunner } from '../runner.js';
 import type { JobStore } from '../store.js';
 import { isFinished } from '../store.js';
 import type { Logger } from '../../logger.js';
+import { resolvesWithin } from '../../shared/resolves-within.js';
 
 export const QUEUE_NAME = 'taskhub-batch-jobs';
 export const LOCK_MS = 5_000;
@@ -71,16 +72,5 @@ export class BullJobQueue implements JobQueue {
       await this.worker.close(true).catch(() => undefined);
     }
     await this.queue.close();
-  }
-}
-
-/** True when `work` resolves within `ms`, false when the time runs out first (a rejection is passed on). */
-async function resolvesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), ms); });
-  try {
-    return await Promise.race([work.then(() => true), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }
