@@ -13,7 +13,7 @@
 import { GraphQLError, Kind, getNamedType, getOperationAST, getVariableValues, isInputObjectType, typeFromAST } from 'graphql';
 import type {
   DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLInputObjectType, GraphQLSchema,
-  OperationDefinitionNode, SelectionSetNode, VariableDefinitionNode,
+  OperationDefinitionNode, SelectionSetNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
@@ -21,7 +21,7 @@ import type { CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 import { usesIncrementalDelivery } from './use-incremental-delivery.js';
 
-interface Compiled { query: CompiledQuery['query']; variables: readonly VariableDefinitionNode[]; document: DocumentNode; operation: OperationDefinitionNode }
+interface Compiled { query: CompiledQuery['query']; document: DocumentNode; operation: OperationDefinitionNode }
 
 interface Entry {
   runs: number;
@@ -62,7 +62,8 @@ export function useCompiledQueries(opts: { maxDocuments?: number } = {}): Plugin
       setExecuteFn(async (a) => {
         // Variables graphql-js would refuse go to it, so the client gets its errors and its 400 (graphql-jit
         // answers them as a 200).
-        if (compiled.variables.length > 0 && getVariableValues(a.schema, compiled.variables, a.variableValues ?? {}).errors) return executeFn(a);
+        const variables = compiled.operation.variableDefinitions ?? [];
+        if (variables.length > 0 && getVariableValues(a.schema, variables, a.variableValues ?? {}).errors) return executeFn(a);
         const result = await compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {});
         return result.errors ? { ...result, errors: result.errors.map((e) => located(e, compiled)) } : result;
       });
@@ -82,7 +83,7 @@ function compile(schema: GraphQLSchema, document: DocumentNode, operationName: s
     return null;
   }
   if (!isCompiledQuery(compiled)) return null;
-  return { query: compiled.query.bind(compiled), variables: operation.variableDefinitions ?? [], document, operation };
+  return { query: compiled.query.bind(compiled), document, operation };
 }
 
 /**
