@@ -70,14 +70,14 @@ ${TASK_FIELDS}`;
 
 /** The facade's outbound limits the critical path depends on (its defaults; see README traffic policy). */
 export const LIMITS = {
-  connections: 16, zuoraChunk: 50, ibmChunk: 500, k2Chunk: 100, soReads: 8, soWrites: 8,
+  connections: 64, zuoraChunk: 50, ibmChunk: 500, k2Chunk: 100, soReads: 8, soWrites: 8,
 } as const;
 
 export interface IdealPath { totalMs: number; perBackendMs: Record<Backend, number> }
 
 /**
  * The shortest possible wall time of a batch: every vendor call costs `latencyMs`, nothing else costs
- * anything, vendors run in parallel. Zuora's 50-item and K2's 100-item calls go out at once, 16 sockets
+ * anything, vendors run in parallel. Zuora's 50-item and K2's 100-item calls go out at once, 64 sockets
  * each; IBM sends one call per value set and 500 ids. SuperOffice reads then writes each task: 8 GETs and
  * 8 PUTs are in flight at once (two separate limits in the client), so a task's PUT overlaps the next
  * tasks' GETs and the batch takes ceil(n/8) GET rounds plus the last PUT. The Zuora token is cached

@@ -1,7 +1,9 @@
 // Reads by id go out to a backend at the traffic policy's read concurrency (<BACKEND>_READ_CONCURRENCY,
 // default 16) per GraphQL request: a 20-alias query must not wait for three vendor round trips behind a
-// fixed cap of 8. Measured as how many GETs the emulator has received before the first one can have been
-// answered (the emulator holds every answer for a long latency), so this is about concurrency, not speed.
+// fixed cap of 8. Concurrent requests share the backend's sockets (<BACKEND>_MAX_CONNECTIONS, default 64),
+// so 32 clients reading by id do not queue behind 16 sockets while the server idles. Measured as how many
+// GETs the emulator has received before the first one can have been answered (the emulator holds every
+// answer for a long latency), so this is about concurrency, not speed.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness.js';
@@ -9,18 +11,21 @@ import type { Harness } from '../support/harness.js';
 
 const LATENCY_MS = 1000;
 
-async function firstWave(env: Record<string, string>): Promise<number> {
+/** GETs sent before the first could be answered, for `requests` concurrent queries of 20 reads by id each. */
+async function firstWave(env: Record<string, string>, requests = 1): Promise<number> {
   // Deadlines far above the latency: this is about how many go out at once, on however loaded a machine.
-  h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 20 });
-  const ids = [...h.vendors.zuora.tasks.keys()].slice(-20);
+  h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 20 * requests });
+  const ids = [...h.vendors.zuora.tasks.keys()].slice(-20 * requests);
   h.vendors.setLatency(LATENCY_MS);
   h.vendors.zuora.server.requests.length = 0;
-  const query = `{ ${ids.map((id, n) => `t${n}: task(backend: ZUORA, nativeId: "${id}") { nativeId }`).join(' ')} }`;
-  const res = await h.gql(query);
-  expect(res.body.errors).toBeUndefined();
-  expect(Object.values(res.body.data as Record<string, unknown>).filter(Boolean)).toHaveLength(20);
+  const answers = await Promise.all(Array.from({ length: requests }, (_, r) => h!.gql(
+    `{ ${ids.slice(r * 20, r * 20 + 20).map((id, n) => `t${n}: task(backend: ZUORA, nativeId: "${id}") { nativeId }`).join(' ')} }`)));
+  for (const res of answers) {
+    expect(res.body.errors).toBeUndefined();
+    expect(Object.values(res.body.data as Record<string, unknown>).filter(Boolean)).toHaveLength(20);
+  }
   const gets = h.vendors.zuora.server.requests.filter((r) => r.method === 'GET').map((r) => r.at).sort((a, b) => a - b);
-  expect(gets).toHaveLength(20);
+  expect(gets).toHaveLength(20 * requests);
   // A second-wave GET leaves only after a first-wave answer, which the emulator holds LATENCY_MS: whatever
   // arrived before then is the first wave (timers never fire early, so this holds on a loaded machine too).
   return gets.filter((at) => at < gets[0]! + LATENCY_MS).length;
@@ -36,5 +41,14 @@ describe('read concurrency per backend', () => {
 
   it('follows <BACKEND>_READ_CONCURRENCY', async () => {
     expect(await firstWave({ ZUORA_READ_CONCURRENCY: '5' })).toBe(5);
+  });
+
+  it('lets concurrent requests use up to 64 sockets per backend by default', async () => {
+    // Five requests want 80 reads at once (16 each); the process-wide socket cap lets 64 of them go.
+    expect(await firstWave({}, 5)).toBe(64);
+  });
+
+  it('follows <BACKEND>_MAX_CONNECTIONS across requests', async () => {
+    expect(await firstWave({ ZUORA_MAX_CONNECTIONS: '24' }, 5)).toBe(24);
   });
 });
