@@ -34,6 +34,7 @@ import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
+import { useMutationExecutor } from './plugins/use-mutation-executor.js';
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -161,8 +162,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
       useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
-      // Before the plugins that wrap execution (metrics, spans), so they wrap the compiled query too.
+      // Before the plugins that wrap execution (metrics, spans), so they wrap these executors too.
       ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
+      useMutationExecutor(),
       useRequestIdHeader(logger),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
