@@ -149,10 +149,12 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   const anyBaseUrlGiven = vendors.some((v) => str(v.settings.baseUrlVar) !== undefined);
 
   const traffic = {} as Record<Backend, TrafficPolicy & ReadPolicy>;
-  for (const { backend } of vendors) {
-    const policy = { ...TRAFFIC_DEFAULTS };
+  for (const { backend, traffic: vendorDefaults } of vendors) {
+    // <BACKEND>_X, else TASKHUB_X, else the vendor's own default, else taskhub's.
+    const defaults = { ...TRAFFIC_DEFAULTS, ...vendorDefaults };
+    const policy = { ...defaults };
     for (const [key, suffix, min] of TRAFFIC_VARS) {
-      const global = int(`TASKHUB_${suffix}`, TRAFFIC_DEFAULTS[key], min);
+      const global = int(`TASKHUB_${suffix}`, defaults[key], min);
       policy[key] = int(`${backend}_${suffix}`, global, min);
     }
     if (policy.firstByteTimeoutMs > policy.totalTimeoutMs) {

@@ -7,6 +7,8 @@ import type { Backend } from '../domain.js';
 import type { BackendAdapter, ClientCommon } from './adapter.js';
 import type { EmulatorServer } from './emulator-kit.js';
 import type { VendorSchemaKit, VendorSchemaParts } from '../schema/vendor-kit.js';
+import type { TrafficPolicy } from '../transport/policy.js';
+import type { ReadPolicy } from './concurrency.js';
 
 /** Reads and checks environment variables; problems are collected and reported together by loadConfig. */
 export interface EnvReader {
@@ -98,6 +100,11 @@ export interface VendorModule<
   /** What a task's native id is, in the vendor's words ("Foo ticket number"): `Task.nativeId` lists them. */
   readonly nativeIdName: string;
   readonly writes: WriteBehaviour;
+  /**
+   * The vendor's own defaults for its traffic policy, where its documented limits call for them (a
+   * concurrency limit below taskhub's socket cap). `<BACKEND>_*` and `TASKHUB_*` variables still override them.
+   */
+  readonly traffic?: Readonly<Partial<TrafficPolicy & ReadPolicy>>;
   readonly settings: VendorSettingsSpec<S>;
   /** The task an update targets (its native id), known without configuration or a call. */
   nativeIdOf(update: U): string;

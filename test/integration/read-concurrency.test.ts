@@ -1,9 +1,9 @@
 // Reads by id go out to a backend at the traffic policy's read concurrency (<BACKEND>_READ_CONCURRENCY,
 // default 16) per GraphQL request: a 20-alias query must not wait for three vendor round trips behind a
-// fixed cap of 8. Concurrent requests share the backend's sockets (<BACKEND>_MAX_CONNECTIONS, default 64),
-// so 32 clients reading by id do not queue behind 16 sockets while the server idles. Measured as how many
-// GETs the emulator has received before the first one can have been answered (the emulator holds every
-// answer for a long latency), so this is about concurrency, not speed.
+// fixed cap of 8. Concurrent requests share the backend's sockets (<BACKEND>_MAX_CONNECTIONS, default 64;
+// Zuora's 32), so 32 clients reading by id do not queue behind 16 sockets while the server idles.
+// Measured as how many GETs the emulator has received before the first one can have been answered (the
+// emulator holds every answer for a long latency), so this is about concurrency, not speed.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness.js';
@@ -12,19 +12,21 @@ import type { Harness } from '../support/harness.js';
 const LATENCY_MS = 1000;
 
 /** GETs sent before the first could be answered, for `requests` concurrent queries of 20 reads by id each. */
-async function firstWave(env: Record<string, string>, requests = 1): Promise<number> {
+async function firstWave(env: Record<string, string>, requests = 1, vendor: 'zuora' | 'ibmBpm' = 'zuora'): Promise<number> {
   // Deadlines far above the latency: this is about how many go out at once, on however loaded a machine.
   h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 20 * requests });
-  const ids = [...h.vendors.zuora.tasks.keys()].slice(-20 * requests);
+  const emulator = h.vendors[vendor];
+  const backend = vendor === 'zuora' ? 'ZUORA' : 'IBM_BPM';
+  const ids = [...emulator.tasks.keys()].slice(-20 * requests);
   h.vendors.setLatency(LATENCY_MS);
-  h.vendors.zuora.server.requests.length = 0;
+  emulator.server.requests.length = 0;
   const answers = await Promise.all(Array.from({ length: requests }, (_, r) => h!.gql(
-    `{ ${ids.slice(r * 20, r * 20 + 20).map((id, n) => `t${n}: task(backend: ZUORA, nativeId: "${id}") { nativeId }`).join(' ')} }`)));
+    `{ ${ids.slice(r * 20, r * 20 + 20).map((id, n) => `t${n}: task(backend: ${backend}, nativeId: "${id}") { nativeId }`).join(' ')} }`)));
   for (const res of answers) {
     expect(res.body.errors).toBeUndefined();
     expect(Object.values(res.body.data as Record<string, unknown>).filter(Boolean)).toHaveLength(20);
   }
-  const gets = h.vendors.zuora.server.requests.filter((r) => r.method === 'GET').map((r) => r.at).sort((a, b) => a - b);
+  const gets = emulator.server.requests.filter((r) => r.method === 'GET').map((r) => r.at).sort((a, b) => a - b);
   expect(gets).toHaveLength(20 * requests);
   // A second-wave GET leaves only after a first-wave answer, which the emulator holds LATENCY_MS: whatever
   // arrived before then is the first wave (timers never fire early, so this holds on a loaded machine too).
@@ -45,7 +47,11 @@ describe('read concurrency per backend', () => {
 
   it('lets concurrent requests use up to 64 sockets per backend by default', async () => {
     // Five requests want 80 reads at once (16 each); the process-wide socket cap lets 64 of them go.
-    expect(await firstWave({}, 5)).toBe(64);
+    expect(await firstWave({}, 5, 'ibmBpm')).toBe(64);
+  });
+
+  it("keeps Zuora's default at 32 sockets, under its tenant's concurrency limit", async () => {
+    expect(await firstWave({}, 5)).toBe(32);
   });
 
   it('follows <BACKEND>_MAX_CONNECTIONS across requests', async () => {

@@ -60,6 +60,16 @@ describe('loadConfig', () => {
     expect(problemsOf({ ZUORA_READ_CONCURRENCY: '0' }).join()).toMatch(/ZUORA_READ_CONCURRENCY must be a whole number from 1/);
   });
 
+  it("caps sockets at 64 per vendor, Zuora's at 32 (under its tenant's concurrency limit of 40), variables first", () => {
+    const { traffic } = loadConfig({});
+    expect([traffic.ZUORA.maxConnections, traffic.IBM_BPM.maxConnections, traffic.K2.maxConnections, traffic.SUPEROFFICE.maxConnections])
+      .toEqual([32, 64, 64, 64]);
+    const shared = loadConfig({ TASKHUB_MAX_CONNECTIONS: '100' }).traffic;
+    expect([shared.ZUORA.maxConnections, shared.K2.maxConnections]).toEqual([100, 100]);
+    const own = loadConfig({ ZUORA_MAX_CONNECTIONS: '10', TASKHUB_MAX_CONNECTIONS: '100' }).traffic;
+    expect([own.ZUORA.maxConnections, own.IBM_BPM.maxConnections]).toEqual([10, 100]);
+  });
+
   it('parses API keys and refuses short ones', () => {
     expect(loadConfig({ TASKHUB_API_KEYS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbbbbbb ' }).apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
     expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);

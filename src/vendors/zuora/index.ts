@@ -1,7 +1,7 @@
 // Zuora Workflow as a vendor module: everything taskhub knows about Zuora is reached from here.
 
 import { defineVendor } from '../vendor.js';
-import { ZUORA_WRITES } from './model.js';
+import { ZUORA_TRAFFIC, ZUORA_WRITES } from './model.js';
 import { ZuoraClient } from './client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from './emulator.js';
 import { zuoraSchema } from './schema.js';
@@ -14,6 +14,7 @@ export const zuora = defineVendor({
   inputField: 'zuora',
   nativeIdName: 'Zuora task id',
   writes: ZUORA_WRITES,
+  traffic: ZUORA_TRAFFIC,
   settings: {
     baseUrlVar: 'ZUORA_BASE_URL',
     basePathProblem: (path) => (path === '/' ? null : 'a base without a path, such as https://rest.test.zuora.com'),

@@ -2,7 +2,7 @@
 // converts). Nothing here knows HTTP or GraphQL.
 
 import type { DomainTask } from '../../domain.js';
-import type { WriteBehaviour } from '../vendor.js';
+import type { VendorModule, WriteBehaviour } from '../vendor.js';
 
 export const ZUORA_TASK_STATUSES = ['Queued', 'Processing', 'Pending', 'Success', 'Stopped', 'Error'] as const;
 export type ZuoraTaskStatus = (typeof ZUORA_TASK_STATUSES)[number];
@@ -46,3 +46,11 @@ export interface ZuoraTaskUpdate {
 
 /** Zuora's task update is a PUT of values: sending it twice leaves the same state, so retries and replays are safe. */
 export const ZUORA_WRITES: WriteBehaviour = { idempotent: true };
+
+/**
+ * Zuora counts concurrent API requests per tenant, 40 by default (200 for high-volume tenants), and answers
+ * 429 beyond them (docs: rate limits, concurrency limits). 32 sockets keep one replica under the tenant's
+ * limit with room for the tenant's other integrations; with several replicas, ZUORA_MAX_CONNECTIONS should
+ * share the limit out (README, traffic policy).
+ */
+export const ZUORA_TRAFFIC: VendorModule['traffic'] = { maxConnections: 32 };
