@@ -5,9 +5,8 @@
 // parsed JSON as it is. Mutations are served as before otherwise:
 // - @defer and @stream stay on Yoga's executor, which alone streams them;
 // - a request graphql-js refuses before running anything (variables it cannot coerce, an operation it
-//   cannot find) is run again by Yoga's executor, which answers it as before: the same messages, at most 50
-//   of them, no suggestions when introspection is off, and HTTP 400. No resolver has run at that point, so
-//   nothing is sent twice.
+//   cannot find) is run again by Yoga's executor, which answers it as before: its messages, at most 50 of
+//   them, and HTTP 400. No resolver has run at that point, so nothing is sent twice.
 // Queries go to the compiled-queries plugin; subscriptions keep Yoga's executor.
 
 import { execute, getOperationAST } from 'graphql';
