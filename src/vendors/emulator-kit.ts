@@ -87,6 +87,20 @@ export interface EmulatorServerOptions {
   maxRecorded?: number;
   /** Largest request body accepted; larger ones get 413. Default 20 MiB. */
   maxRequestBytes?: number;
+  /**
+   * A vendor's limit on requests in flight at once (a request counts from its arrival to its answer, its
+   * latency included): one that arrives while `max()` others are in flight gets `refuse` at once.
+   */
+  concurrencyLimit?: ConcurrencyLimit;
+}
+
+export interface ConcurrencyLimit {
+  /** The limit now; undefined: none. */
+  max(): number | undefined;
+  /** Whether a request counts against the limit (a vendor may count its API calls and not its token calls). */
+  counts(req: EmuRequest): boolean;
+  /** The vendor's answer to a request over the limit. */
+  refuse(req: EmuRequest): EmuResponse;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -179,6 +193,20 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     requests.push({ ...emuReq, at: Date.now() });
     if (requests.length > maxRecorded) requests.splice(0, requests.length - maxRecorded);
 
+    const limit = opts.concurrencyLimit?.counts(emuReq) ? opts.concurrencyLimit : undefined;
+    const max = limit?.max();
+    if (limit === undefined || max === undefined) return respond(req, res, emuReq, headers, arrived);
+    if (limited >= max) return send(res, limit.refuse(emuReq));
+    limited++;
+    try {
+      return await respond(req, res, emuReq, headers, arrived);
+    } finally {
+      limited--;
+    }
+  };
+  /** Requests in flight that count against the concurrency limit. */
+  let limited = 0;
+  const respond = async (req: IncomingMessage, res: ServerResponse, emuReq: EmuRequest, headers: Record<string, string>, arrived: number) => {
     if (emulator.latencyMs > 0) await sleep(Math.max(0, arrived + emulator.latencyMs - performance.now()));
     const fault = takeFault(emuReq);
     try {

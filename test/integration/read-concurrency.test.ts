@@ -54,6 +54,30 @@ describe('read concurrency per backend', () => {
     expect(await firstWave({}, 5)).toBe(32);
   });
 
+  it("stays under a Zuora tenant's concurrency limit of 40 by default, where 64 sockets would be refused", async () => {
+    const readAtOnce = async (env: Record<string, string>) => {
+      h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 100 });
+      const zuora = h.vendors.zuora;
+      const ids = [...zuora.tasks.keys()].slice(-100);
+      zuora.concurrencyLimit = 40;
+      h.vendors.setLatency(300);
+      const answers = await Promise.all(Array.from({ length: 5 }, (_, r) => h!.gql(
+        `{ ${ids.slice(r * 20, r * 20 + 20).map((id, n) => `t${n}: task(backend: ZUORA, nativeId: "${id}") { nativeId }`).join(' ')} }`)));
+      // Every alias gets one outcome: its task, or an error at its path saying Zuora refused.
+      const read = answers.map((res) => Object.values(res.body.data as Record<string, unknown>).filter(Boolean).length);
+      const errors = answers.flatMap((res) => (res.body.errors ?? []) as Array<{ message: string; path: string[] }>);
+      expect(read.reduce((a, b) => a + b, 0) + errors.length).toBe(100);
+      for (const e of errors) expect(e.message).toMatch(/Zuora is rate limiting requests \(HTTP 429\)/);
+      const refused = zuora.refusedForConcurrency;
+      await h.close();
+      h = undefined;
+      return { refused, errors: errors.length };
+    };
+    expect(await readAtOnce({})).toEqual({ refused: 0, errors: 0 });
+    // 64 sockets put more than 40 reads in flight: the tenant refuses some (429, Retry-After: 1).
+    expect((await readAtOnce({ ZUORA_MAX_CONNECTIONS: '64' })).refused).toBeGreaterThan(0);
+  });
+
   it('follows <BACKEND>_MAX_CONNECTIONS across requests', async () => {
     expect(await firstWave({ ZUORA_MAX_CONNECTIONS: '24' }, 5)).toBe(24);
   });

@@ -107,6 +107,33 @@ describe('headers on every answer', () => {
   });
 });
 
+describe('the tenant concurrency limit (switched on)', () => {
+  it('answers 429 with Retry-After to API requests beyond it, counting each until answered; token requests do not count', async () => {
+    const one = `/workflows/tasks/${[...emu.tasks.keys()][0]}`;
+    emu.concurrencyLimit = 3;
+    emu.server.latencyMs = 200;
+    try {
+      const before = emu.refusedForConcurrency;
+      const [a, b, c, d, tokenReply] = await Promise.all([
+        ...Array.from({ length: 4 }, () => call('GET', one)),
+        call('POST', '/oauth/token', form(demoForm)),
+      ]);
+      const statuses = [a, b, c, d].map((r) => r!.status).sort();
+      expect(statuses).toEqual([200, 200, 200, 429]);
+      const refused = [a, b, c, d].find((r) => r!.status === 429)!;
+      expect(refused.headers['retry-after']).toBe('1');
+      expect(refused.json().Errors[0]).toMatchObject({ status: 429, code: 'request_exceeded_limit' });
+      expect(tokenReply!.status).toBe(200);
+      expect(emu.refusedForConcurrency - before).toBe(1);
+      // Answered requests no longer count.
+      expect((await call('GET', one)).status).toBe(200);
+    } finally {
+      emu.concurrencyLimit = undefined;
+      emu.server.latencyMs = 0;
+    }
+  });
+});
+
 describe('reads', () => {
   it('GET one answers a bare Task; unknown ids 404 with Errors', async () => {
     const res = await call('GET', '/workflows/tasks/2771');

@@ -1,7 +1,7 @@
 // Zuora Workflow as documented (vendors.md §1, vendor-docs/000_*), as a real HTTP server: OAuth client
 // credentials with expiring, revocable tokens; GET one / GET list with absolute next_page links on another
 // host; batch_update with its 400/404 rules; Zuora-Track-Id echo and checks; RateLimit-* headers; gzip
-// above 1000 bytes. Used by the tests and by the embedded default of `npm start`.
+// above 1000 bytes; when switched on, the tenant's concurrency limit (429 beyond it). Used by the tests and by the embedded default of `npm start`.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ZUORA_TASK_STATUSES } from './model.js';
@@ -32,6 +32,8 @@ export interface ZuoraEmulatorOptions {
   unknownIdMode?: UnknownIdMode;
   /** Host of the absolute `next_page` links; Zuora's point at its public host, not where the request went. */
   publicBaseUrl?: string;
+  /** The tenant's limit on API requests in flight at once (Zuora's default is 40); none unless given. */
+  concurrencyLimit?: number;
 }
 
 export interface ZuoraEmulator {
@@ -46,8 +48,17 @@ export interface ZuoraEmulator {
   readonly tokensIssued: number;
   /** Makes every token issued so far invalid: the next call with one gets 401. */
   revokeTokens(): void;
+  /**
+   * API requests (not token requests) the tenant may have in flight at once; one more gets 429 with
+   * `Retry-After` (vendors.md §1.7: 40 by default, 200 for high-volume tenants). Undefined: no limit, as the
+   * benchmarks' direct script and gateway open as many sockets as they like. Switchable at runtime.
+   */
+  concurrencyLimit: number | undefined;
+  /** API requests refused for the concurrency limit so far. */
+  readonly refusedForConcurrency: number;
   close(): Promise<void>;
 }
+
 
 const WWW_AUTHENTICATE = 'Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API';
 const RATE_LIMIT = '50000, 50000;w=60, 2250000;w=3600, 27000000;w=86400';
@@ -55,6 +66,11 @@ const UPDATABLE = ['name', 'status', 'tags', 'concurrent_limit', 'object', 'obje
 
 const errors = (status: number, title: string, code = 'invalid'): EmuResponse =>
   json(status, { Errors: [{ code, status, title }] });
+/** Zuora's "Request exceeded limit" (error category 70): retry after Retry-After. */
+const concurrencyRefusal = (): EmuResponse => ({
+  ...errors(429, 'Request exceeded limit: too many concurrent requests for this tenant', 'request_exceeded_limit'),
+  headers: { 'content-type': 'application/json', 'retry-after': '1' },
+});
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v);
 
@@ -181,8 +197,14 @@ export async function startZuoraEmulator(options: ZuoraEmulatorOptions = {}): Pr
     return { ...out, headers: { ...out.headers, ...common } };
   };
 
+  let refusedForConcurrency = 0;
   const server = await startEmulatorServer({
     name: 'zuora', handler,
+    concurrencyLimit: {
+      max: () => emulator.concurrencyLimit,
+      counts: (req) => req.path !== '/oauth/token',
+      refuse: () => { refusedForConcurrency++; return concurrencyRefusal(); },
+    },
     ...(options.host === undefined ? {} : { host: options.host }),
     ...(options.port === undefined ? {} : { port: options.port }),
     ...(options.latencyMs === undefined ? {} : { latencyMs: options.latencyMs }),
@@ -194,6 +216,8 @@ export async function startZuoraEmulator(options: ZuoraEmulatorOptions = {}): Pr
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3599,
     get tokensIssued() { return issued; },
     revokeTokens: () => tokens.clear(),
+    concurrencyLimit: options.concurrencyLimit,
+    get refusedForConcurrency() { return refusedForConcurrency; },
     close: () => server.close(),
   };
   return emulator;
