@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { BackendSettings } from '../src/config.js';
 import type { Backend } from '../src/domain.js';
-import { LIMITS } from './workload.js';
+import { SOCKETS } from './workload.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -33,9 +33,9 @@ export function createDirect(settings: BackendSettings): Direct {
   const pools: Pool[] = [];
   let token: Promise<string> | undefined;
 
-  const vendor = (baseUrl: string, headers: () => Promise<Record<string, string>> | Record<string, string>): Vendor => {
+  const vendor = (backend: Backend, baseUrl: string, headers: () => Promise<Record<string, string>> | Record<string, string>): Vendor => {
     const url = new URL(baseUrl);
-    const pool = new Pool(url.origin, { connections: LIMITS.connections, keepAliveTimeout: 10_000 });
+    const pool = new Pool(url.origin, { connections: SOCKETS[backend], keepAliveTimeout: 10_000 });
     pools.push(pool);
     const base = url.pathname.replace(/\/+$/, '');
     return {
@@ -49,7 +49,7 @@ export function createDirect(settings: BackendSettings): Direct {
     };
   };
 
-  const zuoraPlain = vendor(z.baseUrl, () => ({ accept: 'application/json' }));
+  const zuoraPlain = vendor('ZUORA', z.baseUrl, () => ({ accept: 'application/json' }));
   const zuoraToken = () => (token ??= zuoraPlain.call('POST', '/oauth/token',
     new URLSearchParams({ client_id: z.clientId, client_secret: z.clientSecret, grant_type: 'client_credentials' }).toString(),
     'application/x-www-form-urlencoded').then((r) => {
@@ -58,10 +58,10 @@ export function createDirect(settings: BackendSettings): Direct {
   }));
 
   const vendors: Record<Backend, Vendor> = {
-    ZUORA: vendor(z.baseUrl, async () => ({ authorization: `Bearer ${await zuoraToken()}`, accept: 'application/json', 'accept-encoding': 'gzip' })),
-    IBM_BPM: vendor(ibm.baseUrl, () => ({ authorization: basic(ibm.username, ibm.password), accept: 'application/json' })),
-    K2: vendor(k2.baseUrl, () => ({ authorization: basic(k2.username, k2.password), accept: 'application/xml' })),
-    SUPEROFFICE: vendor(so.baseUrl, () => ({
+    ZUORA: vendor('ZUORA', z.baseUrl, async () => ({ authorization: `Bearer ${await zuoraToken()}`, accept: 'application/json', 'accept-encoding': 'gzip' })),
+    IBM_BPM: vendor('IBM_BPM', ibm.baseUrl, () => ({ authorization: basic(ibm.username, ibm.password), accept: 'application/json' })),
+    K2: vendor('K2', k2.baseUrl, () => ({ authorization: basic(k2.username, k2.password), accept: 'application/xml' })),
+    SUPEROFFICE: vendor('SUPEROFFICE', so.baseUrl, () => ({
       authorization: `Bearer ${so.token}`, ...(so.appToken ? { 'so-apptoken': so.appToken } : {}), accept: 'application/json',
     })),
   };

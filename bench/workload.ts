@@ -2,6 +2,7 @@
 // critical path of a batch computed from latency, chunk sizes and concurrency.
 
 import type { Backend } from '../src/domain.js';
+import { loadConfig } from '../src/config.js';
 import type { GeneratedIds } from './emulators.js';
 
 export const BACKEND_ORDER: readonly Backend[] = ['ZUORA', 'IBM_BPM', 'K2', 'SUPEROFFICE'];
@@ -68,32 +69,39 @@ export const NODES_QUERY = `query BenchNodes($ids: [ID!]!) {
 }
 ${TASK_FIELDS}`;
 
-/** The facade's outbound limits the critical path depends on (its defaults; see README traffic policy). */
+/**
+ * Sockets per vendor with nothing configured, read from taskhub's own traffic policy (README), so the ideal
+ * path and the direct baseline follow its defaults (a vendor module may set its own: Zuora's is lower).
+ */
+export const SOCKETS: Readonly<Record<Backend, number>> = Object.fromEntries(
+  Object.entries(loadConfig({}).traffic).map(([backend, policy]) => [backend, policy.maxConnections])) as Record<Backend, number>;
+
+/** The facade's other outbound limits the critical path depends on (its defaults; see README traffic policy). */
 export const LIMITS = {
-  connections: 64, zuoraConnections: 32, zuoraChunk: 50, ibmChunk: 500, k2Chunk: 100, soReads: 8, soWrites: 8,
+  zuoraChunk: 50, ibmChunk: 500, k2Chunk: 100, soReads: 8, soWrites: 8,
 } as const;
 
 export interface IdealPath { totalMs: number; perBackendMs: Record<Backend, number> }
 
 /**
  * The shortest possible wall time of a batch: every vendor call costs `latencyMs`, nothing else costs
- * anything, vendors run in parallel. Zuora's 50-item and K2's 100-item calls go out at once, on 32 and 64
- * sockets; IBM sends one call per value set and 500 ids. SuperOffice reads then writes each task: 8 GETs and
+ * anything, vendors run in parallel. Zuora's 50-item and K2's 100-item calls go out at once, on each
+ * vendor's default sockets (SOCKETS); IBM sends one call per value set and 500 ids. SuperOffice reads then writes each task: 8 GETs and
  * 8 PUTs are in flight at once (two separate limits in the client), so a task's PUT overlaps the next
  * tasks' GETs and the batch takes ceil(n/8) GET rounds plus the last PUT. The Zuora token is cached
  * across batches, so a measured run fetches none.
  */
 export function idealPath(size: number, latencyMs: number): IdealPath {
   const per = (k: number) => Math.floor(size / 4) + (k < size % 4 ? 1 : 0);
-  const rounds = (calls: number, sockets: number = LIMITS.connections) => Math.ceil(calls / sockets);
+  const rounds = (calls: number, backend: Backend) => Math.ceil(calls / SOCKETS[backend]);
   const ibmCalls = Array.from({ length: IBM_VALUE_SETS }, (_, v) =>
     Math.ceil(Math.floor(per(1) / IBM_VALUE_SETS + (v < per(1) % IBM_VALUE_SETS ? 1 : 0)) / LIMITS.ibmChunk))
     .reduce((a, b) => a + b, 0);
   const so = per(3);
   const perBackendMs: Record<Backend, number> = {
-    ZUORA: rounds(Math.ceil(per(0) / LIMITS.zuoraChunk), LIMITS.zuoraConnections) * latencyMs,
-    IBM_BPM: rounds(ibmCalls) * latencyMs,
-    K2: rounds(Math.ceil(per(2) / LIMITS.k2Chunk)) * latencyMs,
+    ZUORA: rounds(Math.ceil(per(0) / LIMITS.zuoraChunk), 'ZUORA') * latencyMs,
+    IBM_BPM: rounds(ibmCalls, 'IBM_BPM') * latencyMs,
+    K2: rounds(Math.ceil(per(2) / LIMITS.k2Chunk), 'K2') * latencyMs,
     SUPEROFFICE: so === 0 ? 0 : (Math.ceil(so / LIMITS.soReads) + 1) * latencyMs,
   };
   return { totalMs: Math.max(...Object.values(perBackendMs)), perBackendMs };
