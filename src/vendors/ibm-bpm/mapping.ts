@@ -68,6 +68,9 @@ const str = (v: unknown): string | null =>
   typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : null;
 const coded = (table: Record<string, string>) => (v: unknown): string | null =>
   typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? table[String(v)] ?? String(v) : str(v);
+const stateOf = coded(STATE_BY_CODE);
+const kindOf = coded(KIND_BY_CODE);
+const positionOf = coded(POSITION_BY_CODE);
 const bool = (v: unknown): boolean | null => {
   if (typeof v === 'boolean') return v;
   if (v === 1 || v === 0) return v === 1;
@@ -108,12 +111,18 @@ const SLOT_OF = new Map<string, { slot: number; rank: number }>(
 const SLOT = Object.fromEntries(FIELDS.map((f, slot) => [f, slot])) as Record<Field, number>;
 if (SLOT_OF.size !== FIELDS.reduce((n, f) => n + ALIASES[f].length, 0)) throw new Error('an IBM attribute alias names two fields');
 
+// Scratch for taskFromWire, reset on each call: a list page maps a hundred tasks in a row, and two fresh
+// arrays per task were half of what that mapping allocated. Safe to share: taskFromWire never awaits.
+const values: unknown[] = new Array(FIELDS.length);
+const ranks: number[] = new Array(FIELDS.length);
+const get = (f: Field): unknown => values[SLOT[f]];
+
 /** One task from any of IBM's task shapes; null when it carries no tkiid (so cannot be a task). */
 export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | null {
   if (!isRecord(raw)) return null;
   // The value of each field: its first-listed alias wins, and among keys that normalise alike the first.
-  const values: unknown[] = new Array(FIELDS.length);
-  const ranks: number[] = new Array(FIELDS.length).fill(Infinity);
+  values.fill(undefined);
+  ranks.fill(Infinity);
   for (const k in raw) {
     const v = raw[k];
     if (v === null || !Object.hasOwn(raw, k)) continue;
@@ -122,10 +131,9 @@ export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | n
     values[at.slot] = v;
     ranks[at.slot] = at.rank;
   }
-  const get = (f: Field): unknown => values[SLOT[f]];
   const tkiid = str((idAttribute === undefined ? undefined : raw[idAttribute]) ?? get('tkiid'));
   if (tkiid === null || tkiid === '') return null;
-  const state = coded(STATE_BY_CODE)(get('state'));
+  const state = stateOf(get('state'));
   const suspended = bool(get('suspended'));
   const displayName = str(get('displayName'));
   return {
@@ -133,7 +141,7 @@ export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | n
     name: str(get('name')) ?? displayName,
     status: statusOf(state, suspended), vendorStatus: state,
     description: str(get('description')), priority: int(get('priority')),
-    displayName, state, kind: coded(KIND_BY_CODE)(get('kind')),
+    displayName, state, kind: kindOf(get('kind')),
     owner: str(get('owner')), originator: str(get('originator')), starter: str(get('starter')),
     dueTime: time(get('dueTime')), activationTime: time(get('activationTime')),
     firstActivationTime: time(get('firstActivationTime')), startTime: time(get('startTime')),
@@ -142,7 +150,7 @@ export function taskFromWire(raw: unknown, idAttribute?: string): IbmBpmTask | n
     isWaitingForSubTask: bool(get('isWaitingForSubTask')), businessRelevance: bool(get('businessRelevance')),
     assignedTo: str(get('assignedTo')), assignedToType: str(get('assignedToType')),
     namespace: str(get('namespace')), type: str(get('type')), workBasketName: str(get('workBasketName')),
-    positionInHierarchy: coded(POSITION_BY_CODE)(get('positionInHierarchy')),
+    positionInHierarchy: positionOf(get('positionInHierarchy')),
     customProperties: customPropertiesOf(get('customProperties')),
   };
 }
