@@ -4,9 +4,9 @@
 // The issuer and audience must match; RS256 and ES256 only (no `none`, no HMAC with a public key).
 // Scopes come from the space-separated `scope` claim (RFC 8693 / OAuth 2 style) and from `scp`, which
 // Okta writes as an array and Microsoft Entra ID as a space-separated string; both are read and merged.
-// They use the same names as API key scopes.
+// They use the same names as API key scopes. jose is imported with the first token to check, not at start:
+// a process that only takes API keys (or is open) never loads it (~0.8 MB of heap).
 
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Principal } from './scopes.js';
 
 export interface JwtSettings {
@@ -39,16 +39,24 @@ function scopesOf(claim: unknown): string[] {
   return [];
 }
 
+type Jose = typeof import('jose');
+
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<Principal> {
-  const jwks = createRemoteJWKSet(new URL(settings.jwksUrl), { cooldownDuration: settings.jwksCooldownMs, timeoutDuration: 5_000 });
+  const jwksUrl = new URL(settings.jwksUrl);
+  // One key set for the process, made with jose on first use: it caches the provider's keys.
+  let loaded: Promise<{ jose: Jose; jwks: ReturnType<Jose['createRemoteJWKSet']> }> | undefined;
+  const load = () => (loaded ??= import('jose').then((jose) => ({
+    jose, jwks: jose.createRemoteJWKSet(jwksUrl, { cooldownDuration: settings.jwksCooldownMs, timeoutDuration: 5_000 }),
+  })));
   return async (token) => {
+    const { jose, jwks } = await load();
     try {
-      const { payload } = await jwtVerify(token, jwks, {
+      const { payload } = await jose.jwtVerify(token, jwks, {
         issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 5,
       });
       return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes: new Set([...scopesOf(payload['scope']), ...scopesOf(payload['scp'])]) };
     } catch (err) {
-      if (err instanceof joseErrors.JWKSTimeout || (err instanceof Error && !(err instanceof joseErrors.JOSEError))) {
+      if (err instanceof jose.errors.JWKSTimeout || (err instanceof Error && !(err instanceof jose.errors.JOSEError))) {
         throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });
       }
       throw new JwtRejected((err as Error).message, { cause: err });

@@ -1,17 +1,16 @@
-// VendorBudget for one backend: `<BACKEND>_MAX_REQUESTS_PER_SECOND` (rate-limiter-flexible: RateLimiterRedis
-// when Redis is set, so the rate holds across replicas; RateLimiterMemory otherwise) and pauses after a
+// VendorBudget for one backend: `<BACKEND>_MAX_REQUESTS_PER_SECOND` (a RateLimiter, rate-limiter.ts: in
+// Redis when it is set, so the rate holds across replicas; in process otherwise) and pauses after a
 // vendor's 429. A pause is kept locally and, with Redis, in a key every replica reads every half second, so
 // one replica's 429 stops all of them (no request stream keeps hammering a vendor that asked for quiet).
 // Redis trouble never blocks vendor calls: the limiter falls back to a per-process limit (its insurance
 // limiter) and pauses to this replica's own knowledge; failures are counted.
 
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SharedRedis } from '../redis/connection.js';
 import type { VendorBudget } from '../transport/budget.js';
+import type { RateLimiter } from './rate-limiter.js';
 
 /** Longest pause honoured from a vendor's hint: a bogus year-long Retry-After must not stop a backend for good. */
 const MAX_PAUSE_MS = 10 * 60_000;
@@ -25,8 +24,8 @@ return 0`;
 
 export interface BudgetOptions {
   backend: Backend;
-  /** Requests per second; undefined = no rate limit (pauses still apply). */
-  perSecond: number | undefined;
+  /** The backend's request rate (createRateLimiter); none = no rate limit (pauses still apply). */
+  limiter?: RateLimiter | undefined;
   redis?: SharedRedis;
   logger: Logger;
   now?: () => number;
@@ -34,7 +33,7 @@ export interface BudgetOptions {
 
 export class SharedVendorBudget implements VendorBudget {
   private pausedUntil = 0;
-  private readonly limiter: RateLimiterAbstract | undefined;
+  private readonly limiter: RateLimiter | undefined;
   private readonly pauseKey: string;
   private readonly poller: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -42,16 +41,8 @@ export class SharedVendorBudget implements VendorBudget {
   constructor(private readonly opts: BudgetOptions) {
     this.now = opts.now ?? Date.now;
     this.pauseKey = `taskhub:pause:${opts.backend}`;
-    const { perSecond, redis } = opts;
-    if (perSecond !== undefined) {
-      const memory = new RateLimiterMemory({ points: perSecond, duration: 1, keyPrefix: 'taskhub:rate' });
-      this.limiter = redis
-        ? new RateLimiterRedis({
-          storeClient: redis.client, points: perSecond, duration: 1, keyPrefix: 'taskhub:rate',
-          rejectIfRedisNotReady: true, insuranceLimiter: memory,
-        })
-        : memory;
-    }
+    const { redis } = opts;
+    this.limiter = opts.limiter;
     if (redis) {
       redis.client.defineCommand('thExtendPause', { numberOfKeys: 1, lua: EXTEND_PAUSE });
       this.poller = setInterval(() => void this.readSharedPause(), PAUSE_POLL_MS);
@@ -71,17 +62,16 @@ export class SharedVendorBudget implements VendorBudget {
         continue;
       }
       if (!this.limiter) return;
+      let waitMs: number;
       try {
-        await this.limiter.consume(this.opts.backend);
+        waitMs = await this.limiter.take(this.opts.backend);
+      } catch {
+        // Neither Redis nor the insurance limiter answered: a budget must not stop vendor calls.
+        this.opts.redis && this.countError();
         return;
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) {
-          // Neither Redis nor the insurance limiter answered: a budget must not stop vendor calls.
-          this.opts.redis && this.countError();
-          return;
-        }
-        await this.sleep(Math.max(1, rejection.msBeforeNext), signal);
       }
+      if (waitMs === 0) return;
+      await this.sleep(waitMs, signal);
     }
   }
 

@@ -32,11 +32,17 @@ export async function connectSharedState(
     ? await (await import('./connect.js')).connectRedis(config.redisUrl, config, logger, observer)
     : undefined;
   const redis = shared?.redis;
+  // rate-limiter-flexible loads only where some backend has a rate: most deployments set none.
+  const createRateLimiter = config.vendors.some((v) => config.maxRequestsPerSecond[v.backend] !== undefined)
+    ? (await import('../budget/rate-limiter.js')).createRateLimiter
+    : undefined;
   const budgets = {} as Record<Backend, SharedVendorBudget>;
   const tokenStores: Partial<Record<Backend, TokenStore>> = {};
   for (const vendor of config.vendors) {
     const { backend } = vendor;
-    budgets[backend] = new SharedVendorBudget({ backend, perSecond: config.maxRequestsPerSecond[backend], logger, ...(redis ? { redis } : {}) });
+    const perSecond = config.maxRequestsPerSecond[backend];
+    const limiter = perSecond === undefined ? undefined : createRateLimiter!(perSecond, redis);
+    budgets[backend] = new SharedVendorBudget({ backend, limiter, logger, ...(redis ? { redis } : {}) });
     const settings = config.backends[backend];
     // One token per tenant and client: the scope is the base URL and who taskhub is there.
     if (shared && settings) {

@@ -8,6 +8,7 @@ import { ZuoraClient } from '../../src/vendors/zuora/client.js';
 import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
 import type { ZuoraEmulator } from '../../src/vendors/zuora/emulator.js';
 import { SharedVendorBudget } from '../../src/budget/vendor-budget.js';
+import { createRateLimiter } from '../../src/budget/rate-limiter.js';
 import { SharedRedis } from '../../src/redis/connection.js';
 import { RedisTokenStore } from '../../src/redis/token-store-redis.js';
 import { startRedis } from '../support/redis.js';
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 
 const budget = (perSecond?: number) => {
-  const b = new SharedVendorBudget({ backend: 'ZUORA', perSecond, redis: shared, logger });
+  const b = new SharedVendorBudget({ backend: 'ZUORA', limiter: perSecond === undefined ? undefined : createRateLimiter(perSecond, shared), redis: shared, logger });
   closers.push(() => b.close());
   return b;
 };

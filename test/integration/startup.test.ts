@@ -43,13 +43,18 @@ describe('start-up', () => {
     expect(out).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'");
   }, 30_000);
 
-  it('loads the Redis client and BullMQ only when TASKHUB_REDIS_URL is set, and the CLI file parsers only for an upload (memory otherwise spent for nothing)', async () => {
+  it('loads the Redis client and BullMQ only when TASKHUB_REDIS_URL is set, the rate limiter only with a request rate, jose only for a JWT, and the CLI file parsers only for an upload (memory otherwise spent for nothing)', async () => {
     const alone = packagesLoaded((await start({}, /taskhub is serving/, TRACE_IMPORTS)).out);
     expect(alone.has('graphql-yoga')).toBe(true); // the trace sees packages at all
     expect(alone.has('ioredis')).toBe(false);
     expect(alone.has('bullmq')).toBe(false);
     // Nor the CLI's file parsers (with their own schema from the SDL) before a job file is uploaded.
     expect(alone.has('csv-parse')).toBe(false);
+    // Nor jose without a JWT to check, nor the rate limiter without a request rate.
+    expect(alone.has('jose')).toBe(false);
+    expect(alone.has('rate-limiter-flexible')).toBe(false);
+    const rated = packagesLoaded((await start({ ZUORA_MAX_REQUESTS_PER_SECOND: '50' }, /taskhub is serving/, TRACE_IMPORTS)).out);
+    expect(rated.has('rate-limiter-flexible')).toBe(true);
     const redis = await startRedis();
     try {
       const shared = packagesLoaded((await start({ TASKHUB_REDIS_URL: redis.url }, /taskhub is serving/, TRACE_IMPORTS)).out);

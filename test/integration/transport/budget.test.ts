@@ -7,6 +7,7 @@ import { retry } from '../../../src/transport/retry.js';
 import { BackendError } from '../../../src/errors.js';
 import { call, usePiece } from '../../support/transport.js';
 import { SharedVendorBudget } from '../../../src/budget/vendor-budget.js';
+import { createRateLimiter } from '../../../src/budget/rate-limiter.js';
 import { createLogger } from '../../../src/logger.js';
 
 const { serve, compose } = usePiece();
@@ -83,13 +84,13 @@ describe('vendor budget', () => {
   it('SharedVendorBudget has a slot at once only with no rate limit and no pause in force', () => {
     const logger = createLogger({ level: 'silent', redact: (line) => line });
     let now = 1_000_000;
-    const open = new SharedVendorBudget({ backend: 'ZUORA', perSecond: undefined, logger, now: () => now });
+    const open = new SharedVendorBudget({ backend: 'ZUORA', logger, now: () => now });
     expect(open.takeNow()).toBe(true);
     void open.pause(now + 5_000);
     expect(open.takeNow()).toBe(false);
     now += 5_001;
     expect(open.takeNow()).toBe(true);
-    const limited = new SharedVendorBudget({ backend: 'ZUORA', perSecond: 100, logger, now: () => now });
+    const limited = new SharedVendorBudget({ backend: 'ZUORA', limiter: createRateLimiter(100), logger, now: () => now });
     expect(limited.takeNow()).toBe(false);
     open.close();
     limited.close();
