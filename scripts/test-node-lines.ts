@@ -15,8 +15,9 @@ const pkg = `node-${process.platform === 'win32' ? 'win' : process.platform}-${p
 const cache = resolve('node_modules/.cache/node-lines');
 const onWindows = process.platform === 'win32';
 
+/** Runs a command to its end and returns its stdout (unless `opts.stdio` sends that elsewhere); throws when it fails. */
 function run(cmd: string, args: string[], opts: SpawnSyncOptions = {}): string {
-  const r = spawnSync(cmd, args, { stdio: ['ignore', opts.stdio === 'inherit' ? 'inherit' : 'pipe', 'inherit'], shell: onWindows, ...opts });
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'], shell: onWindows, ...opts });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status ?? r.signal})`);
   return r.stdout ? r.stdout.toString() : '';
 }
