@@ -10,6 +10,8 @@ import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
 const LATENCY_MS = 1000;
+/** Deadlines far above the latency: these tests are about how many calls go out at once, on however loaded a machine. */
+const PATIENT = { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000' };
 
 /** Concurrent queries, each reading 20 of `ids` by id (one alias per task), all sent at once. */
 const readInTwenties = (harness: Harness, backend: string, ids: ReadonlyArray<string | number>) =>
@@ -18,8 +20,7 @@ const readInTwenties = (harness: Harness, backend: string, ids: ReadonlyArray<st
 
 /** GETs sent before the first could be answered, for `requests` concurrent queries of 20 reads by id each. */
 async function firstWave(env: Record<string, string>, requests = 1, vendor: 'zuora' | 'ibmBpm' = 'zuora'): Promise<number> {
-  // Deadlines far above the latency: this is about how many go out at once, on however loaded a machine.
-  h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 20 * requests });
+  h = await startHarness({ env: { ...PATIENT, ...env }, extraTasks: 20 * requests });
   const emulator = h.vendors[vendor];
   const backend = vendor === 'zuora' ? 'ZUORA' : 'IBM_BPM';
   const ids = [...emulator.tasks.keys()].slice(-20 * requests);
@@ -60,7 +61,7 @@ describe('read concurrency per backend', () => {
 
   it("stays under a Zuora tenant's concurrency limit of 40 by default, where 64 sockets would be refused", async () => {
     const readAtOnce = async (env: Record<string, string>) => {
-      h = await startHarness({ env: { TASKHUB_FIRST_BYTE_TIMEOUT_MS: '20000', TASKHUB_TOTAL_TIMEOUT_MS: '30000', ...env }, extraTasks: 100 });
+      h = await startHarness({ env: { ...PATIENT, ...env }, extraTasks: 100 });
       const zuora = h.vendors.zuora;
       const ids = [...zuora.tasks.keys()].slice(-100);
       zuora.concurrencyLimit = 40;
