@@ -172,6 +172,8 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
       if (--handling === 0) { for (const wake of idleWaiters) wake(); idleWaiters = []; }
     }
   });
+  /** Requests in flight that count against the concurrency limit. */
+  let limited = 0;
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     // A vendor's latency runs from the request's arrival: reading the body happens within it, not before
     // it (counted before, a 20 ms bench vendor answered in ~21 ms, and the ideal critical path assumes 20).
@@ -204,8 +206,6 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
       limited--;
     }
   };
-  /** Requests in flight that count against the concurrency limit. */
-  let limited = 0;
   const respond = async (req: IncomingMessage, res: ServerResponse, emuReq: EmuRequest, headers: Record<string, string>, arrived: number) => {
     if (emulator.latencyMs > 0) await sleep(Math.max(0, arrived + emulator.latencyMs - performance.now()));
     const fault = takeFault(emuReq);

@@ -1,7 +1,8 @@
 // Zuora Workflow as documented (vendors.md §1, vendor-docs/000_*), as a real HTTP server: OAuth client
 // credentials with expiring, revocable tokens; GET one / GET list with absolute next_page links on another
 // host; batch_update with its 400/404 rules; Zuora-Track-Id echo and checks; RateLimit-* headers; gzip
-// above 1000 bytes; when switched on, the tenant's concurrency limit (429 beyond it). Used by the tests and by the embedded default of `npm start`.
+// above 1000 bytes; when switched on, the tenant's concurrency limit (429 beyond it). Used by the tests and
+// by the embedded default of `npm start`.
 
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ZUORA_TASK_STATUSES } from './model.js';
@@ -58,7 +59,6 @@ export interface ZuoraEmulator {
   readonly refusedForConcurrency: number;
   close(): Promise<void>;
 }
-
 
 const WWW_AUTHENTICATE = 'Basic realm=Zuora API, ZSession realm=Zuora API, Bearer realm=Zuora API';
 const RATE_LIMIT = '50000, 50000;w=60, 2250000;w=3600, 27000000;w=86400';
