@@ -59,6 +59,21 @@ describe('shared vendor budgets', () => {
     expect(granted).toHaveLength(8);
   });
 
+  it('with Redis gone, a request rate still holds in each replica (the insurance limiter), and calls still go', async () => {
+    const gone = await startRedis();
+    const down = new SharedRedis(gone.url, logger);
+    await down.waitUntilUp(5_000);
+    await gone.close();
+    const b = new SharedVendorBudget({ backend: 'ZUORA', limiter: createRateLimiter(3, down), redis: down, logger });
+    closers.push(() => b.close(), () => down.close());
+    const t0 = Date.now();
+    const granted: number[] = [];
+    await Promise.all(Array.from({ length: 4 }, () => b.take(new AbortController().signal).then(() => granted.push(Date.now() - t0))));
+    granted.sort((x, y) => x - y);
+    expect(granted.filter((ms) => ms < 900)).toHaveLength(3);
+    expect(granted).toHaveLength(4);
+  });
+
   it("a vendor's 429 with Retry-After pauses it for every replica", async () => {
     const [a, b] = [replica(budget()), replica(budget())];
     await a.getTasks(['2771']); // tokens and connections warm

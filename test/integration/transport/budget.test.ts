@@ -95,4 +95,19 @@ describe('vendor budget', () => {
     open.close();
     limited.close();
   });
+
+  it('SharedVendorBudget waits as long as its limiter says, and lets a call go when the limiter itself fails', async () => {
+    const logger = createLogger({ level: 'silent', redact: (line) => line });
+    const waits = [40, 0];
+    const waiting = new SharedVendorBudget({ backend: 'ZUORA', limiter: { take: async () => waits.shift()! }, logger });
+    const t0 = performance.now();
+    await waiting.take(new AbortController().signal);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
+    expect(waits).toEqual([]);
+    const broken = new SharedVendorBudget({ backend: 'ZUORA', limiter: { take: () => Promise.reject(new Error('store down')) }, logger });
+    await expect(broken.take(new AbortController().signal)).resolves.toBeUndefined();
+    const limiter = createRateLimiter(1);
+    expect(await limiter.take('K')).toBe(0);
+    expect(await limiter.take('K')).toBeGreaterThan(0);
+  });
 });
