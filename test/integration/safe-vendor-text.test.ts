@@ -51,6 +51,31 @@ describe('safe vendor text: one function for every vendor', () => {
     const shown = safeText('refused by [::1]:8443 and localhost:9000 and 10.0.0.7', []);
     expect(shown).not.toMatch(/::1|8443|localhost|9000|10\.0\.0\.7/);
   });
+
+  // Windows and intranet machines have one-label names (BPMGW01, K2PROD01), and IPv6 is often written bare.
+  it.each([
+    ['a one-label host with its port', 'Rejected from fe80::1:9443 via bpmgw01:9443', ['fe80', 'bpmgw01', '9443'], ['Rejected from', 'via']],
+    ['a bare IPv6 address', 'NullPointerException on 2001:db8::10 port 8443', ['2001:db8', '8443'], ['NullPointerException on']],
+    ['a machine named after "host"', 'Cannot reach host K2PROD01 port 5252', ['K2PROD01', '5252'], ['Cannot reach host']],
+    ['a machine named after "server"', 'The K2 server K2APP02 refused the connection', ['K2APP02'], ['refused the connection']],
+    ['a plain one-label name with its port after "via"', 'Refused via bpmgateway:9443', ['bpmgateway', '9443'], ['Refused via']],
+  ])('%s is hidden', (_what, raw, never, keeps) => {
+    const shown = safeText(raw, []);
+    for (const n of never) expect(shown).not.toContain(n);
+    for (const k of keeps) expect(shown).toContain(k);
+  });
+
+  // What the host rules must not take for a machine: vendor codes, times, ids and plain words.
+  it.each([
+    'CWTKA0007E: The state of the object does not allow the requested action.',
+    'Worklist item 2_34 not found at 10:45:30 on 2026-12-07',
+    'Internal server error while saving task 103',
+    'host is unreachable; retry later',
+    'Task _TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0135 is finished',
+    'Sleep:3600 is not allowed for item:12345',
+  ])('keeps %s', (raw) => {
+    expect(safeText(raw, [])).toBe(raw);
+  });
 });
 
 describe('answers through the real pipeline', () => {
