@@ -71,14 +71,31 @@ describe('IBM BPM bulk update', () => {
     expect(out).toEqual([{ kind: 'UPDATED' }, { kind: 'ERROR', code: 'PERMISSION_DENIED', vendorCode: 'CWTKA0012E', message: 'CWTKA0012E: No authorization', retryable: false }]);
   });
 
-  it('a report naming tkiids that were not sent is ignored', async () => {
+  // A report is a list of failures: every id it leaves out is taken as updated. An entry that names no id
+  // of the call (a tkiid never sent, or one mangled on the way) may be about any of them, so the ids it
+  // does not name are not confirmed either way.
+  it('a report naming a tkiid that was not sent leaves the tasks it does not name unconfirmed', async () => {
     const { emu, client } = await setup();
     emu.reportForeignIdOnce();
     const out = await applyUpdates(client, [{ id: READY!, priority: 8 }, { id: FINISHED!, priority: 8 }]);
-    expect(kinds(out)).toEqual(['UPDATED', 'REJECTED']);
-    expect(out).toHaveLength(2);
+    expect(kinds(out)).toEqual(['OUTCOME_UNKNOWN', 'REJECTED']);
+    expect(out[0]).toMatchObject({ retryable: true });
     expect(JSON.stringify(out)).not.toContain(IBM_FOREIGN_TKIID);
     expect([prio(emu, READY!), prio(emu, FINISHED!)]).toEqual([8, 5]);
+  });
+
+  it.each([
+    ['in upper case', (t: string) => t.toUpperCase()],
+    ['with spaces around it', (t: string) => ` ${t} `],
+  ])('a failure naming the tkiid %s settles that task, not the others', async (_how, spell) => {
+    const { emu, client } = await setup();
+    emu.server.addFault({ method: 'PUT', times: 1, fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ failedUpdates: [{ tkiid: spell(READY!), errorNumber: 'CWTKA0007E', errorMessage: 'CWTKA0007E: The state of the object does not allow the requested action.' }] }) } });
+    const out = await applyUpdates(client, [{ id: READY!, priority: 4 }, { id: CLAIMED!, priority: 4 }]);
+    expect(out).toEqual([
+      { kind: 'ERROR', code: 'REJECTED', vendorCode: 'CWTKA0007E', message: 'CWTKA0007E: The state of the object does not allow the requested action.', retryable: false },
+      { kind: 'UPDATED' },
+    ]);
   });
 
   it('splits more than 500 ids into several PUTs', async () => {

@@ -185,19 +185,26 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
       for (const id of ids) out.set(id, unknown);
       return;
     }
-    const asked = new Set(ids);
-    let unattributed = false;
+    // A report lists failures; an id it leaves out counts as updated. So an entry must be matched to the ids
+    // it names as IBM may spell them (tkiids are hex: any case, as getOne compares them), and an entry that
+    // names none of this call's ids (none at all, one never sent, one mangled) may be about any of them:
+    // the ids no entry names are then not confirmed.
+    const asked = new Map<string, string[]>();
+    for (const id of ids) asked.set(tkiidKey(id), [...(asked.get(tkiidKey(id)) ?? []), id]);
+    let unattributed: string | undefined;
     for (const f of reply.failures) {
-      // A report about ids we did not send says nothing about ours.
-      if (typeof f.tkiid !== 'string') unattributed = true;
-      else if (asked.has(f.tkiid) && !out.has(f.tkiid)) out.set(f.tkiid, outcomeFromFailure(f));
+      const named = typeof f.tkiid === 'string' ? asked.get(tkiidKey(f.tkiid)) : undefined;
+      if (named === undefined) {
+        unattributed ??= typeof f.tkiid === 'string'
+          ? 'IBM BPM reported a failure for a task this call did not send; this one may not have been updated'
+          : 'IBM BPM reported a failure without naming the task; this one may not have been updated';
+        continue;
+      }
+      for (const id of named) if (!out.has(id)) out.set(id, outcomeFromFailure(f));
     }
     for (const id of ids) {
       if (out.has(id)) continue;
-      out.set(id, unattributed
-        ? outcomeError('OUTCOME_UNKNOWN', 'IBM BPM reported a failure without naming the task; this one may not have been updated',
-          { retryable: true })
-        : { kind: 'UPDATED' });
+      out.set(id, unattributed === undefined ? { kind: 'UPDATED' } : outcomeError('OUTCOME_UNKNOWN', unattributed, { retryable: true }));
     }
   }
 
@@ -210,6 +217,9 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     });
   }
 }
+
+/** A tkiid as IBM may echo it: any case, stray spaces. */
+const tkiidKey = (tkiid: string) => tkiid.trim().toLowerCase();
 
 /** The journal as one chunk's calls see it: by tkiid, mapped back to the adapter's positions. */
 interface TkiidJournal {
