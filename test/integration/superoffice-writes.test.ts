@@ -98,6 +98,22 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     expect(emu.tasks.has(997)).toBe(false);
   });
 
+  // Only SuperOffice's own SoNotFoundException says "no such task". A 404 without it (a proxy, a web server
+  // at a wrong base, ASP.NET's route miss) never reached the BatchTask API: nothing was applied, and the
+  // task may well exist.
+  it.each([
+    ['an empty body', ''],
+    ["ASP.NET's route miss", JSON.stringify({ Message: 'No HTTP resource was found that matches the request URI.' })],
+  ])('a 404 with %s is BACKEND_UNAVAILABLE, not NOT_FOUND, on the PUT and on the read before it', async (_what, body) => {
+    const { emu, client } = await setup();
+    emu.server.addFault({ fault: { kind: 'raw', status: 404, headers: {}, body }, method: 'PUT', times: 1 });
+    emu.server.addFault({ fault: { kind: 'raw', status: 404, headers: {}, body }, method: 'GET', times: 1 });
+    const [put, read] = await applyUpdates(client, [all4('101'), { id: '102', description: 'x' }]);
+    expect(put).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
+    expect(read).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true });
+    expect(emu.tasks.get(102)!.Description).toBe('Leads from trade fair');
+  });
+
   it('400: a state the server does not know (pre-SucceededManualCleanup) is REJECTED', async () => {
     const { emu, client } = await setup();
     emu.legacyStates = true;

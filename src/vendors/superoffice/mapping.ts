@@ -121,7 +121,15 @@ export function errorFromReply(status: number, body: string): BackendError {
       'SuperOffice refused the credentials (HTTP 401); check the bearer token and the app token', opts);
   }
   if (status === 403) return new BackendError(B, 'PERMISSION_DENIED', `SuperOffice denied access (HTTP 403)${said}`, opts);
-  if (status === 404) return new BackendError(B, 'NOT_FOUND', `SuperOffice has no such BatchTask (HTTP 404)${said}`, opts);
+  if (status === 404 && type === 'SoNotFoundException') {
+    return new BackendError(B, 'NOT_FOUND', `SuperOffice has no such BatchTask (HTTP 404)${said}`, opts);
+  }
+  if (status === 404) {
+    // Not SuperOffice's own "no such entity": the call never reached the BatchTask API (a proxy, a wrong base).
+    return new BackendError(B, 'BACKEND_UNAVAILABLE',
+      'SuperOffice answered HTTP 404 without its not-found document: the request did not reach the BatchTask API; check the base URL',
+      { ...opts, retryable: true });
+  }
   if (status === 408 || status === 429 || status >= 500) {
     return new BackendError(B, 'BACKEND_UNAVAILABLE', `SuperOffice is unavailable (HTTP ${status})${said}`, { ...opts, retryable: true });
   }
