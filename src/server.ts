@@ -31,7 +31,7 @@ import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
-import { useCaseInsensitiveMediaTypes, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
+import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
@@ -140,6 +140,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     },
     plugins: [
       useJsonErrorBodies(GRAPHQL_ENDPOINT),
+      useExactGraphqlEndpoint(GRAPHQL_ENDPOINT),
       useCaseInsensitiveMediaTypes(),
       useRequestBodyLimit(limits.maxBodyBytes),
       useJsonQueryParams(GRAPHQL_ENDPOINT),

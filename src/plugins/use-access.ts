@@ -56,6 +56,15 @@ export function useAccess(auth: Authenticator, graphqlEndpoint: string, observer
       observer.onAccess?.({ client: principal.name, result: 'allowed' });
       principals.set(request, principal);
     },
+    // Fail closed: a GraphQL request that reached here without a principal (some path onRequest did not
+    // check) runs nothing when access control is on.
+    onParams({ request }) {
+      if (auth.open || principals.has(request)) return;
+      observer.onAccess?.({ client: 'none', result: 'unauthenticated' });
+      throw createGraphQLError('Missing or invalid credentials: send Authorization: Bearer <API key or token>', {
+        extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'www-authenticate': 'Bearer realm="taskhub"' } } },
+      });
+    },
     onExecute({ args }) {
       const { request } = args.contextValue as { request: Request };
       const operation = getOperationAST(args.document, args.operationName);

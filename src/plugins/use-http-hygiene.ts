@@ -23,6 +23,22 @@ export function useCaseInsensitiveMediaTypes(): Plugin {
   };
 }
 
+/**
+ * GraphQL at its endpoint only. Yoga serves GraphQL at any URL that ends in the endpoint (`/x/graphql`,
+ * `/graphql/`, even `/health?x=/graphql`), and there access control, parameter checks and everything
+ * else keyed to the endpoint would not look. Such URLs are 404 here, before any other plugin.
+ */
+export function useExactGraphqlEndpoint(graphqlEndpoint: string): Plugin {
+  return {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname === graphqlEndpoint) return;
+      if (request.url.endsWith(graphqlEndpoint) || request.url.endsWith(`${graphqlEndpoint}/`) || url.pathname === `${graphqlEndpoint}/`) {
+        endResponse(new fetchAPI.Response(null, { status: 404 }));
+      }
+    },
+  };
+}
+
 export function useJsonQueryParams(graphqlEndpoint: string): Plugin {
   return {
     onRequest({ request, url, endResponse, fetchAPI }) {

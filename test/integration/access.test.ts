@@ -75,6 +75,30 @@ describe('TASKHUB_API_KEYS_FILE', () => {
     expect(full.body.data.batchUpdateTasks.succeeded).toBe(1);
   });
 
+  // Yoga serves GraphQL at any URL that ends in its endpoint (`/x/graphql`, `/graphql/`, even a query string
+  // ending so); access control must hold on every one of them, or not serve them at all.
+  it.each(['/graphql/', '//graphql', '/x/graphql', '/api/v2/graphql', '/health?x=/graphql', '/ready?x=/graphql/'])(
+    'no credential at %s: no data and no write, whatever the path', async (path) => {
+      const before = vendorCalls();
+      const post = await fetch(`${url}${path}`, {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: BATCH, variables: { input: { items: [{ zuora: { id: '2771', name: 'no credential' } }] } } }),
+      });
+      expect([401, 404, 405]).toContain(post.status);
+      expect(await post.text()).not.toContain('batchUpdateTasks');
+      // With the query appended, a probe's URL is the probe again: it may answer, but never with tasks.
+      const get = await fetch(`${url}${path}${path.includes('?') ? '&' : '?'}query=${encodeURIComponent(LIST)}`);
+      if (!path.startsWith('/health') && !path.startsWith('/ready')) expect([401, 404]).toContain(get.status);
+      expect(await get.text()).not.toContain('edges');
+      expect(vendorCalls()).toBe(before);
+    });
+
+  it('a GET at another path ending in /graphql with bad variables is a 4xx, not a 500', async () => {
+    const res = await fetch(`${url}/graphql/?query=${encodeURIComponent('{__typename}')}&variables=${encodeURIComponent('{bad')}`);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+  });
+
   it('a key without tasks:write gets 403 on a mutation, and nothing is sent', async () => {
     const before = vendorCalls();
     const res = await h.gql(BATCH, { input: MIXED }, bearer(KEYS.reader));
@@ -254,5 +278,28 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
     const page = await jh.app.yoga.fetch('http://taskhub/graphql', { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/graphiql/i);
+  });
+});
+
+// Defence in depth: were some path to reach GraphQL without the request check (the route guard above
+// gone, or a new Yoga route), useAccess still runs nothing for a request it did not authenticate.
+describe('useAccess fails closed', () => {
+  it('a GraphQL request at a path its request check skips is 401 when access control is on', async () => {
+    const { createSchema, createYoga } = await import('graphql-yoga');
+    const { useAccess } = await import('../../src/plugins/use-access.js');
+    let resolved = 0;
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { secret: String }', resolvers: { Query: { secret: () => { resolved++; return 's'; } } } }),
+      plugins: [useAccess({
+        open: false, reload: () => true, close: () => {},
+        authenticate: async () => ({ ok: false, status: 401, code: 'UNAUTHENTICATED', message: 'no' }),
+      }, '/graphql')],
+    });
+    const res = await yoga.fetch('http://taskhub/x/graphql', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ secret }' }),
+    });
+    expect(res.status).toBe(401);
+    expect((await res.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(resolved).toBe(0);
   });
 });
