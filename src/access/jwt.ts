@@ -1,7 +1,8 @@
 // Bearer JWTs for frontends with users: verified with `jose` against the identity provider's JWKS
 // (TASKHUB_JWT_JWKS_URL), which jose caches and fetches again when a token names a key id it has not seen
 // (key rotation), at most once per cooldown so unknown-kid tokens cannot make taskhub hammer the provider.
-// The issuer and audience must match; RS256 and ES256 only (no `none`, no HMAC with a public key).
+// The issuer and audience must match, `sub` and `exp` must be there; RS256 and ES256 only (no `none`, no
+// HMAC with a public key).
 // Scopes come from the space-separated `scope` claim (RFC 8693 / OAuth 2 style) and from `scp`, which
 // Okta writes as an array and Microsoft Entra ID as a space-separated string; both are read and merged.
 // They use the same names as API key scopes. jose is imported with the first token to check, not at start:
@@ -41,6 +42,15 @@ function scopesOf(claim: unknown): string[] {
 
 type Jose = typeof import('jose');
 
+/**
+ * The key set could not be had: no answer in time, a network error, a status other than 200 or a body that
+ * is no key set. jose throws its base JOSEError (no subclass) for the status and the unparsable body; every
+ * verdict on the token itself is a subclass.
+ */
+const jwksProblem = (jose: Jose, err: unknown): boolean => err instanceof jose.errors.JWKSTimeout
+  || err instanceof jose.errors.JWKSInvalid
+  || (err instanceof Error && (!(err instanceof jose.errors.JOSEError) || err.constructor === jose.errors.JOSEError));
+
 export function createJwtVerifier(settings: JwtSettings): (token: string) => Promise<Principal> {
   const jwksUrl = new URL(settings.jwksUrl);
   // One key set for the process, made with jose on first use: it caches the provider's keys.
@@ -51,14 +61,14 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
   return async (token) => {
     const { jose, jwks } = await load();
     try {
+      // `sub` names the caller (jobs and idempotency keys are scoped by it), and `exp` bounds a leaked token.
       const { payload } = await jose.jwtVerify(token, jwks, {
         issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 5,
+        requiredClaims: ['sub', 'exp'],
       });
-      return { name: `jwt:${payload.sub ?? 'unknown'}`, scopes: new Set([...scopesOf(payload['scope']), ...scopesOf(payload['scp'])]) };
+      return { name: `jwt:${payload.sub}`, scopes: new Set([...scopesOf(payload['scope']), ...scopesOf(payload['scp'])]) };
     } catch (err) {
-      if (err instanceof jose.errors.JWKSTimeout || (err instanceof Error && !(err instanceof jose.errors.JOSEError))) {
-        throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });
-      }
+      if (jwksProblem(jose, err)) throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });
       throw new JwtRejected((err as Error).message, { cause: err });
     }
   };

@@ -173,6 +173,7 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
   let jwks: Server;
   let jwksKeys: JWK[] = [];
   let jwksFetches = 0;
+  let jwksFault: 'status 500' | 'not JSON' | 'connection reset' | undefined;
   let jh: Harness;
   let rsa: { privateKey: CryptoKey; kid: string };
   let ec: { privateKey: CryptoKey; kid: string };
@@ -198,8 +199,11 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
   beforeAll(async () => {
     rsa = await publish('RS256', 'rsa-1');
     ec = await publish('ES256', 'ec-1');
-    jwks = createServer((_req, res) => {
+    jwks = createServer((req, res) => {
       jwksFetches++;
+      if (jwksFault === 'status 500') { res.statusCode = 500; res.end('{"error":"down"}'); return; }
+      if (jwksFault === 'not JSON') { res.end('<html>maintenance</html>'); return; }
+      if (jwksFault === 'connection reset') { req.socket.destroy(); return; }
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ keys: jwksKeys }));
     });
@@ -256,6 +260,36 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
     }
     expect(jh.vendors.zuora.server.requests.length + jh.vendors.k2.server.requests.length).toBe(before);
   });
+
+  // Without `sub` every such token would be the same caller (jobs and idempotency keys are scoped by it);
+  // without `exp` a leaked token would never stop working.
+  it('a token without exp, or without sub, is 401', async () => {
+    const base = () => new SignJWT({ scope: 'tasks:read tasks:write' }).setProtectedHeader({ alg: 'RS256', kid: rsa.kid })
+      .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt();
+    const cases = {
+      'no exp': await base().setSubject('user-42').sign(rsa.privateKey),
+      'no sub': await base().setExpirationTime('5m').sign(rsa.privateKey),
+    };
+    for (const [name, t] of Object.entries(cases)) {
+      const res = await jh.gql(LIST, {}, bearer(t));
+      expect(res.status, name).toBe(401);
+      expect(res.body.errors?.[0]?.extensions?.code, name).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it.each(['status 500', 'not JSON', 'connection reset'] as const)(
+    'a JWKS that cannot be had (%s) is 503 AUTH_UNAVAILABLE: the caller is not at fault', async (fault) => {
+      const unseen = await publish('RS256', `rsa-${fault.replace(/ /g, '-')}`);
+      jwksFault = fault;
+      try {
+        const res = await jh.gql(LIST, {}, bearer(await token(unseen, 'RS256')));
+        expect(res.status).toBe(503);
+        expect(res.body.errors?.[0]?.extensions?.code).toBe('AUTH_UNAVAILABLE');
+      } finally {
+        jwksFault = undefined;
+      }
+      expect((await jh.gql(LIST, {}, bearer(await token(unseen, 'RS256')))).status).toBe(200);
+    });
 
   it('a token without tasks:read is 403; no vendor is called', async () => {
     const before = jh.vendors.zuora.server.requests.length;
