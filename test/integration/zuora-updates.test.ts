@@ -101,13 +101,16 @@ describe('unknown ids', () => {
     expect(names([2771, 2772])).toEqual(['mixed', 'mixed']);
   });
 
-  it('a resend that still 404s is bisected: valid items applied, only the culprit NOT_FOUND', async () => {
+  // The GET finds the task and the PUT refuses it: Zuora refused this change, whatever its 404 says, so it
+  // is REJECTED, never NOT_FOUND for a task a read has just found.
+  it('a resend that still 404s is bisected: valid items applied, only the culprit REJECTED', async () => {
     // A GET that claims 999003 exists makes the first resend fail too.
     emu.server.addFault({ method: 'GET', path: /^\/workflows\/tasks\/999003$/,
       fault: { kind: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: 999003, status: 'Queued' }) } });
     const ids = [2771, 2772, 2773, 999003, 2774, 2775];
     const outcomes = await applyUpdates(zuora, rename(ids, 'bisected'));
-    expect(kinds(outcomes)).toEqual(['UPDATED', 'UPDATED', 'UPDATED', 'NOT_FOUND', 'UPDATED', 'UPDATED']);
+    expect(kinds(outcomes)).toEqual(['UPDATED', 'UPDATED', 'UPDATED', 'REJECTED', 'UPDATED', 'UPDATED']);
+    expect(outcomes[3]).toMatchObject({ retryable: false, message: expect.stringMatching(/999003 with HTTP 404 although it finds the task/) });
     expect(names(ids.filter((id) => id !== 999003))).toEqual(range(0, 5).map(() => 'bisected'));
     expect(puts().length).toBeGreaterThan(2);
   });

@@ -188,8 +188,11 @@ describe('IBM BPM replies and errors', () => {
     expect(errorFromResponse(500, body).message).not.toContain('Z.java');
   });
 
-  it('getTasks reads 404 and 400 CWTKA0001E as "no such task", other 400s not', () => {
-    expect(meansNoSuchTask(404, '')).toBe(true);
+  it('getTasks reads IBM\'s own 404 and 400 CWTKA0001E as "no such task"; a bare 404 and other 400s not', () => {
+    expect(meansNoSuchTask(404, '{"errorNumber":"CWTKA0024E","errorMessage":"CWTKA0024E: not found"}')).toBe(true);
+    expect(meansNoSuchTask(404, '')).toBe(false);
+    expect(meansNoSuchTask(404, '<html>404 Not Found</html>')).toBe(false);
+    expect(errorFromResponse(404, '<html>404 Not Found</html>')).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
     expect(meansNoSuchTask(400, '{"errorNumber":"CWTKA0001E","errorMessage":"CWTKA0001E: bad id"}')).toBe(true);
     expect(meansNoSuchTask(400, '{"errorNumber":"CWTBF0005E"}')).toBe(false);
   });

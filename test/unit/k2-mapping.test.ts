@@ -93,6 +93,9 @@ describe('K2 reads', () => {
     expect(interpretGetOne(200, '<Task SerialNumber="7_7"/>', '1_1')).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: false });
     expect(interpretGetOne(401, '', '1_1')).toMatchObject({ code: 'BACKEND_AUTH_FAILED' });
     expect(interpretGetOne(503, '', '1_1')).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
+    // A 404 without a K2 Failure never reached the Task service: not "no such item".
+    expect(interpretGetOne(404, '', '1_1')).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
+    expect(interpretGetOne(404, '<html>404 Not Found</html>', '1_1')).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
     expect(interpretList(200, '')).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
     expect(interpretList(200, '<!DOCTYPE x><TaskCollection/>')).toMatchObject({ code: 'BACKEND_UNAVAILABLE' });
   });

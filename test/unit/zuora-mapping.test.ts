@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { safeText } from '../../src/safe-text.js';
 import type { ZuoraTaskUpdate } from '../../src/vendors/zuora/model.js';
 import {
-  errorFromResponse, firstVendorError, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage,
+  errorFromResponse, firstVendorError, isValidZuoraId, isZuoraNotFound, notFoundOutcome, parseJson, refusedExistingOutcome, toAccessToken, toTaskPage,
   toUpdateTask, toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate, zuoraStatus,
 } from '../../src/vendors/zuora/mapping.js';
 import { tokenReuseMs } from '../../src/vendors/zuora/client.js';
@@ -158,9 +158,19 @@ describe('vendor errors → domain errors', () => {
     expect(tokenError(503)).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
   });
 
+  it("a 404 is Zuora's not-found only with its Errors document; a gateway's 404 is BACKEND_UNAVAILABLE", () => {
+    expect(isZuoraNotFound(404, body(404, 'Task 9 not found', 'not_found'))).toBe(true);
+    expect(errorFromResponse(404, body(404, 'Task 9 not found', 'not_found'))).toMatchObject({ code: 'NOT_FOUND' });
+    for (const text of ['', '<html>404 Not Found</html>', '{}']) {
+      expect(isZuoraNotFound(404, text)).toBe(false);
+      expect(errorFromResponse(404, text)).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
+    }
+  });
+
   it('per-item outcomes', () => {
-    expect(notFoundOutcome('9', errorFromResponse(404, body(404, 'nope', 'not_found'))))
-      .toEqual({ kind: 'ERROR', code: 'NOT_FOUND', message: 'Zuora has no task 9', vendorCode: 'not_found', retryable: false });
+    expect(notFoundOutcome('9')).toEqual({ kind: 'ERROR', code: 'NOT_FOUND', message: 'Zuora has no task 9', retryable: false });
+    expect(refusedExistingOutcome('9', errorFromResponse(404, body(404, 'nope', 'not_found'))))
+      .toMatchObject({ kind: 'ERROR', code: 'REJECTED', vendorCode: 'not_found', retryable: false });
     expect(unconfirmedOutcome('9')).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: true });
   });
 });

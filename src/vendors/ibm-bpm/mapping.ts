@@ -300,9 +300,13 @@ export function errorBodyOf(text: string): IbmErrorBody {
   return isRecord(body) ? (body as IbmErrorBody) : {};
 }
 
-/** True for the replies getTasks reads as "no such task": 404, or 400 CWTKA0001E (malformed id). */
+/**
+ * True for the replies getTasks reads as "no such task": IBM's own 404 (an error with its CW code; a bare
+ * 404 or a proxy's page never reached the REST API), or 400 CWTKA0001E (malformed id).
+ */
 export function meansNoSuchTask(status: number, text: string): boolean {
-  return status === 404 || (status === 400 && codeAndMessage(errorBodyOf(text)).vendorCode === 'CWTKA0001E');
+  const { vendorCode } = codeAndMessage(errorBodyOf(text));
+  return (status === 404 && vendorCode !== undefined) || (status === 400 && vendorCode === 'CWTKA0001E');
 }
 
 /** Any non-2xx reply of a whole call as a domain error. Programmer details are never read. */
@@ -320,6 +324,11 @@ export function errorFromResponse(status: number, text: string): BackendError {
   }
   if (status === 404 && vendorCode !== undefined && NOT_FOUND.has(vendorCode)) {
     return new BackendError(B, 'NOT_FOUND', message ?? 'IBM BPM: no such task', opts);
+  }
+  if (status === 404 && vendorCode === undefined) {
+    return new BackendError(B, 'BACKEND_UNAVAILABLE',
+      'IBM BPM answered HTTP 404 without an IBM error: the request did not reach the task REST API; check the base URL',
+      { ...opts, retryable: true });
   }
   if (status >= 400 && status < 500) {
     return new BackendError(B, 'REJECTED', message ?? `IBM BPM refused the request (HTTP ${status})`, opts);

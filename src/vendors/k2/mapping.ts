@@ -155,7 +155,11 @@ export function interpretGetOne(status: number, body: string, serialNumber: stri
     if (tasks.length === 0) return null;
     return new BackendError('K2', 'BACKEND_UNAVAILABLE', 'K2 answered with a different worklist item', { status, retryable: false });
   }
-  if (status === 404) return null;
+  if (status === 404) {
+    // K2 says "no such item" with a Failure (26030, above); a 404 without one never reached the Task service.
+    return new BackendError('K2', 'BACKEND_UNAVAILABLE',
+      'K2 answered HTTP 404 without a K2 failure: the request did not reach the Task service; check the base URL', { status, retryable: true });
+  }
   if (status >= 200 && status < 300) {
     return new BackendError('K2', 'BACKEND_UNAVAILABLE', 'K2 sent a reply that is not a task', { status });
   }

@@ -14,7 +14,7 @@ import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpMethod, HttpResponse } from '../../transport/vendor-transport.js';
 import { pathSegment } from '../../transport/encoding.js';
 import {
-  errorFromResponse, isValidZuoraId, notFoundOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
+  errorFromResponse, isValidZuoraId, isZuoraNotFound, notFoundOutcome, refusedExistingOutcome, parseJson, toAccessToken, toTaskPage, toUpdateTask,
   toUpdatedById, toZuoraTask, tokenError, unconfirmedOutcome, validateZuoraUpdate,
 } from './mapping.js';
 import type { ZuoraUpdateTask } from './wire.js';
@@ -141,7 +141,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   private async put(items: Item[], signal?: AbortSignal): Promise<PutReply> {
     const body = JSON.stringify({ data: items.map((it) => it.body) });
     const res = await this.call('PUT', '/workflows/tasks/batch_update', signal, body);
-    if (res.status === 404) return { notFound: errorFromResponse(404, res.text()) };
+    if (isZuoraNotFound(res.status, res.text())) return { notFound: errorFromResponse(404, res.text()) };
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
     return { updated: toUpdatedById(res.text()) };
   }
@@ -175,10 +175,10 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
     return items.filter((_, i) => exists[i]);
   }
 
-  /** The ids exist but the batch is still refused: halve until the refusing items stand alone. */
+  /** The ids exist (a GET found each) but the batch is still refused: halve until the refusing items stand alone. */
   private async bisect(items: Item[], err: BackendError, out: Outcomes, signal: AbortSignal | undefined, journal: BatchJournal, depth: number): Promise<void> {
     if (items.length === 1 || depth >= MAX_BISECT_DEPTH) {
-      for (const it of items) out[it.index] = notFoundOutcome(it.nativeId, err);
+      for (const it of items) out[it.index] = refusedExistingOutcome(it.nativeId, err);
       await settled(journal, items, out);
       return;
     }
@@ -193,7 +193,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
 
   private async fetchTask(id: string, signal?: AbortSignal): Promise<ZuoraTask | null> {
     const res = await this.call('GET', `/workflows/tasks/${pathSegment(id)}`, signal);
-    if (res.status === 404) return null;
+    if (isZuoraNotFound(res.status, res.text())) return null;
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
     const task = toZuoraTask(parseJson(res.text(), res.status));
     if (task.nativeId !== id) {

@@ -182,7 +182,15 @@ export function errorFromResponse(status: number, text: string): BackendError {
   if (status === 403) {
     return new BackendError('ZUORA', 'PERMISSION_DENIED', `Zuora denied access; the API user needs the Workflow Manage Access permission${said}`, opts);
   }
-  if (status === 404) return new BackendError('ZUORA', 'NOT_FOUND', `Zuora reports the task as not found${said}`, opts);
+  if (status === 404 && (code !== undefined || title !== undefined)) {
+    return new BackendError('ZUORA', 'NOT_FOUND', `Zuora reports the task as not found${said}`, opts);
+  }
+  if (status === 404) {
+    // No Zuora Errors document: a gateway or a wrong base path answered, not the Workflow API.
+    return new BackendError('ZUORA', 'BACKEND_UNAVAILABLE',
+      'Zuora answered HTTP 404 without its error document: the request did not reach the Workflow API; check the base URL',
+      { ...opts, retryable: true });
+  }
   if (status === 429) return new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', 'Zuora is rate limiting requests (HTTP 429)', opts);
   return new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', `Zuora answered HTTP ${status}${said}`, opts);
 }
@@ -196,9 +204,23 @@ export function tokenError(status: number): BackendError {
   return new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', `Zuora could not issue an access token (HTTP ${status})`, { status });
 }
 
-/** The outcome for an item Zuora answered 404 for on its own, or that a GET showed does not exist. */
-export const notFoundOutcome = (id: string, err?: BackendError): OutcomeError =>
-  outcomeError('NOT_FOUND', `Zuora has no task ${id}`, err?.vendorCode === undefined ? {} : { vendorCode: err.vendorCode });
+/** A 404 that is Zuora's own answer (its Errors document), not a gateway's page at a wrong path. */
+export const isZuoraNotFound = (status: number, text: string): boolean => {
+  if (status !== 404) return false;
+  const { code, title } = firstVendorError(text);
+  return code !== undefined || title !== undefined;
+};
+
+/**
+ * An item Zuora still refuses with a 404 on its own although a GET finds the task: Zuora refused this
+ * change (nothing was applied), for a reason its 404 gives.
+ */
+export const refusedExistingOutcome = (id: string, err: BackendError): OutcomeError =>
+  outcomeError('REJECTED', `Zuora refused the update of task ${id} with HTTP 404 although it finds the task${err.vendorCode ? ` (${err.vendorCode})` : ''}`,
+    { retryable: false, ...(err.vendorCode === undefined ? {} : { vendorCode: err.vendorCode }) });
+
+/** The outcome for an item that a GET showed does not exist. */
+export const notFoundOutcome = (id: string): OutcomeError => outcomeError('NOT_FOUND', `Zuora has no task ${id}`);
 
 /** An item the 200 reply left out although the task exists: maybe applied, safe to resend (PUT sets values). */
 export const unconfirmedOutcome = (id: string): OutcomeError =>
