@@ -40,8 +40,9 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
 
   // Without a status filter, each backend is asked for just the page: whether more follow is the vendor's
   // own answer (TaskListSlice.done), given in the same call. With one, the tasks after the page may all be
-  // filtered out, so one matching task more than asked is looked for.
-  const need = statuses ? req.first + 1 : req.first;
+  // filtered out, so one matching task more than asked is looked for; so is one for an empty page
+  // (`first: 0`), which no vendor call would otherwise answer.
+  const need = statuses || req.first === 0 ? req.first + 1 : req.first;
   const slices = await Promise.all(order.slice(startIndex).map(async (backend, i): Promise<Collected> => {
     const adapter = registry.get(backend);
     if (!adapter) return { items: [], more: false };

@@ -158,6 +158,11 @@ export function defineTaskTypes(
         if (after && !position) {
           throw createGraphQLError('after is not a cursor returned by this API', { extensions: { code: 'BAD_USER_INPUT', argument: 'after' } });
         }
+        if (position && filter?.backends?.length && !filter.backends.includes(position.backend)) {
+          throw createGraphQLError(`after is a cursor in ${position.backend}'s tasks, which this filter leaves out; page with the filter the cursor came from`, {
+            extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+          });
+        }
         const page = await listTaskPage(ctx.registry, {
           backends: filter?.backends ?? null, statuses: filter?.statuses ?? null, first: size, after: position,
         }, ctx.signal, ctx.logger);

@@ -71,6 +71,21 @@ describe('tasks', () => {
     const big = await h.gql(LIST, { first: 100000 });
     expect(big.body.errors?.[0]?.message).toBe('first must be between 0 and 500; got 100000');
   });
+
+  it('refuses a cursor of a backend the filter leaves out, instead of an empty last page', async () => {
+    const zuoraCursor = all.find((e) => e.node.backend === 'ZUORA')!.cursor;
+    const res = await h.gql(LIST, { first: 5, after: zuoraCursor, filter: { backends: ['K2'] } });
+    expect(res.body.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/ZUORA.*filter/), extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
+    });
+  });
+
+  it('first: 0 says whether a task follows, at the start, in the middle and after the last', async () => {
+    const at = async (after: string | null) => (await h.gql(LIST, { first: 0, after })).body.data.tasks;
+    expect(await at(null)).toMatchObject({ edges: [], pageInfo: { hasNextPage: true } });
+    expect((await at(all[3]!.cursor)).pageInfo.hasNextPage).toBe(true);
+    expect((await at(all[all.length - 1]!.cursor)).pageInfo.hasNextPage).toBe(false);
+  });
 });
 
 describe('task, node and nodes', () => {
