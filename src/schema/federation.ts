@@ -126,14 +126,26 @@ export function guardFederationFields(schema: GraphQLSchema, sdl: () => string):
   };
   service.resolve = serviceResolve;
 
+  // What a representation may name: the members of _Entity, and Task (an entity interface). Apollo's resolver
+  // throws a bare Error on anything else (an internal error, logged with its stack), so it is checked first.
+  const entityUnion = schema.getType('_Entity');
+  const entityNames = [...(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []), 'Task'].sort();
+  const refuse = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument: 'representations' } });
+
   const entitiesResolve: GraphQLFieldResolver<unknown, Context, { representations: unknown[] }> = entities.resolve;
   entities.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
     if (args.representations.length > MAX_ENTITY_REPRESENTATIONS) {
-      throw createGraphQLError(
-        `_entities accepts at most ${MAX_ENTITY_REPRESENTATIONS} representations; got ${args.representations.length}`,
-        { extensions: { code: 'BAD_USER_INPUT' } },
-      );
+      throw refuse(`_entities accepts at most ${MAX_ENTITY_REPRESENTATIONS} representations; got ${args.representations.length}`);
     }
+    args.representations.forEach((r, i) => {
+      const typename = r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined;
+      if (typeof typename !== 'string') throw refuse(`representations[${i}] must be an object with a __typename`);
+      if (!entityNames.includes(typename)) {
+        // The list of entities is schema, kept to itself when introspection is off.
+        const which = ctx.config.introspection ? ` (${entityNames.join(', ')})` : '';
+        throw refuse(`representations[${i}]: ${typename.slice(0, 100)} is not an entity of this subgraph${which}`);
+      }
+    });
     return entitiesResolve(source, args, ctx, info);
   };
   return schema;

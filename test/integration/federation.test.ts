@@ -152,6 +152,19 @@ describe('taskhub as a subgraph', () => {
     ]);
   });
 
+  it.each([
+    ['a type that is no entity', { __typename: 'TaskConnection', backend: 'K2', nativeId: '12_8' }, /representations\[1\]: TaskConnection is not an entity/],
+    ['an unknown type', { __typename: 'Nope', backend: 'K2', nativeId: '12_8' }, /representations\[1\]: Nope is not an entity/],
+    ['no __typename', { backend: 'K2', nativeId: '12_8' }, /representations\[1\] must be an object with a __typename/],
+    ['a string', 'K2Task:12_8', /representations\[1\] must be an object with a __typename/],
+  ])('refuses a representation with %s as BAD_USER_INPUT naming it, before any vendor call', async (_what, bad, message) => {
+    const before = h.vendors.k2.server.requests.length;
+    const res = await post(taskhubUrl, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
+      { r: [{ __typename: 'K2Task', backend: 'K2', nativeId: '12_8' }, bad] }, AUTH);
+    expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(h.vendors.k2.server.requests.length).toBe(before);
+  });
+
   it(`refuses more than ${MAX_ENTITY_REPRESENTATIONS} representations in one _entities call, before any vendor call`, async () => {
     const before = h.vendors.k2.server.requests.length;
     const r = Array.from({ length: MAX_ENTITY_REPRESENTATIONS + 1 }, (_, i) => ({ __typename: 'K2Task', backend: 'K2', nativeId: `${i}_1` }));
