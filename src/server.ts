@@ -31,6 +31,7 @@ import { createAuthenticator } from './access/authenticate.js';
 import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
+import { useNoSuggestions } from './plugins/use-no-suggestions.js';
 import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
@@ -160,7 +161,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
         // Field suggestions would reveal the schema when introspection is off.
         blockFieldSuggestion: { enabled: !config.introspection },
       }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
+      ...(config.introspection ? [] : [useDisableIntrospection(), useNoSuggestions()]),
       // Before parsing: graphql-js would overflow its stack on documents armor's maxDepth never gets to see.
       useNestingLimit(Math.min(limits.maxDepth + 100, 1000)),
       // Before the plugins that wrap execution (metrics, spans), so they wrap these executors too.

@@ -135,6 +135,16 @@ describe('request limits', () => {
       expect(intro.body.errors?.[0]?.message).toMatch(/introspection has been disabled/i);
       const typo = await closed.gql('{ taskz(first: 1) { edges { cursor } } }');
       expect(typo.text).not.toMatch(/Did you mean/);
+      // Enum values and input fields are schema too, in the document and in variables alike.
+      const probes = [
+        await closed.gql('{ task(backend: K, nativeId: "1") { id } }'),
+        await closed.gql('query($f: TaskFilter) { tasks(filter: $f) { edges { cursor } } }', { f: { statuses: ['REDY'] } }),
+        await closed.gql('query($f: TaskFilter) { tasks(filter: $f) { edges { cursor } } }', { f: { backendz: ['K2'] } }),
+      ];
+      for (const probe of probes) {
+        expect(probe.body.errors?.length).toBeGreaterThan(0);
+        expect(probe.text).not.toMatch(/Did you mean|READY|"backends"/);
+      }
     } finally {
       await closed.close();
     }
