@@ -100,6 +100,8 @@ describe('ids and validation', () => {
     [{ id: '1', concurrentLimit: 1 }, null],
     [{ id: '1', concurrentLimit: 9_999_999 }, null],
     [{ id: 'abc', name: 'x' }, /id must be/],
+    // A positive integer all the same: the message must say what the rule is.
+    [{ id: '9999999999999999', name: 'x' }, /at most 15 digits/],
     [{ id: '1' }, /nothing to update/],
     [{ id: '1', name: null }, /nothing to update/],
     [{ id: '1', concurrentLimit: 0 }, /concurrentLimit/],

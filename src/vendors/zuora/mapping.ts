@@ -18,7 +18,7 @@ export const zuoraStatus = (raw: string | null | undefined): TaskStatus =>
 
 /** Positive integer without leading zeros; 15 digits keeps it a safe JSON number for the body. */
 export const isValidZuoraId = (id: string): boolean => /^[1-9][0-9]{0,14}$/.test(id);
-export const INVALID_ID_MESSAGE = 'id must be a Zuora task id (a positive integer)';
+export const INVALID_ID_MESSAGE = 'id must be a Zuora task id (a positive integer of at most 15 digits)';
 
 const unavailable = (message: string, status?: number) =>
   new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', message, status === undefined ? {} : { status });
