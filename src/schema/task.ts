@@ -7,6 +7,7 @@ import type { Backend, DomainTask, KeyValue, TaskStatus } from '../domain.js';
 import { decodeCursor, decodeGlobalId, encodeCursor, encodeGlobalId } from '../global-id.js';
 import { isBackendError } from '../errors.js';
 import { listTaskPage } from '../task-list.js';
+import { spendListRows, spendTaskById } from '../read-budget.js';
 import type { ListBackendError, ListedTask } from '../task-list.js';
 import type { Context } from '../context.js';
 import type { Builder } from './builder.js';
@@ -163,6 +164,7 @@ export function defineTaskTypes(
             extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
           });
         }
+        spendListRows(ctx.signal, (size + 1) * (filter?.backends?.length ? new Set(filter.backends).size : ctx.registry.backends().length));
         const page = await listTaskPage(ctx.registry, {
           backends: filter?.backends ?? null, statuses: filter?.statuses ?? null, first: size, after: position,
         }, ctx.signal, ctx.logger);
@@ -236,6 +238,7 @@ export async function loadTask(ctx: Context, backend: Backend, nativeId: string)
       extensions: { code: 'BACKEND_NOT_CONFIGURED', backend },
     });
   }
+  spendTaskById(ctx.signal, backend, nativeId);
   try {
     return await loader.load(nativeId);
   } catch (err) {

@@ -5,6 +5,8 @@ import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 import { printSdl } from '../../src/schema/index.js';
 import { TASK_STATUSES } from '../../src/domain.js';
+import { encodeGlobalId } from '../../src/global-id.js';
+import { MAX_LIST_ROWS_PER_REQUEST, MAX_TASKS_BY_ID_PER_REQUEST } from '../../src/read-budget.js';
 
 const LIST = `query($first: Int, $after: String, $filter: TaskFilter) {
   tasks(first: $first, after: $after, filter: $filter) {
@@ -137,6 +139,38 @@ describe('task, node and nodes', () => {
     expect(res.body.errors).toBeUndefined();
     expect(h.vendors.zuora.server.count('GET', /^\/workflows\/tasks\/\d+$/) - zBefore).toBe(3);
     expect(h.vendors.superOffice.server.count('GET', /\/api\/v1\/BatchTask\/\d+$/) - sBefore).toBe(3);
+  });
+});
+
+describe('what one request may make taskhub read', () => {
+  const vendorGets = () => [h.vendors.zuora, h.vendors.ibmBpm, h.vendors.k2, h.vendors.superOffice]
+    .reduce((n, v) => n + v.server.requests.filter((r) => r.method === 'GET').length, 0);
+
+  it(`reads at most ${MAX_TASKS_BY_ID_PER_REQUEST} tasks by id per request; the fields past it are BAD_USER_INPUT`, async () => {
+    // 11 aliases of nodes(100 ids): 1,100 distinct well-formed Zuora ids, none of which exists.
+    const ids = Array.from({ length: 1100 }, (_, i) => encodeGlobalId('ZUORA', String(500000 + i)));
+    const aliases = Array.from({ length: 11 }, (_, a) => `n${a}: nodes(ids: $i${a}) { id }`).join(' ');
+    const vars = Object.fromEntries(Array.from({ length: 11 }, (_, a) => [`i${a}`, ids.slice(a * 100, a * 100 + 100)]));
+    const before = vendorGets();
+    const res = await h.gql(`query(${Array.from({ length: 11 }, (_, a) => `$i${a}: [ID!]!`).join(', ')}) { ${aliases} }`, vars);
+    expect(vendorGets() - before).toBeLessThanOrEqual(MAX_TASKS_BY_ID_PER_REQUEST);
+    const refused = (res.body.errors ?? []).filter((e: { extensions?: { code?: string } }) => e.extensions?.code === 'BAD_USER_INPUT');
+    expect(refused.length).toBeGreaterThanOrEqual(100);
+    expect(refused[0].message).toMatch(/more than 1000 tasks by id.*split it/);
+    // The same ids again, in a new request, are a new budget; one task asked twice costs once.
+    const again = await h.gql('{ a: task(backend: ZUORA, nativeId: "2771") { id } b: task(backend: ZUORA, nativeId: "2771") { id } }');
+    expect(again.body.errors).toBeUndefined();
+  });
+
+  it(`lists at most ${MAX_LIST_ROWS_PER_REQUEST} rows per request, across every operation of a batched request`, async () => {
+    const one = { query: '{ a: tasks(first: 500) { edges { cursor } } b: tasks(first: 500) { edges { cursor } } }' };
+    // Each field asks for 501 rows of 4 backends: two fit in one request, the third (in another operation) does not.
+    const res = await fetch(`${await h.listen()}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([one, { query: '{ c: tasks(first: 500) { edges { cursor } } }' }]),
+    });
+    const [first, second] = await res.json() as Array<{ data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
+    expect(first!.errors).toBeUndefined();
+    expect(second!.errors?.[0]).toMatchObject({ message: expect.stringMatching(/more than 5000 task rows/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 });
 
