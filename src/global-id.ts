@@ -19,13 +19,24 @@ export function decodeGlobalId(id: string, backends: readonly Backend[] = BACKEN
   return { backend: m[1], nativeId: m[2]! };
 }
 
-/** A position in the merged list: the next task to return is at `offset` of `backend`'s own list. */
-export interface ListPosition { backend: Backend; offset: number }
+/**
+ * A position in the merged list: the next task to return is at `offset` of `backend`'s own list.
+ * `skipped`: backends before it whose tasks an earlier page of the walk could not read (they failed), so
+ * every later page can say the walk misses them.
+ */
+export interface ListPosition { backend: Backend; offset: number; skipped?: readonly Backend[] }
 
-export const encodeCursor = (p: ListPosition): string => enc(`c1:${p.backend}:${p.offset}`);
+/** `c1:<backend>:<offset>`, or `c2:<backend>:<offset>:<skipped,…>` once a backend was skipped. */
+export const encodeCursor = (p: ListPosition): string => enc(p.skipped?.length
+  ? `c2:${p.backend}:${p.offset}:${p.skipped.join(',')}`
+  : `c1:${p.backend}:${p.offset}`);
 
 export function decodeCursor(cursor: string, backends: readonly Backend[] = BACKENDS): ListPosition | null {
-  const m = /^c1:([A-Z0-9_]+):(\d{1,9})$/.exec(dec(cursor));
-  if (!m || !backends.includes(m[1]!)) return null;
-  return { backend: m[1], offset: Number(m[2]) };
+  const text = dec(cursor);
+  const m = /^c1:([A-Z0-9_]+):(\d{1,9})$|^c2:([A-Z0-9_]+):(\d{1,9}):([A-Z0-9_]+(?:,[A-Z0-9_]+)*)$/.exec(text);
+  if (!m || enc(text) !== cursor) return null;
+  const backend = m[1] ?? m[3]!;
+  const skipped = m[5]?.split(',') ?? [];
+  if (!backends.includes(backend) || skipped.some((b) => !backends.includes(b))) return null;
+  return { backend, offset: Number(m[2] ?? m[4]), ...(skipped.length ? { skipped } : {}) };
 }

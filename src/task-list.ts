@@ -2,7 +2,7 @@
 // cursor (backend + offset in that backend's list). Backends are asked concurrently for just enough tasks
 // to fill the page; the status filter is applied here, because no vendor filters on our normalised status.
 // A backend that fails contributes what it returned before failing plus a BackendError entry; the page
-// is still answered.
+// is still answered, and the pages after it say the walk misses that backend's other tasks.
 
 import type { Backend, DomainTask, ErrorCode, TaskStatus } from './domain.js';
 import type { BackendAdapter } from './vendors/adapter.js';
@@ -43,6 +43,7 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
   // filtered out, so one matching task more than asked is looked for; so is one for an empty page
   // (`first: 0`), which no vendor call would otherwise answer.
   const need = statuses || req.first === 0 ? req.first + 1 : req.first;
+  const failed = new Set<Backend>();
   const slices = await Promise.all(order.slice(startIndex).map(async (backend, i): Promise<Collected> => {
     const adapter = registry.get(backend);
     if (!adapter) return { items: [], more: false };
@@ -55,15 +56,38 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
       // A vendor failure is data for the client; anything else is a bug, and the client sees only that it failed.
       if (!isBackendError(cause)) logger?.error({ err: cause, backend }, 'listing tasks failed unexpectedly');
       backendErrors.push(toListError(backend, cause));
+      failed.add(backend);
       return { items: e.partial ?? [], more: false };
     }
   }));
   const merged = slices.flatMap((s) => s.items);
+  const items = merged.slice(0, req.first);
+  markSkipped(items, order, req.after?.skipped ?? [], failed, backendErrors);
   return {
-    items: merged.slice(0, req.first),
+    items,
     hasNextPage: merged.length > req.first || slices.some((s) => s.more),
     backendErrors: backendErrors.sort((a, b) => all.indexOf(a.backend) - all.indexOf(b.backend)),
   };
+}
+
+/**
+ * A walk that goes on past a backend that failed would miss the rest of that backend's tasks, and its last
+ * page would look complete. So each position carries the backends it has passed without reading them (the
+ * cursor's skipped list), and every page of the walk names them in backendErrors, to its last page.
+ */
+function markSkipped(
+  items: ListedTask[], order: readonly Backend[], before: readonly Backend[], failed: ReadonlySet<Backend>, errors: ListBackendError[],
+): void {
+  for (const backend of before) {
+    if (errors.some((e) => e.backend === backend)) continue;
+    errors.push({ backend, code: 'BACKEND_UNAVAILABLE',
+      message: `${backend} failed on an earlier page of this walk: its tasks from there on are missing from these pages; list again from the start to include them` });
+  }
+  for (const item of items) {
+    const at = order.indexOf(item.position.backend);
+    const skipped = [...before, ...[...failed].filter((b) => order.indexOf(b) < at && !before.includes(b))];
+    if (skipped.length) item.position = { ...item.position, skipped };
+  }
 }
 
 /** A backend's share of the page, and whether its vendor said tasks follow the last one read. */

@@ -187,6 +187,26 @@ describe('a backend that fails', () => {
       h.vendors.ibmBpm.server.clearFaults();
     }
   });
+
+  // The first page goes on past Zuora, which failed once: the walk never comes back to Zuora's tasks, so
+  // every later page, the last included, must say they are missing, or a script would take it as complete.
+  it('a walk past a backend that failed says so on every later page, to the last', async () => {
+    h.vendors.zuora.server.addFault({ fault: { kind: 'status', status: 503 }, method: 'GET', path: /^\/workflows\/tasks$/, times: 3 });
+    const pages: Array<{ edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string }; backendErrors: Array<{ backend: string; message: string }> }> = [];
+    let after: string | null = null;
+    do {
+      const res: { body: { data: { tasks: (typeof pages)[number] } } } = await h.gql(LIST, { first: 10, after });
+      pages.push(res.body.data.tasks);
+      after = res.body.data.tasks.pageInfo.endCursor;
+    } while (pages[pages.length - 1]!.pageInfo.hasNextPage && pages.length < 100);
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages.flatMap((p) => p.edges).some((e) => e.node.backend === 'ZUORA')).toBe(false);
+    for (const page of pages) expect(page.backendErrors.map((e) => e.backend), JSON.stringify(page.backendErrors)).toEqual(['ZUORA']);
+    expect(pages[pages.length - 1]!.backendErrors[0]!.message).toMatch(/failed on an earlier page of this walk/);
+    h.vendors.zuora.server.clearFaults();
+    // A walk that starts again, with Zuora back, reads it all.
+    expect((await pageThrough(50)).map((e) => e.node.id)).toEqual(all.map((e) => e.node.id));
+  });
 });
 
 describe('schema', () => {

@@ -13,6 +13,10 @@ describe('global ids and cursors', () => {
     fc.assert(fc.property(fc.constantFrom(...BACKENDS), fc.nat(999_999_999), (backend, offset) => {
       expect(decodeCursor(encodeCursor({ backend, offset }))).toEqual({ backend, offset });
     }));
+    fc.assert(fc.property(fc.constantFrom(...BACKENDS), fc.nat(999_999_999), fc.uniqueArray(fc.constantFrom(...BACKENDS), { minLength: 1 }),
+      (backend, offset, skipped) => {
+        expect(decodeCursor(encodeCursor({ backend, offset, skipped }))).toEqual({ backend, offset, skipped });
+      }));
   });
 
   it('refuse anything they did not produce', () => {
@@ -20,6 +24,8 @@ describe('global ids and cursors', () => {
       expect(decodeGlobalId(bad)).toBeNull();
     }
     expect(decodeCursor(Buffer.from('c1:K2:-1').toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from('c2:K2:3:NOPE').toString('base64url'))).toBeNull();
+    expect(decodeCursor(Buffer.from('c2:K2:3:').toString('base64url'))).toBeNull();
     expect(decodeCursor('!!!')).toBeNull();
   });
 });
