@@ -195,9 +195,10 @@ describe('a backend that fails', () => {
     const pages: Array<{ edges: Edge[]; pageInfo: { hasNextPage: boolean; endCursor: string }; backendErrors: Array<{ backend: string; message: string }> }> = [];
     let after: string | null = null;
     do {
-      const res: { body: { data: { tasks: (typeof pages)[number] } } } = await h.gql(LIST, { first: 10, after });
-      pages.push(res.body.data.tasks);
-      after = res.body.data.tasks.pageInfo.endCursor;
+      const res: { body: { data?: { tasks: (typeof pages)[number] } } } = await h.gql(LIST, { first: 10, after });
+      const page = res.body.data!.tasks;
+      pages.push(page);
+      after = page.pageInfo.endCursor;
     } while (pages[pages.length - 1]!.pageInfo.hasNextPage && pages.length < 100);
     expect(pages.length).toBeGreaterThan(2);
     expect(pages.flatMap((p) => p.edges).some((e) => e.node.backend === 'ZUORA')).toBe(false);
