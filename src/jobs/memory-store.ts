@@ -121,7 +121,8 @@ export class MemoryJobStore implements JobStore {
   private sweep(): void {
     const now = this.now();
     for (const [id, e] of this.jobs) {
-      if (e.expiresAt > now) continue;
+      // A job is kept while it is queued or runs (in this process), and TTL after it finishes.
+      if (e.expiresAt > now || !isFinished(e.job.state)) continue;
       this.jobs.delete(id);
       if (e.idempotency) this.byKey.delete(e.idempotency.key);
     }

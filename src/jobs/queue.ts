@@ -7,6 +7,7 @@ import type { JobRunner } from './runner.js';
 import type { Logger } from '../logger.js';
 
 export interface JobQueue {
+  /** Queues the job to run; a job id already queued or running is not queued again. */
   enqueue(jobId: string): Promise<void>;
   /** Stops taking jobs; jobs running now stop at their next chunk. */
   close(): Promise<void>;
@@ -15,6 +16,8 @@ export interface JobQueue {
 export class MemoryJobQueue implements JobQueue {
   private readonly limit: ReturnType<typeof pLimit>;
   private readonly stop = new AbortController();
+  /** Jobs queued or running here. */
+  private readonly queued = new Set<string>();
 
   constructor(private readonly runner: JobRunner, concurrency: number, private readonly logger: Logger) {
     this.limit = pLimit(concurrency);
@@ -23,9 +26,11 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   async enqueue(jobId: string): Promise<void> {
+    if (this.queued.has(jobId)) return;
+    this.queued.add(jobId);
     void this.limit(() => this.runner.work(jobId, this.stop.signal)).catch((err: unknown) => {
       this.logger.error({ err, jobId }, 'batch job worker failed');
-    });
+    }).finally(() => this.queued.delete(jobId));
   }
 
   async close(): Promise<void> {

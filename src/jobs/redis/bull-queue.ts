@@ -46,6 +46,9 @@ export class BullJobQueue implements JobQueue {
       for (const id of ids) this.worker.cancelJob(id, 'lock lost');
     });
     this.worker.on('error', (err) => logger.warn({ err }, 'batch job worker: redis error'));
+    // Without a listener BullMQ writes the Queue's errors with console.error, whole: a refused AUTH then
+    // prints the command and its arguments, the Redis password among them. The logger scrubs secrets.
+    this.queue.on('error', (err) => logger.warn({ err }, 'batch job queue: redis error'));
   }
 
   async enqueue(jobId: string): Promise<void> {

@@ -4,7 +4,11 @@
 //   taskhub:job:{id}:results   hash: input index → JSON result (HSETNX: the first result of an item stays)
 //   taskhub:job:{id}:inflight  set: indexes journaled as being sent, whose results are not recorded yet
 //   taskhub:jobkey:<owner>:<key> → job id (SET NX), for idempotency keys
-// Everything expires TTL after the job finishes (or TTL after it was created while it has not).
+// Everything expires TTL after the job finishes. Until then every recorded result, and every change of
+// state, pushes the expiry TTL ahead, its idempotency key's included: a job that runs longer than TTL is not
+// lost mid-run, and its key cannot lapse while it runs, which would let the same key start a second job (and
+// send its K2 actions again). A job that never starts (its queueing failed and nobody sent it again) expires
+// TTL after it was created or last touched.
 // Recording results and counting them is one Lua script, so counts always match the results; journaling
 // checks that the caller still holds the job (fencing), so a worker that lost it to another never sends.
 
@@ -25,15 +29,17 @@ const keys = (id: string) => {
 /** Items written per command when a job is created. */
 const WRITE_BATCH = 1000;
 
-// KEYS: meta results inflight; ARGV: triples of index, json, counter field. Returns the meta hash.
+// KEYS: meta results inflight items; ARGV: the TTL in ms, then triples of index, json, counter field.
+// Returns the meta hash. HSETNX and HINCRBY create keys without an expiry, so the TTL is set here too.
 const SETTLE = `
-for i = 1, #ARGV, 3 do
+for i = 2, #ARGV, 3 do
   redis.call('SREM', KEYS[3], ARGV[i])
   if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'done', 1)
     redis.call('HINCRBY', KEYS[1], ARGV[i + 2], 1)
   end
 end
+for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
 return redis.call('HGETALL', KEYS[1])`;
 
 // KEYS: meta inflight; ARGV: worker token, then indexes. Refuses unless the caller holds the job.
@@ -70,9 +76,11 @@ interface SettleBatch {
 export class RedisJobStore implements JobStore {
   private readonly scripted: Scripted;
   private readonly settling = new Map<string, SettleBatch>();
+  /** When this replica last pushed each running job's idempotency key ahead. */
+  private readonly keyTouched = new Map<string, number>();
 
   constructor(private readonly redis: Redis, private readonly ttlMs: number) {
-    redis.defineCommand('thJobSettle', { numberOfKeys: 3, lua: SETTLE });
+    redis.defineCommand('thJobSettle', { numberOfKeys: 4, lua: SETTLE });
     redis.defineCommand('thJobSending', { numberOfKeys: 2, lua: SENDING });
     this.scripted = redis as Scripted;
   }
@@ -103,6 +111,8 @@ export class RedisJobStore implements JobStore {
     if (!spec.idempotency) return { job, created: true };
 
     const keyKey = `taskhub:jobkey:${spec.owner}:${spec.idempotency.key}`;
+    // Where the key is, for expire(): it lives as long as the job (the key is outside the job's hash slot).
+    await this.redis.hset(k.meta, 'jobkey', keyKey);
     if (await this.redis.set(keyKey, id, 'PX', this.ttlMs, 'NX')) return { job, created: true };
     await this.redis.del(k.meta, k.items, k.results, k.inflight);
     const existingId = await this.redis.get(keyKey);
@@ -170,9 +180,11 @@ export class RedisJobStore implements JobStore {
 
   private async settleNow(id: string, args: string[]): Promise<JobRecord> {
     const k = keys(id);
-    const flat = await this.scripted.thJobSettle(k.meta, k.results, k.inflight, ...args) as string[];
-    const job = recordOf(id, pairsToHash(flat));
+    const flat = await this.scripted.thJobSettle(k.meta, k.results, k.inflight, k.items, String(this.ttlMs), ...args) as string[];
+    const meta = pairsToHash(flat);
+    const job = recordOf(id, meta);
     if (!job) throw new JobNotFoundError(`no batch job ${id}`);
+    if (meta.jobkey) await this.touchKey(id, meta.jobkey);
     return job;
   }
 
@@ -188,8 +200,9 @@ export class RedisJobStore implements JobStore {
     if (patch.state !== undefined && isFinished(patch.state)) {
       // The items are not read again once the job is finished.
       await this.redis.del(k.items, k.inflight);
-      await this.expire(id);
+      this.keyTouched.delete(id);
     }
+    await this.expire(id);
     const job = await this.get(id);
     if (!job) throw new JobNotFoundError(`no batch job ${id}`);
     return job;
@@ -204,10 +217,24 @@ export class RedisJobStore implements JobStore {
 
   async close(): Promise<void> {}
 
+  /** TTL from now for the job's keys and its idempotency key. */
   private async expire(id: string): Promise<void> {
     const k = keys(id);
-    await this.redis.multi()
-      .pexpire(k.meta, this.ttlMs).pexpire(k.items, this.ttlMs).pexpire(k.results, this.ttlMs).pexpire(k.inflight, this.ttlMs)
-      .exec();
+    const jobkey = await this.redis.hget(k.meta, 'jobkey');
+    const multi = this.redis.multi()
+      .pexpire(k.meta, this.ttlMs).pexpire(k.items, this.ttlMs).pexpire(k.results, this.ttlMs).pexpire(k.inflight, this.ttlMs);
+    if (jobkey) multi.pexpire(jobkey, this.ttlMs);
+    await multi.exec();
+  }
+
+  /**
+   * The idempotency key's expiry pushed ahead as results come in: at most a few times per TTL, as a large
+   * job records results many times a second.
+   */
+  private async touchKey(id: string, jobkey: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.keyTouched.get(id) ?? 0) < this.ttlMs / 4) return;
+    this.keyTouched.set(id, now);
+    await this.redis.pexpire(jobkey, this.ttlMs);
   }
 }
