@@ -23,9 +23,16 @@ export interface SharedRedisOptions {
   connectTimeoutMs?: number;
 }
 
+/** How often a quiet connection is asked whether Redis still answers. */
+const HEARTBEAT_MS = 1_000;
+
 export class SharedRedis {
   readonly client: Redis;
   private lastLoggedDown = 0;
+  /** False from an unanswered heartbeat until the next answer: a hung server keeps its connection 'ready'. */
+  private answering = true;
+  private heartbeatInFlight = false;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(url: string, private readonly logger: Logger, private readonly observer: RedisObserver = {}, opts: SharedRedisOptions = {}) {
     this.client = new Redis(url, {
@@ -42,6 +49,7 @@ export class SharedRedis {
       this.observer.onState?.(true);
     });
     this.client.on('close', () => this.observer.onState?.(false));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
     this.client.on('error', (err: Error) => {
       this.observer.onError?.('connection');
       // ioredis emits one error per reconnect attempt: log the first and then at most every 30 s.
@@ -53,9 +61,23 @@ export class SharedRedis {
     });
   }
 
-  /** Connected and ready for commands. */
+  /** Connected, ready for commands, and answering them (within the command timeout). */
   get up(): boolean {
-    return this.client.status === 'ready';
+    return this.client.status === 'ready' && this.answering;
+  }
+
+  /** One PING at a time; its timeout is the connection's command timeout. */
+  private beat(): void {
+    if (this.heartbeatInFlight || this.client.status !== 'ready') return;
+    this.heartbeatInFlight = true;
+    this.client.ping().then(() => true, () => false).then((answered) => {
+      this.heartbeatInFlight = false;
+      if (answered === this.answering) return;
+      this.answering = answered;
+      if (!answered) this.logger.warn('redis: not answering (no reply within the command timeout)');
+      else this.logger.info('redis: answering again');
+      this.observer.onState?.(answered);
+    });
   }
 
   /** Runs commands; any failure becomes RunStoreUnavailableError naming Redis, counted under `op`. */
@@ -80,6 +102,7 @@ export class SharedRedis {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.heartbeat);
     try { await this.client.quit(); } catch { this.client.disconnect(); }
   }
 }

@@ -53,6 +53,28 @@ describe('idempotency keys across replicas', () => {
   });
 });
 
+describe('Redis hung', () => {
+  // A frozen server keeps its connections open: only an unanswered command shows it, so /ready must not
+  // trust the connection's state alone.
+  it('/ready says "redis":"down" within a few seconds of Redis hanging, and "up" once it answers again', async () => {
+    const url = await a.listen();
+    const redisState = async () => ((await (await fetch(`${url}/ready`)).json()) as { redis?: string }).redis;
+    const until = async (want: string) => {
+      for (let i = 0; i < 100; i++) { if (await redisState() === want) return true; await new Promise((r) => setTimeout(r, 100)); }
+      return false;
+    };
+    expect(await redisState()).toBe('up');
+    redis.freeze();
+    try {
+      expect(await until('down')).toBe(true);
+      expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/taskhub_redis_up 0/);
+    } finally {
+      redis.thaw();
+    }
+    expect(await until('up')).toBe(true);
+  });
+});
+
 describe('Redis unreachable', () => {
   it('refuses keyed batches without sending, keeps reads and unkeyed batches going, and recovers without a restart', async () => {
     await redis.stop();

@@ -16,6 +16,10 @@ export interface TestRedis {
   start(): Promise<void>;
   /** Stops it for good. */
   close(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers, as a hung server does. */
+  freeze(): void;
+  /** Lets a frozen server go on (SIGCONT). */
+  thaw(): void;
 }
 
 export async function freePort(): Promise<number> {
@@ -62,7 +66,11 @@ export async function startRedis(): Promise<TestRedis> {
   };
 
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop, close: stop };
+  return {
+    url: `redis://127.0.0.1:${port}`, port, start, stop, close: stop,
+    freeze: () => { child?.kill('SIGSTOP'); },
+    thaw: () => { child?.kill('SIGCONT'); },
+  };
 }
 
 function canConnect(port: number): Promise<boolean> {
