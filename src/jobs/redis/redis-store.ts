@@ -94,20 +94,23 @@ export class RedisJobStore implements JobStore {
       id, owner: spec.owner, state: 'QUEUED', total: spec.items.length, dryRun: spec.dryRun, counts,
       createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, cancelRequested: false,
     };
-    // The job is written whole before its key is claimed: whoever reads the key finds a complete job.
-    await this.redis.hset(k.meta, {
+    // The job is written whole before its key is claimed: whoever reads the key finds a complete job. Each
+    // write carries its key's expiry in the same transaction: a create the client gave up on (Redis slow
+    // or hung; it may still run the writes later) leaves nothing that is kept forever.
+    await this.redis.multi().hset(k.meta, {
       owner: job.owner, state: job.state, total: job.total, dryRun: job.dryRun ? '1' : '0', createdAt: job.createdAt,
       startedAt: '', finishedAt: '', cancelRequested: '0', fingerprint: spec.idempotency?.fingerprint ?? '', worker: '', ...counts,
-    });
+    }).pexpire(k.meta, this.ttlMs).exec();
     for (let from = 0; from < spec.items.length; from += WRITE_BATCH) {
-      await this.redis.rpush(k.items, ...spec.items.slice(from, from + WRITE_BATCH).map((i) => JSON.stringify(i)));
+      await this.redis.multi()
+        .rpush(k.items, ...spec.items.slice(from, from + WRITE_BATCH).map((i) => JSON.stringify(i)))
+        .pexpire(k.items, this.ttlMs).exec();
     }
     const decided: string[] = [];
     spec.decided.forEach((r, i) => { if (r) decided.push(String(i), JSON.stringify(r)); });
     for (let from = 0; from < decided.length; from += 2 * WRITE_BATCH) {
-      await this.redis.hset(k.results, ...decided.slice(from, from + 2 * WRITE_BATCH));
+      await this.redis.multi().hset(k.results, ...decided.slice(from, from + 2 * WRITE_BATCH)).pexpire(k.results, this.ttlMs).exec();
     }
-    await this.expire(id);
     if (!spec.idempotency) return { job, created: true };
 
     const keyKey = `taskhub:jobkey:${spec.owner}:${spec.idempotency.key}`;
