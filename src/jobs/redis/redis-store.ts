@@ -224,10 +224,11 @@ export class RedisJobStore implements JobStore {
   private async expire(id: string): Promise<void> {
     const k = keys(id);
     const jobkey = await this.redis.hget(k.meta, 'jobkey');
-    const multi = this.redis.multi()
-      .pexpire(k.meta, this.ttlMs).pexpire(k.items, this.ttlMs).pexpire(k.results, this.ttlMs).pexpire(k.inflight, this.ttlMs);
-    if (jobkey) multi.pexpire(jobkey, this.ttlMs);
-    await multi.exec();
+    await this.redis.multi()
+      .pexpire(k.meta, this.ttlMs).pexpire(k.items, this.ttlMs).pexpire(k.results, this.ttlMs).pexpire(k.inflight, this.ttlMs)
+      .exec();
+    // Outside the job's hash slot, so not in its transaction.
+    if (jobkey) await this.redis.pexpire(jobkey, this.ttlMs);
   }
 
   /**
@@ -237,6 +238,8 @@ export class RedisJobStore implements JobStore {
   private async touchKey(id: string, jobkey: string): Promise<void> {
     const now = Date.now();
     if (now - (this.keyTouched.get(id) ?? 0) < this.ttlMs / 4) return;
+    // Entries of jobs another replica finished are never deleted here: bounded by starting afresh.
+    if (this.keyTouched.size >= 10_000) this.keyTouched.clear();
     this.keyTouched.set(id, now);
     await this.redis.pexpire(jobkey, this.ttlMs);
   }
