@@ -27,5 +27,14 @@ export function retryAfterMs(headers: HeaderMap, now = Date.now()): number | und
   return parseRetryAfter(first(headers['retry-after']), now) ?? secondsMs(first(headers['ratelimit-reset']));
 }
 
+/**
+ * The wait a reply of `status` asks for. `Retry-After` counts on any status (RFC 9110: 503 and 3xx too);
+ * `RateLimit-Reset` only on a 429: it says when the rate-limit window resets, which Zuora sends on every
+ * reply, and on a 503 it is no request to wait.
+ */
+export function waitHintMs(status: number, headers: HeaderMap, now = Date.now()): number | undefined {
+  return status === 429 ? retryAfterMs(headers, now) : parseRetryAfter(first(headers['retry-after']), now);
+}
+
 /** The first value of a header that may be repeated. */
 export const first = (v: string | string[] | undefined): string | undefined => (Array.isArray(v) ? v[0] : v);

@@ -19,7 +19,7 @@
 import { BackendError } from '../errors.js';
 import { CircuitOpenError, ResponseTooLargeError } from './errors.js';
 import type { CallOptions, Controller, Dispatch, Handler, Headers, Interceptor } from './interceptor.js';
-import { retryAfterMs } from '../shared/retry-after.js';
+import { waitHintMs } from '../shared/retry-after.js';
 import { WholeReplyHandler } from './whole-reply.js';
 
 export interface RetryPolicy {
@@ -98,7 +98,7 @@ class RetryingCall {
   replied(status: number, headers: Headers, statusMessage: string | undefined, body: Buffer, trailers: Headers): void {
     this.current = undefined;
     if (RETRY_STATUSES.has(status) && this.attemptsLeft && !this.callEnded) {
-      const hinted = retryAfterMs(headers);
+      const hinted = waitHintMs(status, headers);
       if (hinted === undefined || hinted <= this.policy.maxMs) return this.retryAfter(hinted);
     }
     this.finish((h) => {

@@ -80,6 +80,18 @@ describe('VendorTransport', () => {
     expect(server.count('GET', /^\/y$/)).toBe(1);
   });
 
+  // Zuora sends RateLimit-Reset (when its rate window resets, 0-60 s) on every reply: on a 503 it is no
+  // request to wait, and read as one it ended every retry of a transient 5xx.
+  it('retries a 503 that carries RateLimit-Reset as any 503; Retry-After on a 503 is still honoured', async () => {
+    await open();
+    server.addFault({ fault: { kind: 'status', status: 503, headers: { 'ratelimit-reset': '45', 'ratelimit-remaining': '90' } }, times: 1 });
+    expect((await http.request({ method: 'GET', path: '/reset', idempotent: true })).status).toBe(200);
+    expect(server.count('GET', /^\/reset$/)).toBe(2);
+    server.addFault({ fault: { kind: 'status', status: 503, headers: { 'retry-after': '600' } }, times: 1 });
+    expect((await http.request({ method: 'GET', path: '/after', idempotent: true })).status).toBe(503);
+    expect(server.count('GET', /^\/after$/)).toBe(1);
+  });
+
   it('reads Retry-After as seconds, as an HTTP date, and Zuora ratelimit-reset', () => {
     expect(retryAfterMs({ 'retry-after': '2' })).toBe(2000);
     expect(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4_000)).toBe(6000);
