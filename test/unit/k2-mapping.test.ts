@@ -3,7 +3,7 @@ import { safeText } from '../../src/safe-text.js';
 import { DEFAULT_TRAFFIC_POLICY } from '../../src/transport/policy.js';
 import { K2Client } from '../../src/vendors/k2/client.js';
 import {
-  interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, toK2Task, updateTasksXml,
+  failureToOutcome, interpretGetOne, interpretList, k2CodeOf, k2Status, parseK2, toK2Task, updateTasksXml,
 } from '../../src/vendors/k2/mapping.js';
 import type { K2WireTask } from '../../src/vendors/k2/wire.js';
 import { BackendError } from '../../src/errors.js';
@@ -80,6 +80,12 @@ describe('K2 reads', () => {
     expect(interpretGetOne(200, body, '9_9')).toBeNull();
     expect(interpretGetOne(404, body, '9_9')).toBeNull();
     expect(interpretGetOne(200, '<TaskCollection xmlns="http://schemas.k2.com/task/d1"/>', '9_9')).toBeNull();
+  });
+
+  it('a 26030 on a write says the item may be held by another user, as K2 answers both cases so', () => {
+    const wire = parseK2(failure('Code="26030"', '<Message>26030 Worklist item 15_3 not found for K2:DENALLIX\\x at 10.0.0.1:5252</Message>')).Failure![0]!;
+    const out = failureToOutcome(wire);
+    expect(out).toMatchObject({ code: 'NOT_FOUND', vendorCode: '26030', message: expect.stringMatching(/does not exist, or another user holds it/) });
   });
 
   it('turns 24411 (Code -1, number in Message) into PERMISSION_DENIED', () => {

@@ -111,7 +111,11 @@ export function failureToOutcome(f: K2WireFailure): OutcomeError {
   const extra = { ...(vendorCode === undefined ? {} : { vendorCode }), retryable: false };
   const why = failureMessage(f);
   if (vendorCode === K2_NO_RIGHTS) return outcomeError('PERMISSION_DENIED', `K2 denied access to the worklist item: ${why}`, extra);
-  if (vendorCode === K2_NOT_FOUND) return outcomeError('NOT_FOUND', `K2 has no such worklist item for this user: ${why}`, extra);
+  // 26030 is K2's answer both for a serial number that does not exist and for an item another user has
+  // allocated (no slot left for this account): the message says both, as K2 cannot tell them apart.
+  if (vendorCode === K2_NOT_FOUND) {
+    return outcomeError('NOT_FOUND', `K2 has no worklist item open to this account (it does not exist, or another user holds it): ${why}`, extra);
+  }
   return outcomeError('REJECTED', `K2 refused the update: ${why}`, extra);
 }
 
