@@ -166,6 +166,21 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
   });
 });
 
+// A PUT sets all four writable fields, from a read of the task just before: two batches changing different
+// fields of one task at once would each write back the other's old value. SuperOffice has no ETag to guard
+// it, so within a replica the read and the PUT of one task go one batch at a time.
+describe('SuperOffice PUT: one task changed by two batches at once', () => {
+  it('keeps both changes', async () => {
+    const { emu, client } = await setup({ latencyMs: 150 });
+    const [a, b] = await Promise.all([
+      applyUpdates(client, [{ id: '108', description: 'from batch a' }]),
+      applyUpdates(client, [{ id: '108', response: 'from batch b' }]),
+    ]);
+    expect([a[0]!.kind, b[0]!.kind]).toEqual(['UPDATED', 'UPDATED']);
+    expect(emu.tasks.get(108)).toMatchObject({ Description: 'from batch a', Response: 'from batch b' });
+  });
+});
+
 describe('SuperOffice PUT: bounded concurrency', () => {
   it.each([[3, 3], [undefined, 8]])('writeConcurrency %s → never more than %i PUTs in flight', async (wc, max) => {
     const { emu, client } = await setup({ extraTasks: 30 }, wc === undefined ? {} : { writeConcurrency: wc });

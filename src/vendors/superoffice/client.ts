@@ -51,6 +51,8 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private readonly readConcurrency: number;
   /** Request-memo key of this tenant's full list. */
   private readonly listKey: string;
+  /** The read-and-PUT in progress here for each task, which the next one for the same task waits for. */
+  private readonly taskTurns = new Map<number, Promise<void>>();
 
   constructor(opts: SuperOfficeClientOptions) {
     const writeConcurrency = opts.writeConcurrency ?? 8;
@@ -136,28 +138,47 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private async applyOne(
     update: SuperOfficeTaskUpdate, position: number, signal: AbortSignal | undefined, journal: BatchJournal,
   ): Promise<UpdateOutcome> {
+    const id = Number(update.id);
     try {
-      const id = Number(update.id);
-      const current: SuperOfficeTask | null = needsCurrentTask(update)
-        ? await this.updateReads(() => this.readTask(id, signal))
-        : null;
-      const body = JSON.stringify(toPutBody(id, update, current));
-      const task = await this.writes(async () => {
-        if (!(await journalSending(journal, [position]))) return null;
-        const res = await this.http.request({
-          method: 'PUT',
-          path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
-          headers: { ...this.auth, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
-          body,
-          idempotent: true,
-          ...(signal ? { signal } : {}),
-        });
-        return taskFromPutReply(id, res.status, res.text());
-      });
-      return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
+      return await this.inTurn(id, () => this.readAndPut(id, update, position, signal, journal));
     } catch (err) {
       return outcomeFromError(err, B, { idempotent: true });
     }
+  }
+
+  /**
+   * Runs the read-and-PUT of one task after any other in progress here for the same task. A PUT writes all
+   * four fields from a read made just before it, and SuperOffice offers no ETag: two batches changing
+   * different fields of one task at once would each write back the other's old value.
+   */
+  private inTurn<T>(id: number, fn: () => Promise<T>): Promise<T> {
+    const mine = (this.taskTurns.get(id) ?? Promise.resolve()).then(fn);
+    const done = mine.then(() => undefined, () => undefined);
+    this.taskTurns.set(id, done);
+    void done.then(() => { if (this.taskTurns.get(id) === done) this.taskTurns.delete(id); });
+    return mine;
+  }
+
+  private async readAndPut(
+    id: number, update: SuperOfficeTaskUpdate, position: number, signal: AbortSignal | undefined, journal: BatchJournal,
+  ): Promise<UpdateOutcome> {
+    const current: SuperOfficeTask | null = needsCurrentTask(update)
+      ? await this.updateReads(() => this.readTask(id, signal))
+      : null;
+    const body = JSON.stringify(toPutBody(id, update, current));
+    const task = await this.writes(async () => {
+      if (!(await journalSending(journal, [position]))) return null;
+      const res = await this.http.request({
+        method: 'PUT',
+        path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
+        headers: { ...this.auth, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
+        body,
+        idempotent: true,
+        ...(signal ? { signal } : {}),
+      });
+      return taskFromPutReply(id, res.status, res.text());
+    });
+    return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
   }
 
   private async readTask(id: number, signal?: AbortSignal): Promise<SuperOfficeTask> {
