@@ -70,18 +70,21 @@ type Env = Record<string, string | undefined>;
 
 // Suffixes of the per-backend traffic settings: `<BACKEND>_TOTAL_TIMEOUT_MS` overrides `TASKHUB_TOTAL_TIMEOUT_MS`.
 const TRAFFIC_DEFAULTS: Readonly<TrafficPolicy & ReadPolicy> = { ...DEFAULT_TRAFFIC_POLICY, readConcurrency: DEFAULT_READ_CONCURRENCY };
-const TRAFFIC_VARS: ReadonlyArray<[keyof (TrafficPolicy & ReadPolicy), string, number]> = [
-  ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1],
-  ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1],
-  ['totalTimeoutMs', 'TOTAL_TIMEOUT_MS', 1],
+/** Node's timers hold at most 2^31-1 ms; a longer one fires after 1 ms (with a TimeoutOverflowWarning). */
+const TIMER_MAX_MS = 2 ** 31 - 1;
+// [setting, variable suffix, least value, greatest value]
+const TRAFFIC_VARS: ReadonlyArray<[keyof (TrafficPolicy & ReadPolicy), string, number, number?]> = [
+  ['connectTimeoutMs', 'CONNECT_TIMEOUT_MS', 1, TIMER_MAX_MS],
+  ['firstByteTimeoutMs', 'FIRST_BYTE_TIMEOUT_MS', 1, TIMER_MAX_MS],
+  ['totalTimeoutMs', 'TOTAL_TIMEOUT_MS', 1, TIMER_MAX_MS],
   ['maxRetries', 'MAX_RETRIES', 0],
-  ['retryBaseMs', 'RETRY_BASE_MS', 0],
-  ['retryMaxMs', 'RETRY_MAX_MS', 0],
+  ['retryBaseMs', 'RETRY_BASE_MS', 0, TIMER_MAX_MS],
+  ['retryMaxMs', 'RETRY_MAX_MS', 0, TIMER_MAX_MS],
   ['maxConnections', 'MAX_CONNECTIONS', 1],
   ['readConcurrency', 'READ_CONCURRENCY', 1],
   ['maxResponseBytes', 'MAX_RESPONSE_BYTES', 1024],
   ['breakerFailureThreshold', 'BREAKER_FAILURES', 1],
-  ['breakerResetMs', 'BREAKER_RESET_MS', 1],
+  ['breakerResetMs', 'BREAKER_RESET_MS', 1, TIMER_MAX_MS],
 ];
 
 /** pino's levels: anything else makes pino throw at start, naming no variable. */
@@ -153,9 +156,9 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     // <BACKEND>_X, else TASKHUB_X, else the vendor's own default, else taskhub's.
     const defaults = { ...TRAFFIC_DEFAULTS, ...vendorDefaults };
     const policy = { ...defaults };
-    for (const [key, suffix, min] of TRAFFIC_VARS) {
-      const global = int(`TASKHUB_${suffix}`, defaults[key], min);
-      policy[key] = int(`${backend}_${suffix}`, global, min);
+    for (const [key, suffix, min, max] of TRAFFIC_VARS) {
+      const global = int(`TASKHUB_${suffix}`, defaults[key], min, max);
+      policy[key] = int(`${backend}_${suffix}`, global, min, max);
     }
     if (policy.firstByteTimeoutMs > policy.totalTimeoutMs) {
       problems.push(`${backend}: the first-byte timeout (${policy.firstByteTimeoutMs} ms) must not exceed the total timeout (${policy.totalTimeoutMs} ms)`);
@@ -170,6 +173,10 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   }
 
   const apiKeys = (str('TASKHUB_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  // Set but empty of keys (",") would otherwise read as "no access control": an open server.
+  if (str('TASKHUB_API_KEYS') !== undefined && apiKeys.length === 0) {
+    problems.push('TASKHUB_API_KEYS is set but holds no key (comma-separated keys of at least 16 characters); unset it to run without keys');
+  }
   if (apiKeys.some((k) => k.length < 16)) problems.push('TASKHUB_API_KEYS: every key must be at least 16 characters long');
 
   const apiKeysFile = str('TASKHUB_API_KEYS_FILE');
@@ -231,7 +238,8 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   if (config.http.headersTimeoutMs > config.http.requestTimeoutMs) {
     problems.push(`TASKHUB_HEADERS_TIMEOUT_MS (${config.http.headersTimeoutMs}) must not exceed TASKHUB_REQUEST_TIMEOUT_MS (${config.http.requestTimeoutMs})`);
   }
-  if (problems.length) throw new ConfigError(problems);
+  // A shared variable is read once per backend: its problem is said once.
+  if (problems.length) throw new ConfigError([...new Set(problems)]);
   return Object.freeze(config);
 }
 

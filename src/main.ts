@@ -67,7 +67,17 @@ async function main(): Promise<void> {
   });
   const server = createHttpServer(app.yoga, config.http);
   const drain = trackHttpDrain(server);
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => { server.off('error', reject); resolve(); });
+    });
+  } catch (err) {
+    // A port in use, a host that is not this machine's: the operator's setting, said as such, not a stack.
+    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    process.stderr.write(`taskhub: cannot listen on ${config.host}:${config.port} (HOST, PORT): ${code}\n`);
+    process.exit(2);
+  }
   const { port } = server.address() as AddressInfo;
   logger.info({ url: `http://${config.host}:${port}${GRAPHQL_ENDPOINT}` }, 'taskhub is serving GraphQL (GraphiQL on GET from a browser)');
   void app.readiness.start();

@@ -43,6 +43,21 @@ describe('start-up', () => {
     expect(out).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'");
   }, 30_000);
 
+  it('a port in use stops it with a message naming HOST and PORT, not a stack trace', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, '127.0.0.1', r));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const { out, code } = await start({ HOST: '127.0.0.1', PORT: String(port), ZUORA_BASE_URL: 'http://127.0.0.1:9', ZUORA_CLIENT_ID: 'id', ZUORA_CLIENT_SECRET: 'secret-value-123' }, /$^/);
+      expect(code).toBe(2);
+      expect(out).toContain(`taskhub: cannot listen on 127.0.0.1:${port} (HOST, PORT): EADDRINUSE`);
+      expect(out).not.toMatch(/\n\s+at /);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
+
   it('loads the Redis client and BullMQ only when TASKHUB_REDIS_URL is set, the rate limiter only with a request rate, jose only for a JWT, and the CLI file parsers only for an upload (memory otherwise spent for nothing)', async () => {
     const alone = packagesLoaded((await start({}, /taskhub is serving/, TRACE_IMPORTS)).out);
     expect(alone.has('graphql-yoga')).toBe(true); // the trace sees packages at all

@@ -70,9 +70,20 @@ describe('loadConfig', () => {
     expect([own.ZUORA.maxConnections, own.IBM_BPM.maxConnections]).toEqual([10, 100]);
   });
 
+  // Node's timers take at most 2^31-1 ms; a longer one fires after 1 ms, which would fail every vendor call.
+  it('refuses a timeout past what a timer can hold', () => {
+    expect(problemsOf({ TASKHUB_TOTAL_TIMEOUT_MS: '3000000000' })).toEqual([expect.stringMatching(/TASKHUB_TOTAL_TIMEOUT_MS.*2147483647/)]);
+    expect(problemsOf({ K2_BREAKER_RESET_MS: '2147483648' })).toEqual([expect.stringMatching(/K2_BREAKER_RESET_MS/)]);
+    expect(loadConfig({ TASKHUB_TOTAL_TIMEOUT_MS: '2147483647', TASKHUB_FIRST_BYTE_TIMEOUT_MS: '1000' }).traffic.ZUORA.totalTimeoutMs).toBe(2147483647);
+  });
+
   it('parses API keys and refuses short ones', () => {
     expect(loadConfig({ TASKHUB_API_KEYS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbbbbbb ' }).apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
     expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);
+    // Set, but holding no key: refused, never read as "no access control" (which would open the server).
+    for (const empty of [',', ' , ,', ',,,']) {
+      expect(problemsOf({ TASKHUB_API_KEYS: empty })).toEqual([expect.stringMatching(/TASKHUB_API_KEYS is set but holds no key/)]);
+    }
   });
 
   it('names LOG_LEVEL when its value is not a level', () => {
