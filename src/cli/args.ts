@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { RunOptions } from './run.js';
 import type { ProgressMode } from './progress.js';
 import { exampleLine } from './schema.js';
+import { shownUrl } from './without-secrets.js';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -116,8 +117,15 @@ export function parseCommand(argv: readonly string[], env: Readonly<Record<strin
   const url = v.url ?? (env.TASKHUB_URL || 'http://127.0.0.1:4000/graphql');
   let parsedUrl: URL | undefined;
   try { parsedUrl = new URL(url); } catch { parsedUrl = undefined; }
-  if (!parsedUrl || !/^https?:$/.test(parsedUrl.protocol)) throw new UsageError(`--url must be an http(s) URL; got '${url}'`);
+  if (!parsedUrl || !/^https?:$/.test(parsedUrl.protocol)) throw new UsageError(`--url must be an http(s) URL; got '${shownUrl(url)}'`);
+  if (parsedUrl.username || parsedUrl.password) {
+    throw new UsageError(`--url must not hold credentials (got '${shownUrl(url)}'): give the API key with TASKHUB_API_KEY or --api-key`);
+  }
   const apiKey = v['api-key'] ?? (env.TASKHUB_API_KEY || undefined);
+  // A header cannot carry these: the key would never be sent, and the failure would look like a network one.
+  if (apiKey !== undefined && /[\u0000-\u001f\u007f]/.test(apiKey)) {
+    throw new UsageError('the API key holds a control character (a line break?): it cannot be sent in an HTTP header');
+  }
 
   return {
     kind: 'run',

@@ -17,6 +17,7 @@ import { createProgress } from './progress.js';
 import type { Tally } from './progress.js';
 import { readInputLines } from './run.js';
 import type { RunIo, RunOptions } from './run.js';
+import { withoutSecrets } from './without-secrets.js';
 
 /** Results per page when the job has ended. */
 const PAGE = 5000;
@@ -43,7 +44,7 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
   }
   const items = lines as ItemLine[];
   const hash = sha256(bytes);
-  const client = new JobClient(opts.url, opts.apiKey);
+  const client = new JobClient(opts.url, opts.apiKey, opts.timeoutMs);
   const progress = createProgress(opts.progress, io.stderr, opts.progressIntervalMs);
 
   let job: JobView;
@@ -61,7 +62,7 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
     throw new JobError(`job ${job.id} has ${job.total} items but ${opts.input} has ${items.length}: is it the job of this file?`);
   }
 
-  const tally = (j: JobView): Tally => ({ done: j.done, succeeded: j.succeeded + j.accepted, failed: j.failed, notSent: 0 });
+  const tally = (j: JobView): Tally => ({ done: j.done, succeeded: j.succeeded + j.accepted, failed: j.failed, unanswered: 0 });
   progress.start(items.length, tally(job));
   try {
     let breaks = 0;
@@ -116,10 +117,30 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
 
 /** The facade's batch job API over plain fetch: multipart upload, JSON queries, SSE. */
 class JobClient {
-  constructor(private readonly url: string, private readonly apiKey: string | undefined) {}
+  constructor(private readonly url: string, private readonly apiKey: string | undefined, private readonly timeoutMs: number) {}
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
     return { ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...extra };
+  }
+
+  /**
+   * One call to the facade. `--timeout-ms` bounds it (the progress stream, which lasts as long as the job,
+   * is bounded by `idle` instead); a network failure or a timeout is a JobError saying so, not a stack.
+   */
+  private async fetch(init: RequestInit, signal: AbortSignal = AbortSignal.timeout(this.timeoutMs)): Promise<Response> {
+    try {
+      return await fetch(this.url, { ...init, signal });
+    } catch (err) {
+      const e = err as { name?: string; cause?: { code?: unknown; message?: string }; message?: string };
+      const why = e.name === 'TimeoutError' ? `no answer within --timeout-ms (${this.timeoutMs} ms)`
+        : typeof e.cause?.code === 'string' ? e.cause.code : e.cause?.message ?? e.message ?? String(err);
+      throw this.error(`could not reach the facade: ${why}`);
+    }
+  }
+
+  /** An error whose text may quote the facade or a proxy, which may echo the key back. */
+  private error(message: string): JobError {
+    return new JobError(withoutSecrets(message, [this.apiKey]));
   }
 
   async start(file: Blob, name: string, input: { dryRun: boolean; idempotencyKey: string }): Promise<JobView> {
@@ -128,7 +149,7 @@ class JobClient {
     form.set('map', JSON.stringify({ 0: ['variables.input.file'] }));
     form.set('0', file, name);
     // A multipart POST is a "simple" request: the facade's CSRF guard wants this header on it.
-    const res = await fetch(this.url, { method: 'POST', body: form, headers: this.headers({ 'x-graphql-yoga-csrf': '1' }) });
+    const res = await this.fetch({ method: 'POST', body: form, headers: this.headers({ 'x-graphql-yoga-csrf': '1' }) });
     const body = await this.json(res);
     return body.startBatchUpdateJob as JobView;
   }
@@ -138,17 +159,26 @@ class JobClient {
   }
 
   async *follow(id: string): AsyncGenerator<JobView> {
-    const res = await fetch(this.url, {
+    // The facade sends an event at least every second while the job runs: a stream silent for longer than
+    // --timeout-ms (10 s at least) has stalled, and is dropped (the caller reconnects).
+    const idleMs = Math.max(this.timeoutMs, 10_000);
+    const idle = new AbortController();
+    let timer = setTimeout(() => idle.abort(), idleMs);
+    const res = await this.fetch({
       method: 'POST',
       headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
       body: JSON.stringify({ query: print(BatchUpdateJobProgressDocument), variables: { id } }),
-    });
-    if (!res.ok || !res.body) throw new JobError(`the facade answered HTTP ${res.status} to the progress stream`);
+    }, idle.signal);
+    if (!res.ok || !res.body) throw this.error(`the facade answered HTTP ${res.status} to the progress stream`);
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
     try {
       for (;;) {
-        const { value, done } = await reader.read();
+        const { value, done } = await reader.read().catch((err: unknown) => {
+          throw idle.signal.aborted ? this.error(`the progress stream was silent for ${idleMs} ms`) : err;
+        });
+        clearTimeout(timer);
+        timer = setTimeout(() => idle.abort(), idleMs);
         if (done) return;
         buffer += value;
         let cut: number;
@@ -160,11 +190,12 @@ class JobClient {
           if (event === 'complete') return;
           if (!data) continue;
           const body = JSON.parse(data) as { data?: { batchUpdateJobProgress?: JobView }; errors?: Array<{ message: string }> };
-          if (body.errors?.length) throw new JobError(body.errors.map((e) => e.message).join('; '));
+          if (body.errors?.length) throw this.error(body.errors.map((e) => e.message).join('; '));
           if (body.data?.batchUpdateJobProgress) yield body.data.batchUpdateJobProgress;
         }
       }
     } finally {
+      clearTimeout(timer);
       await reader.cancel().catch(() => undefined);
     }
   }
@@ -182,7 +213,7 @@ class JobClient {
   }
 
   private async query(query: string, variables: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const res = await fetch(this.url, {
+    const res = await this.fetch({
       method: 'POST', headers: this.headers({ 'content-type': 'application/json', accept: 'application/json' }),
       body: JSON.stringify({ query, variables }),
     });
@@ -194,10 +225,10 @@ class JobClient {
     try {
       body = await res.json() as typeof body;
     } catch {
-      throw new JobError(`the facade answered HTTP ${res.status} without a GraphQL body`);
+      throw this.error(`the facade answered HTTP ${res.status} without a GraphQL body`);
     }
     if (body.errors?.length || !body.data) {
-      throw new JobError(`the facade refused: ${(body.errors ?? []).map((e) => e.message).join('; ') || `HTTP ${res.status}`}`);
+      throw this.error(`the facade refused: ${(body.errors ?? []).map((e) => e.message).join('; ') || `HTTP ${res.status}`}`);
     }
     return body.data;
   }

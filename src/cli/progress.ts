@@ -10,7 +10,7 @@ export interface Tally {
   done: number;
   succeeded: number;
   failed: number;
-  notSent: number;
+  unanswered: number;
 }
 
 export interface Progress {
@@ -41,7 +41,7 @@ function lineProgress(stream: Stream, intervalMs: number): Progress {
     last = Date.now();
     lastDone = t.done;
     const secs = ((last - started) / 1000).toFixed(1);
-    stream.write(`progress: ${t.done}/${total} lines (${percent(t.done, total)}%), ${t.succeeded} succeeded, ${t.failed} failed, ${t.notSent} not sent, ${secs}s\n`);
+    stream.write(`progress: ${t.done}/${total} lines (${percent(t.done, total)}%), ${t.succeeded} succeeded, ${t.failed} failed, ${t.unanswered} unanswered, ${secs}s\n`);
   };
   return {
     start(n, t) { total = n; started = Date.now(); print(t); },
@@ -55,11 +55,11 @@ function lineProgress(stream: Stream, intervalMs: number): Progress {
 function barProgress(stream: Stream): Progress {
   const bar = new cliProgress.SingleBar({
     stream,
-    format: 'taskhub-batch [{bar}] {percentage}% | {value}/{total} lines | {succeeded} ok, {failed} failed, {notSent} not sent | {duration_formatted}',
+    format: 'taskhub-batch [{bar}] {percentage}% | {value}/{total} lines | {succeeded} ok, {failed} failed, {unanswered} unanswered | {duration_formatted}',
     hideCursor: true,
   }, cliProgress.Presets.shades_classic);
-  let current: Tally = { done: 0, succeeded: 0, failed: 0, notSent: 0 };
-  const payload = (t: Tally) => ({ succeeded: t.succeeded, failed: t.failed, notSent: t.notSent });
+  let current: Tally = { done: 0, succeeded: 0, failed: 0, unanswered: 0 };
+  const payload = (t: Tally) => ({ succeeded: t.succeeded, failed: t.failed, unanswered: t.unanswered });
   return {
     start(total, t) { current = t; bar.start(total, t.done, payload(t)); },
     update(t) { current = t; bar.update(t.done, payload(t)); },

@@ -50,6 +50,7 @@ export interface Previous {
 export function readPrevious(path: string, inputTag: string): Previous {
   const answered = new Map<number, OutRecord>();
   if (!existsSync(path)) return { answered, dropped: 0 };
+  if (statSync(path).isDirectory()) throw new InputFileError(`--out ${path} is a directory; give a file`);
   const text = readFileSync(path, 'utf8');
   const lines = text.split('\n');
   let dropped = 0;
@@ -90,10 +91,16 @@ export class ResultsWriter {
   /** `path` undefined writes to stdout. A fresh run refuses to overwrite results it did not make. */
   static open(path: string | undefined, resume: boolean, stdout: NodeJS.WritableStream): ResultsWriter {
     if (path === undefined) return new ResultsWriter(null, stdout);
+    if (existsSync(path) && statSync(path).isDirectory()) throw new InputFileError(`--out ${path} is a directory; give a file`);
     if (!resume && existsSync(path) && statSync(path).size > 0) {
       throw new InputFileError(`--out ${path} already holds results: pass --resume to continue that run, or choose another file`);
     }
-    return new ResultsWriter(openSync(path, resume ? 'a' : 'w'), stdout);
+    try {
+      return new ResultsWriter(openSync(path, resume ? 'a' : 'w'), stdout);
+    } catch (err) {
+      // A directory, a folder that does not exist, no permission: the option's problem, before anything is sent.
+      throw new InputFileError(`--out ${path} cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
   }
 
   write(records: readonly OutRecord[]): void {

@@ -82,11 +82,11 @@ export async function run(opts: RunOptions, io: RunIo): Promise<number> {
   writer.write(invalidRecords);
   for (const r of invalidRecords) answered.set(r.line, r);
 
-  const tally: Tally = { done: 0, succeeded: 0, failed: 0, notSent: 0 };
+  const tally: Tally = { done: 0, succeeded: 0, failed: 0, unanswered: 0 };
   const count = (r: OutRecord) => {
     tally.done++;
     if (SUCCEEDED.has(r.outcome)) tally.succeeded++;
-    else if (UNANSWERED.has(r.outcome)) tally.notSent++;
+    else if (UNANSWERED.has(r.outcome)) tally.unanswered++;
     else tally.failed++;
   };
   for (const r of answered.values()) count(r);
@@ -143,7 +143,7 @@ export async function run(opts: RunOptions, io: RunIo): Promise<number> {
   const byOutcome = new Map<string, number>();
   for (const r of answered.values()) byOutcome.set(r.outcome, (byOutcome.get(r.outcome) ?? 0) + 1);
   const detail = [...byOutcome].sort(([a], [b]) => a.localeCompare(b)).map(([o, n]) => `${o} ${n}`).join(', ');
-  io.stderr.write(`${opts.dryRun ? 'dry run: ' : ''}${lines.length} lines: ${tally.succeeded} succeeded, ${tally.failed} failed, ${tally.notSent} not sent${detail ? ` (${detail})` : ''}${opts.out ? `; results in ${opts.out}` : ''}\n`);
+  io.stderr.write(`${opts.dryRun ? 'dry run: ' : ''}${lines.length} lines: ${tally.succeeded} succeeded, ${tally.failed} failed, ${tally.unanswered} unanswered${detail ? ` (${detail})` : ''}${opts.out ? `; results in ${opts.out}` : ''}\n`);
   return lines.every((l) => SUCCEEDED.has(answered.get(l.line)?.outcome ?? '')) ? 0 : 1;
 }
 

@@ -9,6 +9,7 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { Agent, request } from 'undici';
 import { BatchUpdateTasksDocument } from '../generated/graphql.js';
 import { first, parseRetryAfter } from '../shared/retry-after.js';
+import { withoutSecrets } from './without-secrets.js';
 import type { BatchUpdateTasksInput, BatchUpdateTasksMutation } from '../generated/graphql.js';
 
 export type Payload = BatchUpdateTasksMutation['batchUpdateTasks'];
@@ -98,15 +99,23 @@ export class BatchTransport {
       retryAfter = first(res.headers['retry-after']);
       text = await res.body.text();
     } catch (err) {
-      return { ok: false, failure: networkFailure(err) };
+      return { ok: false, failure: this.withoutKey(networkFailure(err)) };
     }
-    return interpret<R>(status, text, retryAfter);
+    const answer = interpret<R>(status, text, retryAfter);
+    return answer.ok ? answer : { ok: false, failure: this.withoutKey(answer.failure) };
+  }
+
+  /** A failure's message quotes the facade's (or a proxy's) text, which may echo the request's key back. */
+  private withoutKey(failure: ChunkFailure): ChunkFailure {
+    return { ...failure, message: withoutSecrets(failure.message, [this.opts.apiKey]) };
   }
 }
 
 function networkFailure(err: unknown): ChunkFailure {
-  const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-  const code = e.code ?? e.cause?.code ?? (e.name === 'TimeoutError' || e.name === 'AbortError' ? 'TIMEOUT' : 'NETWORK_ERROR');
+  const e = err as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown } };
+  // A DOMException (the timeout's abort) has a numeric legacy `code` (23): only string codes are ours to show.
+  const code = e.name === 'TimeoutError' || e.name === 'AbortError' ? 'TIMEOUT'
+    : typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : 'NETWORK_ERROR';
   const outcome = NEVER_CONNECTED.has(code) ? 'NOT_SENT' : 'TRANSPORT_ERROR';
   const what = code === 'TIMEOUT' ? 'no answer within --timeout-ms' : (e.message ?? String(err));
   return { outcome, code, message: `${outcome === 'NOT_SENT' ? 'could not reach the facade' : 'the connection failed'}: ${what}`, retryable: true };

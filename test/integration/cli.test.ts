@@ -139,7 +139,7 @@ describe('a JSONL run', () => {
     expect(run.stderr).toContain('line 3: not valid JSON');
     expect(run.stderr).toContain('line 5: zuora.concurrentLimit: Int cannot represent non-integer value');
     expect(run.stderr).toMatch(/line 9: Exactly one key must be specified/);
-    expect(run.stderr).toMatch(/9 lines: 3 succeeded, 6 failed, 0 not sent/);
+    expect(run.stderr).toMatch(/9 lines: 3 succeeded, 6 failed, 0 unanswered/);
     expect(zuoraName(z0)).toBe('cli jsonl 0');
     expect(zuoraName(z3)).toBe('cli jsonl 3');
     expect({ z1: zuoraName(z1), z2: zuoraName(z2) }).toEqual(before);
@@ -385,7 +385,7 @@ describe('progress and packaging', () => {
     expect(run.code).toBe(0);
     const lines = run.stderr.split('\n').filter((l) => l.startsWith('progress: '));
     expect(lines.map((l) => /^progress: (\d)\/4 lines/.exec(l)?.[1])).toEqual(['0', '1', '2', '3', '4']);
-    expect(lines.at(-1)).toMatch(/^progress: 4\/4 lines \(100%\), 4 succeeded, 0 failed, 0 not sent, \d+\.\ds$/);
+    expect(lines.at(-1)).toMatch(/^progress: 4\/4 lines \(100%\), 4 succeeded, 0 failed, 0 unanswered, \d+\.\ds$/);
     expect(run.stderr).not.toMatch(/\x1b/);
   });
 
@@ -416,5 +416,76 @@ describe('API keys', () => {
     } finally {
       await secured.close();
     }
+  });
+});
+
+// What the CLI writes quotes the facade, or whatever answers at --url: a proxy that echoes the request
+// back, a server that is down, a slow one. Each gets a clear record or message, and never the key.
+describe('facades that misbehave', () => {
+  const KEY = 'echoed-key-0123456789abcdef';
+  let echo: Server;
+  let echoUrl: string;
+  let mode: 'echo-401' | 'echo-200-html' | 'slow' = 'echo-401';
+  beforeAll(async () => {
+    echo = createServer((req, res) => {
+      if (mode === 'slow') { setTimeout(() => res.end('{}'), 3_000).unref(); return; }
+      res.statusCode = mode === 'echo-401' ? 401 : 200;
+      res.setHeader('content-type', mode === 'echo-401' ? 'application/json' : 'text/html');
+      res.end(mode === 'echo-401'
+        ? JSON.stringify({ errors: [{ message: `bad auth ${req.headers.authorization}` }] })
+        : `<html>proxy saw ${req.headers.authorization}</html>`);
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    echoUrl = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/graphql`;
+  });
+  afterAll(async () => { echo.closeAllConnections(); await new Promise((r) => echo.close(r)); });
+
+  it.each(['echo-401', 'echo-200-html'] as const)('a reply echoing the key (%s): the key is in no record and no message', async (m) => {
+    mode = m;
+    const input = file(`echo-${m}.jsonl`, jsonl([{ zuora: { id: '2772', name: 'x' } }]));
+    for (const args of [[input], [input, '--job']]) {
+      const run = await cli([...args, '--url', echoUrl, '--retries', '0'], { TASKHUB_API_KEY: KEY });
+      expect(run.code).toBe(1);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(KEY);
+      expect(`${run.stdout}${run.stderr}`).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('--job against a facade that is down says so, without a stack trace', async () => {
+    const input = file('down.jsonl', jsonl([{ zuora: { id: '2772', name: 'x' } }]));
+    // A port nothing listens on (not one of fetch's blocked ports, such as 1 or 9).
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const run = await cli([input, '--job', '--url', `http://127.0.0.1:${port}/graphql`]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/taskhub-batch: could not reach the facade: ECONNREFUSED/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--timeout-ms bounds a --job call, and a timed-out chunk is recorded with the code TIMEOUT', async () => {
+    mode = 'slow';
+    const input = file('slow.jsonl', jsonl([{ zuora: { id: '2772', name: 'x' } }]));
+    const job = await cli([input, '--job', '--url', echoUrl, '--timeout-ms', '300']);
+    expect(job.code).toBe(1);
+    expect(job.stderr).toMatch(/no answer within --timeout-ms \(300 ms\)/);
+    const chunked = await cli([input, '--url', echoUrl, '--timeout-ms', '300', '--retries', '0']);
+    expect(records(chunked.stdout)).toMatchObject([{ outcome: 'TRANSPORT_ERROR', code: 'TIMEOUT' }]);
+  });
+
+  it('usage errors for what cannot work, naming no secret: credentials in --url, a control character in the key, --out a directory', async () => {
+    const input = file('usage.jsonl', jsonl([{ zuora: { id: '2772', name: 'x' } }]));
+    const creds = await cli([input, '--url', 'http://user:Url-Secret-1@127.0.0.1:9/graphql']);
+    const ftp = await cli([input, '--url', 'ftp://user:Url-Secret-2@h/graphql']);
+    const key = await cli([input, '--url', echoUrl, '--api-key', 'bad\nkey-0123456789']);
+    const out = await cli([input, '--url', echoUrl, '--out', dir]);
+    for (const run of [creds, ftp, key, out]) {
+      expect(run.code).toBe(2);
+      expect(run.stderr).not.toMatch(/Url-Secret|\n\s+at /);
+    }
+    expect(creds.stderr).toMatch(/--url must not hold credentials/);
+    expect(key.stderr).toMatch(/control character/);
+    expect(out.stderr).toMatch(/is a directory/);
   });
 });

@@ -11,7 +11,7 @@ function sink(isTTY: boolean) {
   return { stream, text: () => text };
 }
 
-const t = (done: number, succeeded = done, failed = 0, notSent = 0) => ({ done, succeeded, failed, notSent });
+const t = (done: number, succeeded = done, failed = 0, unanswered = 0) => ({ done, succeeded, failed, unanswered });
 
 describe('progress', () => {
   it('off a terminal: one plain line per interval, the final count once, no escape codes', () => {
@@ -22,9 +22,9 @@ describe('progress', () => {
     p.note('chunk 1: retrying');
     p.stop(t(10, 7, 2, 1));
     const lines = s.text().split('\n');
-    expect(lines[0]).toMatch(/^progress: 0\/10 lines \(0%\), 0 succeeded, 0 failed, 0 not sent, \d+\.\ds$/);
+    expect(lines[0]).toMatch(/^progress: 0\/10 lines \(0%\), 0 succeeded, 0 failed, 0 unanswered, \d+\.\ds$/);
     expect(lines[1]).toBe('chunk 1: retrying');
-    expect(lines[2]).toMatch(/^progress: 10\/10 lines \(100%\), 7 succeeded, 2 failed, 1 not sent, \d+\.\ds$/);
+    expect(lines[2]).toMatch(/^progress: 10\/10 lines \(100%\), 7 succeeded, 2 failed, 1 unanswered, \d+\.\ds$/);
     expect(lines).toHaveLength(4);
     expect(s.text()).not.toMatch(/\x1b/);
   });
@@ -45,7 +45,7 @@ describe('progress', () => {
     p.start(4, t(0));
     p.update(t(2, 1, 1));
     p.stop(t(4, 3, 1));
-    expect(s.text()).toMatch(/taskhub-batch \[.*\] 100% \| 4\/4 lines \| 3 ok, 1 failed, 0 not sent/);
+    expect(s.text()).toMatch(/taskhub-batch \[.*\] 100% \| 4\/4 lines \| 3 ok, 1 failed, 0 unanswered/);
     expect(s.text()).toMatch(/\x1b\[/);
   });
 
