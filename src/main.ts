@@ -19,6 +19,10 @@ import { trackHttpDrain } from './http-drain.js';
 import { boundHeapGrowth } from './heap-growth.js';
 import { resolvesWithin } from './shared/resolves-within.js';
 
+/** What SIGHUP does once the server runs; before that it is ignored (Node's default would end the process). */
+let onHangUp = (): void => {};
+process.on('SIGHUP', () => onHangUp());
+
 async function main(): Promise<void> {
   boundHeapGrowth();
   let config: Readonly<Config>;
@@ -79,7 +83,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const { port } = server.address() as AddressInfo;
-  logger.info({ url: `http://${config.host}:${port}${GRAPHQL_ENDPOINT}` }, 'taskhub is serving GraphQL (GraphiQL on GET from a browser)');
+  const shownHost = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.info({ url: `http://${shownHost}:${port}${GRAPHQL_ENDPOINT}` }, 'taskhub is serving GraphQL (GraphiQL on GET from a browser)');
   void app.readiness.start();
 
   let stopping = false;
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
     process.exit(0);
   };
   // SIGHUP re-reads TASKHUB_API_KEYS_FILE (it is also watched); an invalid file keeps the keys in force.
-  process.on('SIGHUP', () => { app.access.reload(); });
+  onHangUp = () => { app.access.reload(); };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));
 }

@@ -59,10 +59,15 @@ export class Metrics {
       name: 'taskhub_redis_errors_total', help: 'Failed Redis commands and connection attempts, by purpose (claim, journal, read, budget, token, connection, ...).',
       labelNames: ['op'], registers,
     });
-    const redisUp = new Gauge({ name: 'taskhub_redis_up', help: '1 while the Redis connection is ready, 0 otherwise (absent without TASKHUB_REDIS_URL).', registers });
+    // Made on the first word from a Redis connection: a gauge without labels is exported (as 0) from the
+    // start, and a replica without Redis would look like one whose Redis is down.
+    let redisUp: Gauge | undefined;
     this.redis = {
       onError: (op) => redisErrors.inc({ op }),
-      onState: (up) => redisUp.set(up ? 1 : 0),
+      onState: (up) => {
+        redisUp ??= new Gauge({ name: 'taskhub_redis_up', help: '1 while Redis answers, 0 otherwise (absent without TASKHUB_REDIS_URL).', registers });
+        redisUp.set(up ? 1 : 0);
+      },
     };
     const access = new Counter({
       name: 'taskhub_graphql_access_total',

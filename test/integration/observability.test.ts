@@ -38,6 +38,12 @@ describe('/metrics', () => {
     }
   });
 
+  it('has no taskhub_redis_up without TASKHUB_REDIS_URL: an alert on it must not fire on a replica without Redis', async () => {
+    const text = await metrics();
+    expect(text).toMatch(/taskhub_backend_requests_total/);
+    expect(text).not.toMatch(/^taskhub_redis_up /m);
+  });
+
   it('does not grow with what clients send (operation names, URLs)', async () => {
     await h.gql('query Warm { __typename }');
     const before = series(await metrics()).length;

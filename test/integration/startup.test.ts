@@ -43,6 +43,26 @@ describe('start-up', () => {
     expect(out).toContain("LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got 'verbose'");
   }, 30_000);
 
+  // From its first log line (its modules loaded) to serving, it starts the emulators or connects Redis.
+  it('a SIGHUP while it starts (a log rotation, a keys-file reload) does not end it', async () => {
+    const child = spawn(process.execPath, ['dist/main.js'], { env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const firstLine = new Promise<void>((r) => child.stdout.once('data', () => r()));
+    child.stdout.on('data', (d) => { out += String(d); });
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    await firstLine;
+    expect(out).not.toMatch(/taskhub is serving/);
+    child.kill('SIGHUP');
+    for (let i = 0; i < 300 && !/taskhub is serving/.test(out) && child.exitCode === null && child.signalCode === null; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const survived = child.exitCode === null && child.signalCode === null;
+    child.kill('SIGKILL');
+    await exited;
+    expect(survived).toBe(true);
+    expect(out).toMatch(/taskhub is serving/);
+  }, 30_000);
+
   it('a port in use stops it with a message naming HOST and PORT, not a stack trace', async () => {
     const { createServer } = await import('node:net');
     const taken = createServer();

@@ -45,10 +45,19 @@ export class BullJobQueue implements JobQueue {
       logger.warn({ jobIds: ids }, 'batch job lock not renewed: stopping them here, another worker takes them over');
       for (const id of ids) this.worker.cancelJob(id, 'lock lost');
     });
-    this.worker.on('error', (err) => logger.warn({ err }, 'batch job worker: redis error'));
     // Without a listener BullMQ writes the Queue's errors with console.error, whole: a refused AUTH then
-    // prints the command and its arguments, the Redis password among them. The logger scrubs secrets.
-    this.queue.on('error', (err) => logger.warn({ err }, 'batch job queue: redis error'));
+    // prints the command and its arguments, the Redis password among them. The logger scrubs secrets. While
+    // Redis is away both retry several times a second: the first error is logged, then one every 30 s.
+    const quietly = (what: string) => {
+      let last = 0;
+      return (err: Error) => {
+        if (Date.now() - last < 30_000) return;
+        last = Date.now();
+        logger.warn({ err }, `batch job ${what}: redis error (further ones within 30 s are not logged)`);
+      };
+    };
+    this.worker.on('error', quietly('worker'));
+    this.queue.on('error', quietly('queue'));
   }
 
   async enqueue(jobId: string): Promise<void> {
