@@ -11,7 +11,7 @@ import type { BatchUpdateJobResultsQuery } from '../generated/graphql.js';
 import { formatOf, InputFileError } from './input.js';
 import type { InputLine, ItemLine } from './input.js';
 import { inputTag, sha256 } from './plan.js';
-import { ResultsWriter, SUCCEEDED } from './results.js';
+import { holdsOnlyResultsOf, ResultsWriter, SUCCEEDED } from './results.js';
 import type { OutRecord } from './results.js';
 import { createProgress } from './progress.js';
 import type { Tally } from './progress.js';
@@ -44,6 +44,11 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
   }
   const items = lines as ItemLine[];
   const hash = sha256(bytes);
+  const tag = inputTag(hash);
+  // Opened before anything is uploaded, so a bad --out stops the command before a job exists. A job's
+  // results are written whole each time: what an earlier run of this same command left (cut short by a
+  // crash, say) is written anew; a file of anything else is refused as for a chunked run.
+  const writer = ResultsWriter.open(opts.out, false, io.stdout, opts.out !== undefined && holdsOnlyResultsOf(opts.out, tag));
   const client = new JobClient(opts.url, opts.apiKey, opts.timeoutMs);
   const progress = createProgress(opts.progress, io.stderr, opts.progressIntervalMs);
 
@@ -84,8 +89,7 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
     progress.stop(tally(job));
   }
 
-  const writer = ResultsWriter.open(opts.out, false, io.stdout);
-  const tag = inputTag(hash);
+
   const outcomes = new Map<string, number>();
   let succeeded = 0;
   try {

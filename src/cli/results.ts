@@ -85,14 +85,39 @@ export function readPrevious(path: string, inputTag: string): Previous {
   return { answered, dropped, ...(chunkSize !== undefined ? { chunkSize } : {}) };
 }
 
+/**
+ * Whether `path` holds results of the input `inputTag` only (a torn last record allowed): what a run of the
+ * same command left, which may be written anew. False for a missing or empty file, or anything else.
+ */
+export function holdsOnlyResultsOf(path: string, inputTag: string): boolean {
+  if (!existsSync(path) || statSync(path).isDirectory()) return false;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  let records = 0;
+  for (const [i, raw] of lines.entries()) {
+    if (raw.trim() === '') continue;
+    let rec: unknown;
+    try { rec = JSON.parse(raw); } catch { rec = undefined; }
+    if (!isRecord(rec)) {
+      if (i === lines.length - 1) continue;
+      return false;
+    }
+    if (rec.input !== inputTag) return false;
+    records++;
+  }
+  return records > 0;
+}
+
 export class ResultsWriter {
   private constructor(private readonly fd: number | null, private readonly stdout: NodeJS.WritableStream) {}
 
-  /** `path` undefined writes to stdout. A fresh run refuses to overwrite results it did not make. */
-  static open(path: string | undefined, resume: boolean, stdout: NodeJS.WritableStream): ResultsWriter {
+  /**
+   * `path` undefined writes to stdout. A fresh run refuses to overwrite results it did not make; `replace`
+   * writes the file anew (a job's results, written whole each time, over an earlier run's of the same input).
+   */
+  static open(path: string | undefined, resume: boolean, stdout: NodeJS.WritableStream, replace = false): ResultsWriter {
     if (path === undefined) return new ResultsWriter(null, stdout);
     if (existsSync(path) && statSync(path).isDirectory()) throw new InputFileError(`--out ${path} is a directory; give a file`);
-    if (!resume && existsSync(path) && statSync(path).size > 0) {
+    if (!resume && !replace && existsSync(path) && statSync(path).size > 0) {
       throw new InputFileError(`--out ${path} already holds results: pass --resume to continue that run, or choose another file`);
     }
     try {

@@ -79,6 +79,18 @@ describe('taskhub-batch --job', () => {
     for (const i of items) if ('k2' in i) expect(k2Sends(h.vendors, i.k2.serialNumber)).toBe(1);
     expect(readOut(out2)).toEqual(records);
 
+    // Again into the first --out, cut short as a crash while writing results leaves it: written anew.
+    writeFileSync(out, readFileSync(out, 'utf8').split('\n').slice(0, 5).join('\n').slice(0, -7));
+    const rewritten = await cli([input, '--job', '--url', url, '--out', out, '--progress', 'none']);
+    expect(rewritten.code, rewritten.stderr).toBe(0);
+    expect(readOut(out)).toEqual(records);
+    // Another input's results are not overwritten.
+    const other = join(dir, 'other.jsonl');
+    writeFileSync(other, `${JSON.stringify(items[0])}\n`);
+    const refused = await cli([other, '--job', '--url', url, '--out', out, '--progress', 'none']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already holds results/);
+
     // By id.
     const out3 = join(dir, 'results-3.jsonl');
     const attached = await cli([input, '--job-id', jobId, '--url', url, '--out', out3, '--progress', 'none']);
