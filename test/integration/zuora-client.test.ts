@@ -62,13 +62,13 @@ describe('reads', () => {
   });
 
   it('reads many ids at most readConcurrency (here 8) at a time', async () => {
-    const slow = await emulator({ latencyMs: 50 });
+    // The emulator refuses (429) a 9th request in flight, each held 50 ms: a client sending more at once
+    // would see refusals and resend them. Counted, not timed, so a loaded machine cannot fail it.
+    const slow = await emulator({ latencyMs: 50, concurrencyLimit: 8 });
     const ids = [...slow.tasks.keys()].map(String);
-    await client(slow, ZUORA_DEMO_CREDENTIALS, 8).getTasks([...ids, ...ids.map((id) => `${id}0`)]);
-    const arrivals = slow.server.requests.filter((r) => r.method === 'GET').map((r) => r.at).sort((a, b) => a - b);
-    expect(arrivals).toHaveLength(24);
-    // With ≤ 8 in flight and 50 ms per answer, the 9th request can only start after the 1st one ended.
-    for (let i = 0; i + 8 < arrivals.length; i++) expect(arrivals[i + 8]! - arrivals[i]!).toBeGreaterThanOrEqual(40);
+    const result = await client(slow, ZUORA_DEMO_CREDENTIALS, 8).getTasks([...ids, ...ids.map((id) => `${id}0`)]);
+    expect(result.filter((t) => t instanceof Error)).toEqual([]);
+    expect(slow.server.requests.filter((r) => r.method === 'GET')).toHaveLength(24);
   });
 
   it('reports a failing id as an Error in its own slot, the others still answer', async () => {
