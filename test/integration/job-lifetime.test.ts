@@ -5,7 +5,7 @@
 // Redis password never reaches a log, BullMQ's own error printing included.
 
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskUpdate } from '../../src/domain.js';
 import { MemoryJobStore } from '../../src/jobs/memory-store.js';
 import { RedisJobStore } from '../../src/jobs/redis/redis-store.js';
@@ -15,21 +15,10 @@ import { MemoryProgressBus } from '../../src/jobs/progress.js';
 import type { JobQueue } from '../../src/jobs/queue.js';
 import type { JobRunner } from '../../src/jobs/runner.js';
 import type { Registry } from '../../src/registry.js';
-import { startRedis } from '../support/redis.js';
-import type { TestRedis } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 import { startReplica } from '../support/replica.js';
 
-let redisServer: TestRedis;
-let redis: Redis;
-beforeAll(async () => {
-  redisServer = await startRedis();
-  redis = new Redis(redisServer.url, { lazyConnect: true });
-  await redis.connect();
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await redisServer?.close();
-});
+const { server: redisServer, client: redis } = useRedis();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const items = (n: number): TaskUpdate[] => Array.from({ length: n }, (_, i) => ({ backend: 'K2', update: { serialNumber: `${i + 1}_1`, action: 'Approve' } }));
@@ -38,7 +27,7 @@ const result = (index: number) => ({ index, backend: 'K2' as const, nativeId: `$
 
 describe.each([
   ['in memory', (ttlMs: number): JobStore => new MemoryJobStore(ttlMs)],
-  ['in Redis', (ttlMs: number): JobStore => new RedisJobStore(redis, ttlMs)],
+  ['in Redis', (ttlMs: number): JobStore => new RedisJobStore(redis(), ttlMs)],
 ])('a job %s', (_where, makeStore) => {
   it('keeps its idempotency key TTL after it finishes, however long after its creation that is', async () => {
     const store = makeStore(800);
@@ -65,14 +54,14 @@ describe.each([
 
 describe('in Redis, nothing a job leaves is kept forever', () => {
   it('every key of a running job, and its idempotency key, has an expiry', async () => {
-    const store = new RedisJobStore(redis, 60_000);
+    const store = new RedisJobStore(redis(), 60_000);
     const { job } = await store.create(spec('expiry-everywhere'));
     await store.update(job.id, { state: 'RUNNING', startedAt: new Date().toISOString() });
     await store.sending(job.id, [1], '');
     await store.settle(job.id, [result(0)]);
-    const keys = [...await redis.keys(`taskhub:job:{${job.id}}:*`), 'taskhub:jobkey:o:expiry-everywhere'];
+    const keys = [...await redis().keys(`taskhub:job:{${job.id}}:*`), 'taskhub:jobkey:o:expiry-everywhere'];
     expect(keys.length).toBeGreaterThanOrEqual(4);
-    for (const key of keys) expect(await redis.pttl(key), key).toBeGreaterThan(0);
+    for (const key of keys) expect(await redis().pttl(key), key).toBeGreaterThan(0);
   });
 });
 
@@ -95,10 +84,10 @@ describe('a start that stored its job but could not queue it', () => {
 
 describe('the Redis password', () => {
   it('is never printed when Redis refuses it, by taskhub or by BullMQ', async () => {
-    const locked = new Redis(redisServer.url);
+    const locked = new Redis(redisServer().url);
     await locked.config('SET', 'requirepass', 'right-Pw-7c1d');
     locked.disconnect();
-    const replica = await startReplica({ TASKHUB_REDIS_URL: `redis://:Wrong-Pw-93ab@127.0.0.1:${redisServer.port}` });
+    const replica = await startReplica({ TASKHUB_REDIS_URL: `redis://:Wrong-Pw-93ab@127.0.0.1:${redisServer().port}` });
     try {
       await sleep(3000);
       expect(replica.output()).toMatch(/redis/i);
@@ -107,7 +96,7 @@ describe('the Redis password', () => {
       expect(replica.output().match(/batch job (worker|queue): redis error/g)?.length ?? 0).toBeLessThanOrEqual(2);
     } finally {
       await replica.kill();
-      const admin = new Redis(redisServer.url, { password: 'right-Pw-7c1d' });
+      const admin = new Redis(redisServer().url, { password: 'right-Pw-7c1d' });
       await admin.config('SET', 'requirepass', '');
       admin.disconnect();
     }

@@ -3,7 +3,7 @@
 // job: the failed items), and `next` null on the last page, so a client is not sent to an empty one.
 
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ItemResult } from '../../src/batch/plan.js';
 import type { TaskUpdate } from '../../src/domain.js';
 import { outcomeError } from '../../src/domain.js';
@@ -11,22 +11,10 @@ import { MemoryJobStore } from '../../src/jobs/memory-store.js';
 import { RedisJobStore } from '../../src/jobs/redis/redis-store.js';
 import type { JobStore, ResultKind } from '../../src/jobs/store.js';
 import { collectPage } from '../../src/jobs/result-page.js';
-import { startRedis } from '../support/redis.js';
-import type { TestRedis } from '../support/redis.js';
+import { useRedis } from '../support/redis.js';
 
 const TOTAL = 1_000;
-let redisServer: TestRedis;
-let redis: Redis;
-
-beforeAll(async () => {
-  redisServer = await startRedis();
-  redis = new Redis(redisServer.url, { lazyConnect: true });
-  await redis.connect();
-});
-afterAll(async () => {
-  redis?.disconnect();
-  await redisServer?.close();
-});
+const { server: redisServer, client: redis } = useRedis();
 
 const item = (i: number): TaskUpdate => ({ backend: 'ZUORA', update: { id: String(1000 + i), name: `item ${i}` } });
 
@@ -59,7 +47,7 @@ async function pageThrough(store: JobStore, id: string, limit: number, only?: Re
 
 describe.each([
   ['in memory', () => new MemoryJobStore(60_000)],
-  ['in Redis', () => new RedisJobStore(redis, 60_000)],
+  ['in Redis', () => new RedisJobStore(redis(), 60_000)],
 ])('job results %s', (_name, makeStore) => {
   async function jobWith(settled: (i: number) => boolean) {
     const store = makeStore();
@@ -108,12 +96,12 @@ describe.each([
 describe('settling on Redis', () => {
   // Script calls of any kind (ioredis sends a script's text once per connection, then its SHA).
   const scriptCalls = async () => {
-    const stats = await redis.info('commandstats');
+    const stats = await redis().info('commandstats');
     return ['eval', 'evalsha'].reduce((n, c) => n + Number(new RegExp(`cmdstat_${c}:calls=(\\d+)`).exec(stats)?.[1] ?? 0), 0);
   };
 
   it('results settled in one turn of the event loop are one script call, and each caller sees its results counted', async () => {
-    const store = new RedisJobStore(redis, 60_000);
+    const store = new RedisJobStore(redis(), 60_000);
     const { job } = await store.create({ owner: 'o', dryRun: false, items: Array.from({ length: 40 }, (_, i) => item(i)), decided: [] });
     const before = await scriptCalls();
     // Forty vendor calls answering together, one result each, as SuperOffice's do.
@@ -125,7 +113,7 @@ describe('settling on Redis', () => {
   });
 
   it('a failed write fails every caller of that turn', async () => {
-    const broken = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    const broken = new Redis(redisServer().url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     const store = new RedisJobStore(broken, 60_000);
     const settled = Promise.allSettled([store.settle('no-connection', [resultOf(1)]), store.settle('no-connection', [resultOf(2)])]);
     expect((await settled).map((s) => s.status)).toEqual(['rejected', 'rejected']);

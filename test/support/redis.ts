@@ -3,6 +3,8 @@
 // `stop()` and `start()` keep the port, so a test can take Redis away and bring it back.
 
 import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -79,4 +81,23 @@ function canConnect(port: number): Promise<boolean> {
     socket.once('connect', () => { socket.destroy(); resolve(true); });
     socket.once('error', () => resolve(false));
   });
+}
+
+/**
+ * A redis-server for a test file, and one client connected to it: started before the file's tests, stopped
+ * after them. Read them inside tests (they are set in beforeAll).
+ */
+export function useRedis(): { server: () => TestRedis; client: () => Redis } {
+  let server: TestRedis | undefined;
+  let client: Redis | undefined;
+  beforeAll(async () => {
+    server = await startRedis();
+    client = new Redis(server.url, { lazyConnect: true });
+    await client.connect();
+  });
+  afterAll(async () => {
+    client?.disconnect();
+    await server?.close();
+  });
+  return { server: () => server!, client: () => client! };
 }
