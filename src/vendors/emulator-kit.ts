@@ -74,6 +74,11 @@ export interface EmulatorServer {
   count(method: string, path?: RegExp): number;
   /** Resolves once no request is being handled: a delayed one still lands (and applies) after its client gave up. */
   idle(): Promise<void>;
+  /**
+   * The most requests handled at once (from arrival to answer, latency included) since start or the last
+   * call: how tests check a client's concurrency by counting, where timestamps would race a loaded machine.
+   */
+  takePeakInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -163,9 +168,11 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
   };
 
   let handling = 0;
+  let peak = 0;
   let idleWaiters: Array<() => void> = [];
   const server: Server = createServer(async (req, res) => {
     handling++;
+    if (handling > peak) peak = handling;
     try {
       await handle(req, res);
     } finally {
@@ -245,6 +252,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     clearFaults: () => { faults.length = 0; },
     count: (method, path) => requests.filter((r) => r.method === method && (!path || path.test(r.path))).length,
     idle: () => (handling === 0 ? Promise.resolve() : new Promise<void>((resolve) => { idleWaiters.push(resolve); })),
+    takePeakInFlight: () => { const was = peak; peak = handling; return was; },
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       for (const s of sockets) s.destroy();
