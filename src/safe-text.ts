@@ -20,7 +20,7 @@ const BARE_IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:)*:(?::|[0-9a-f]{1,4})(?::?[0-9a-
 const HOST = /\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d{1,5})\b|\blocalhost\b|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\b/gi;
 /**
  * A one-label machine name with a port, as intranet and Windows hosts are named: one with a digit or a hyphen
- * (`bpmgw01:9443`, `k2-app:5252`), or any after on/at/via/from/to (`via bpmgateway:9443`). Not K2's
+ * (`bpmgw01:9443`, `app-02:5252`), or any after on/at/via/from/to (`via bpmgateway:9443`). Not an action's
  * `Sleep:3600` or `item:12345`.
  */
 const LABEL_WITH_PORT = /\b(?=[a-z]*[\d-])[a-z][a-z0-9-]*:\d{2,5}\b|(?<=\b(?:on|at|via|from|to)\s+)[a-z][a-z0-9-]*:\d{2,5}\b/gi;

@@ -29,7 +29,7 @@ export function retryAfterMs(headers: HeaderMap, now = Date.now()): number | und
 
 /**
  * The wait a reply of `status` asks for. `Retry-After` counts on any status (RFC 9110: 503 and 3xx too);
- * `RateLimit-Reset` only on a 429: it says when the rate-limit window resets, which Zuora sends on every
+ * `RateLimit-Reset` only on a 429: it says when the rate-limit window resets, which some vendors send on every
  * reply, and on a 503 it is no request to wait.
  */
 export function waitHintMs(status: number, headers: HeaderMap, now = Date.now()): number | undefined {

@@ -6,9 +6,9 @@
 //   taskhub:jobkey:<owner>:<key> → job id (SET NX), for idempotency keys
 // Everything expires TTL after the job finishes. Until then every recorded result, and every change of
 // state, pushes the expiry TTL ahead, its idempotency key's included: a job that runs longer than TTL is not
-// lost mid-run, and its key cannot lapse while it runs, which would let the same key start a second job (and
-// send its K2 actions again). A job that never starts (its queueing failed and nobody sent it again) expires
-// TTL after it was created or last touched.
+// lost mid-run, and its key cannot lapse while it runs, which would let the same key start a second job
+// (and send its non-idempotent writes again). A job that never starts (its queueing failed and nobody sent
+// it again) expires TTL after it was created or last touched.
 // Recording results and counting them is one Lua script, so counts always match the results; journaling
 // checks that the caller still holds the job (fencing), so a worker that lost it to another never sends.
 
