@@ -125,6 +125,18 @@ export class JobRunner {
     }
   }
 
+  /**
+   * A cancelled job no worker has started: every item is answered CANCELLED now, rather than when a worker
+   * frees up (behind large jobs, hours later). Nothing of it was sent, and none will be: a worker that takes
+   * the job meanwhile reads the cancel request before its first chunk, and finds every item answered.
+   */
+  async cancelQueued(id: string): Promise<void> {
+    const job = await this.deps.store.get(id);
+    if (!job || job.state !== 'QUEUED' || !job.cancelRequested) return;
+    await this.answerRest(job, 0, 'cancelled');
+    await this.finish(id, 'CANCELLED');
+  }
+
   /** Starts items [from, to): `done` when they are all answered (and progress published), `nearlySettled`
    *  when all but the chunk's tail are (or the chunk ended some other way; it never rejects). */
   private startChunk(job: JobRecord, from: number, to: number, worker: string): ChunkRun {

@@ -67,7 +67,10 @@ export class BatchJobs {
     if (!job || isFinished(job.state) || job.cancelRequested) return job;
     const updated = await this.store.update(id, { cancelRequested: true });
     this.bus.publish(id);
-    return updated;
+    // Read after the request is stored: a worker that starts the job from here on sees it before sending.
+    if (updated.state !== 'QUEUED') return updated;
+    await this.runner.cancelQueued(id);
+    return (await this.store.get(id)) ?? updated;
   }
 
   async results(owner: string, id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage | null> {
