@@ -93,6 +93,11 @@ export interface EmulatorServerOptions {
   /** Largest request body accepted; larger ones get 413. Default 20 MiB. */
   maxRequestBytes?: number;
   /**
+   * Headers the vendor sends on every answer (rate-limit headers, request ids): added to the handler's
+   * answers and to injected faults and refusals alike, so a client meets them wherever the real one would.
+   */
+  everyAnswer?: (req: EmuRequest) => Record<string, string>;
+  /**
    * A vendor's limit on requests in flight at once (a request counts from its arrival to its answer, its
    * latency included): one that arrives while `max()` others are in flight gets `refuse` at once.
    */
@@ -205,7 +210,7 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
     const limit = opts.concurrencyLimit?.counts(emuReq) ? opts.concurrencyLimit : undefined;
     const max = limit?.max();
     if (limit === undefined || max === undefined) return respond(req, res, emuReq, headers, arrived);
-    if (limited >= max) return send(res, limit.refuse(emuReq));
+    if (limited >= max) return send(res, withEveryAnswer(limit.refuse(emuReq), emuReq));
     limited++;
     try {
       return await respond(req, res, emuReq, headers, arrived);
@@ -213,20 +218,23 @@ export async function startEmulatorServer(opts: EmulatorServerOptions): Promise<
       limited--;
     }
   };
+  /** The vendor's every-answer headers under the answer's own (a fault's headers win). */
+  const withEveryAnswer = (out: EmuResponse, req: EmuRequest): EmuResponse =>
+    opts.everyAnswer ? { ...out, headers: { ...opts.everyAnswer(req), ...out.headers } } : out;
   const respond = async (req: IncomingMessage, res: ServerResponse, emuReq: EmuRequest, headers: Record<string, string>, arrived: number) => {
     if (emulator.latencyMs > 0) await sleep(Math.max(0, arrived + emulator.latencyMs - performance.now()));
     const fault = takeFault(emuReq);
     try {
       switch (fault?.kind) {
-        case 'status': return send(res, { status: fault.status, headers: fault.headers ?? {}, body: fault.body });
+        case 'status': return send(res, withEveryAnswer({ status: fault.status, headers: fault.headers ?? {}, body: fault.body }, emuReq));
         case 'hang': return; // the client's deadline ends it
         case 'reset': return void req.socket.destroy();
         case 'garbage': return send(res, { status: 200, headers: { 'content-type': 'application/json' }, body: '\u0000<{{garbage]]' });
-        case 'raw': return send(res, { status: fault.status, headers: fault.headers, body: fault.body });
+        case 'raw': return send(res, withEveryAnswer({ status: fault.status, headers: fault.headers, body: fault.body }, emuReq));
         case 'delay': await sleep(fault.ms); break;
         default: break;
       }
-      const out = await opts.handler(emuReq);
+      const out = withEveryAnswer(await opts.handler(emuReq), emuReq);
       if (fault?.kind === 'reset-after-handling') return void req.socket.destroy();
       send(res, withCompression(out, headers), fault?.kind === 'truncate');
     } catch (err) {

@@ -83,6 +83,18 @@ describe('reads', () => {
     } finally { emu.server.clearFaults(); }
   });
 
+  // Zuora lists RateLimit-* on every answer (vendors.md §1), and the emulator adds them to injected faults
+  // too: read as a wait on a 503, RateLimit-Reset (up to 60 s) had ended every retry of a transient error.
+  it('retries a transient 503, which carries RateLimit-Reset as every Zuora answer does', async () => {
+    emu.server.addFault({ fault: { kind: 'status', status: 503 }, method: 'GET', path: /^\/workflows\/tasks\/2777$/, times: 1 });
+    const res = await fetch(`${emu.server.url}/workflows/tasks/2777`);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('ratelimit-reset')).toMatch(/^\d+$/);
+    emu.server.addFault({ fault: { kind: 'status', status: 503 }, method: 'GET', path: /^\/workflows\/tasks\/2777$/, times: 1 });
+    const [task] = await zuora.getTasks(['2777']);
+    expect(task).toMatchObject({ nativeId: '2777' });
+  });
+
   it('the seed holds every status Zuora can produce', async () => {
     const { tasks, done } = await zuora.listTasks(0, 100);
     expect(done).toBe(true);

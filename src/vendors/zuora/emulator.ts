@@ -179,27 +179,31 @@ export async function startZuoraEmulator(options: ZuoraEmulatorOptions = {}): Pr
     return one ? getOne(one[1]!) : errors(404, 'Not found', 'not_found');
   };
 
-  /** Headers Zuora sends on every answer, and the Track-Id rules, around every route. */
-  const handler = (req: EmuRequest): EmuResponse => {
+  /** Headers Zuora sends on every answer (vendors.md §1: listed for every status), faults and refusals included. */
+  const everyAnswer = (req: EmuRequest): Record<string, string> => {
     const trackId = req.headers['zuora-track-id'];
     const now = Date.now();
     if (now - rateWindow.start >= 60_000) rateWindow = { start: now, used: 0 };
     rateWindow.used += 1;
-    const common: Record<string, string> = {
+    return {
       'RateLimit-Limit': RATE_LIMIT,
       'RateLimit-Remaining': String(Math.max(0, 50_000 - rateWindow.used)),
       'RateLimit-Reset': String(Math.ceil((rateWindow.start + 60_000 - now) / 1000)),
       'Zuora-Request-Id': randomUUID(),
       ...(trackId === undefined ? {} : { 'Zuora-Track-Id': trackId }),
     };
+  };
+
+  /** The Track-Id rules, around every route. */
+  const handler = (req: EmuRequest): EmuResponse => {
+    const trackId = req.headers['zuora-track-id'];
     const bad = trackId !== undefined && (trackId.length > 64 || /[:;"']|[^\x20-\x7e]/.test(trackId));
-    const out = bad ? errors(400, 'Zuora-Track-Id must be at most 64 US-ASCII characters without : ; " \'') : route(req);
-    return { ...out, headers: { ...out.headers, ...common } };
+    return bad ? errors(400, 'Zuora-Track-Id must be at most 64 US-ASCII characters without : ; " \'') : route(req);
   };
 
   let refusedForConcurrency = 0;
   const server = await startEmulatorServer({
-    name: 'zuora', handler,
+    name: 'zuora', handler, everyAnswer,
     concurrencyLimit: {
       max: () => emulator.concurrencyLimit,
       counts: (req) => req.path !== '/oauth/token',
