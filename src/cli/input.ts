@@ -46,8 +46,10 @@ export function formatOf(path: string, explicit?: string): Format {
 export function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new InputFileError('the input file is not valid UTF-8');
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw new InputFileError('the input file is not valid UTF-8');
+    // Longer than the longest string this Node holds (~512 MB): the file's size is the problem, not its bytes.
+    throw new InputFileError(`the input file is too large to read at once (${bytes.length} bytes): split it`);
   }
 }
 

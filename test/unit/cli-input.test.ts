@@ -1,7 +1,7 @@
 // taskhub-batch input: every item line becomes exactly one entry (an item to send, or why not), with the
 // line number a person would see in an editor; file-level problems refuse the file.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { parseCsv } from '../../src/cli/csv.js';
 import { decodeUtf8, formatOf, InputFileError, parseJsonl } from '../../src/cli/input.js';
 import type { InputLine } from '../../src/cli/input.js';
@@ -125,5 +125,16 @@ describe('the file', () => {
 
   it('must be UTF-8', () => {
     expect(() => decodeUtf8(Buffer.from([0x7b, 0xff, 0x7d]))).toThrow(/not valid UTF-8/);
+  });
+
+  // A file past the longest string Node holds (~512 MB) fails to decode too; building one here would take
+  // that much memory, so the decoder's refusal is stood in for.
+  it('a file too long to decode is called too large, not "not UTF-8"', () => {
+    vi.stubGlobal('TextDecoder', class { decode(): string { throw Object.assign(new Error('Cannot create a string longer than 0x1fffffe8 characters'), { code: 'ERR_STRING_TOO_LONG' }); } });
+    try {
+      expect(() => decodeUtf8(Buffer.from('{}'))).toThrow(/too large to read at once \(2 bytes\): split it/);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
