@@ -5,14 +5,21 @@
 // `hidden`), token-like values, stack frames and control characters; it keeps the first line, bounded.
 // The host rules are patterns, not a parser: they err towards hiding a word that looks like a machine.
 
+import { isIPv6 } from 'node:net';
+
 const URL_LIKE = /\b[a-z][a-z0-9+.-]*:\/\/\S+/gi;
 /** IPv4 and bracketed IPv6, with an optional port. */
 const IP = /\[[0-9a-f:.]*:[0-9a-f:.]*\](?::\d+)?|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b/gi;
 /**
- * Bare IPv6 (`fe80::1`, `2001:db8::10`, eight full groups): a `::` or eight groups, so times (`10:45:30`),
- * tkiids (`_TKI:…`) and `Type::Member` names are left alone.
+ * Bare IPv6 candidates (`fe80::1`, `2001:db8::10`): a bounded run of hex digits and colons, standing alone,
+ * which isIPv6 then judges. A pattern that spells out the groups itself backtracks exponentially on a long
+ * hex run after `::` (a GUID echoed back): seconds of a blocked event loop for 60 characters.
  */
-const BARE_IPV6 = /(?<![\w:.])(?:[0-9a-f]{0,4}:)*:(?::|[0-9a-f]{1,4})(?::?[0-9a-f]{1,4})*(?![\w:])|(?<![\w:.])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])/gi;
+const IPV6_CANDIDATE = /(?<![\w:.])[0-9a-f:]{2,45}(?![\w:])/gi;
+/** A candidate that is an IPv6 address with a `::` or all eight groups: times (`10:45:30`) are not. */
+const hideIpv6 = (m: string): string => (isIPv6(m) && (m.includes('::') || m.split(':').length === 8) ? '[host]' : m);
+/** Vendor text is cut to this before any pattern runs: what follows never reaches a client anyway. */
+const SCANNED = 2000;
 /**
  * A host name with a port (`bpm.example.com:9443`, `localhost:9000`), localhost, or a dotted name ending in an
  * alphabetic label (`sod2.example.com`); ids such as tkiids (hex groups) are left alone.
@@ -25,10 +32,10 @@ const HOST = /\b(?:localhost|[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?::\d{1,5})\b|\blocalh
  */
 const LABEL_WITH_PORT = /\b(?=[a-z]*[\d-])[a-z][a-z0-9-]*:\d{2,5}\b|(?<=\b(?:on|at|via|from|to)\s+)[a-z][a-z0-9-]*:\d{2,5}\b/gi;
 /**
- * A machine named after "host", "server" or "machine" (`host K2PROD01`): a name with a digit in it, so
- * "server error" or "host is unreachable" stay as they are.
+ * A machine named after "host", "hostname", "server" or "machine" (`host K2PROD01`, `Host: APP02`,
+ * `server=APP02`): a name with a digit in it, so "server error" or "host is unreachable" stay as they are.
  */
-const NAMED_MACHINE = /\b(host|server|machine)(\s+)(?=[a-z-]*\d)[a-z][a-z0-9-]*\b/gi;
+const NAMED_MACHINE = /\b(host(?:name)?|server|machine)(\s*[:=]?\s*)(?=[a-z-]*\d)[a-z][a-z0-9-]*\b/gi;
 /** "port 8443", "port: 8443". */
 const PORT_WORD = /\b(port)(\s*[:=]?\s*)\d{2,5}\b/gi;
 /** Ticket-style tokens (`8A:Cust12345.Token…`). */
@@ -43,12 +50,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]+/g;
  * at most `max` characters.
  */
 export function safeText(raw: string, hidden: readonly string[] = [], max = 300): string {
-  const line = raw.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '';
+  const line = (raw.split(/\r?\n/).map((l) => l.trim()).find((l) => l !== '') ?? '').slice(0, SCANNED);
   let text = line.split(STACK_FRAME)[0]!.replace(CONTROL, ' ');
   for (const name of [...hidden].filter((h) => h.length >= 3).sort((a, b) => b.length - a.length)) {
     text = text.replace(new RegExp(name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), '[account]');
   }
-  text = text.replace(URL_LIKE, '[url]').replace(TOKEN, '[token]').replace(IP, '[host]').replace(BARE_IPV6, '[host]')
+  text = text.replace(URL_LIKE, '[url]').replace(TOKEN, '[token]').replace(IP, '[host]').replace(IPV6_CANDIDATE, hideIpv6)
     .replace(HOST, '[host]').replace(LABEL_WITH_PORT, '[host]').replace(NAMED_MACHINE, '$1$2[host]')
     .replace(PORT_WORD, '$1$2[port]')
     .replace(/\s+/g, ' ').trim();
