@@ -37,6 +37,10 @@ export function decodeCursor(cursor: string, backends: readonly Backend[] = BACK
   if (!m || enc(text) !== cursor) return null;
   const backend = m[1] ?? m[3]!;
   const skipped = m[5]?.split(',') ?? [];
-  if (!backends.includes(backend) || skipped.some((b) => !backends.includes(b))) return null;
+  if (!backends.includes(backend)) return null;
+  // As issued: each skipped backend once, and each before the position's own in the list order. A forged
+  // list (repeated names, copied into every edge's cursor of a page) would cost memory and a false error.
+  const at = backends.indexOf(backend);
+  if (new Set(skipped).size !== skipped.length || skipped.some((b) => !backends.includes(b) || backends.indexOf(b) >= at)) return null;
   return { backend, offset: Number(m[2] ?? m[4]), ...(skipped.length ? { skipped } : {}) };
 }
