@@ -8,6 +8,7 @@ import type { Backend, DomainTask, ErrorCode, TaskStatus } from './domain.js';
 import type { BackendAdapter } from './vendors/adapter.js';
 import type { Registry } from './registry.js';
 import { isBackendError } from './errors.js';
+import { isReadBudgetError } from './read-budget.js';
 import type { ListPosition } from './global-id.js';
 import type { Logger } from './logger.js';
 
@@ -20,6 +21,8 @@ export interface PageRequest {
   statuses?: readonly TaskStatus[] | null;
   first: number;
   after: ListPosition | null;
+  /** Called with the rows of each vendor page before it is read; may throw to refuse it (the read budget). */
+  charge?: (rows: number) => void;
 }
 
 const VENDOR_CHUNK = 100;
@@ -49,8 +52,9 @@ export async function listTaskPage(registry: Registry, req: PageRequest, signal:
     if (!adapter) return { items: [], more: false };
     const from = i === 0 && req.after ? req.after.offset : 0;
     try {
-      return await collect(adapter, from, need, statuses, signal);
+      return await collect(adapter, from, need, statuses, signal, req.charge);
     } catch (err) {
+      if (isReadBudgetError(err)) throw err;
       const e = err as { partial?: ListedTask[] };
       const cause = (err as { cause?: unknown }).cause ?? err;
       // A vendor failure is data for the client; anything else is a bug, and the client sees only that it failed.
@@ -95,6 +99,7 @@ interface Collected { items: ListedTask[]; more: boolean }
 
 async function collect(
   adapter: BackendAdapter, from: number, need: number, statuses: Set<TaskStatus> | null, signal: AbortSignal,
+  charge?: (rows: number) => void,
 ): Promise<Collected> {
   const out: ListedTask[] = [];
   let offset = from;
@@ -102,6 +107,7 @@ async function collect(
   while (out.length < need && more) {
     // Without a status filter, ask for exactly what is missing; with one, read in full vendor pages.
     const limit = statuses ? VENDOR_CHUNK : Math.min(VENDOR_CHUNK, need - out.length);
+    charge?.(limit);
     let slice;
     try {
       slice = await adapter.listTasks(offset, limit, signal);

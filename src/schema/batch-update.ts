@@ -18,6 +18,7 @@ import { scopedSignal } from '../request-scope.js';
 import type { Builder, SchemaTypes } from './builder.js';
 import type { VendorSchemaKit, VendorSchemaParts } from './vendor-kit.js';
 import type { WriteBehaviour } from '../vendors/vendor.js';
+import { spendTaskById } from '../read-budget.js';
 
 /** A vendor's update input as the @oneOf field `field` carries it, and how the vendor treats writes. */
 export interface VendorInput { backend: Backend; field: string; parts: VendorSchemaParts<unknown>; writes: WriteBehaviour }
@@ -92,6 +93,8 @@ export function defineBatchUpdate(
           + `Null when it cannot be read back${unreadable.length ? `, e.g. ${unreadable.join(' or ')}` : ''}: the update itself was confirmed.`,
         resolve: async (r, _args, ctx) => {
           if (r.outcome.kind === 'UPDATED' && r.outcome.task) return r.outcome.task;
+          // A read-back is a vendor read like any other (a job's results page can ask for thousands).
+          spendTaskById(ctx.signal, ctx.loaders, r.backend, r.nativeId);
           try {
             return (await ctx.loaders[r.backend]?.load(r.nativeId)) ?? null;
           } catch (err) {

@@ -164,9 +164,9 @@ export function defineTaskTypes(
             extensions: { code: 'BAD_USER_INPUT', argument: 'after' },
           });
         }
-        spendListRows(ctx.signal, (size + 1) * (filter?.backends?.length ? new Set(filter.backends).size : ctx.registry.backends().length));
         const page = await listTaskPage(ctx.registry, {
           backends: filter?.backends ?? null, statuses: filter?.statuses ?? null, first: size, after: position,
+          charge: (rows) => spendListRows(ctx.signal, rows),
         }, ctx.signal, ctx.logger);
         for (const { task } of page.items) ctx.loaders[task.backend]?.prime(task.nativeId, task);
         return page;
@@ -238,7 +238,7 @@ export async function loadTask(ctx: Context, backend: Backend, nativeId: string)
       extensions: { code: 'BACKEND_NOT_CONFIGURED', backend },
     });
   }
-  spendTaskById(ctx.signal, backend, nativeId);
+  spendTaskById(ctx.signal, ctx.loaders, backend, nativeId);
   try {
     return await loader.load(nativeId);
   } catch (err) {

@@ -162,11 +162,33 @@ describe('what one request may make taskhub read', () => {
     expect(again.body.errors).toBeUndefined();
   });
 
-  it(`lists at most ${MAX_LIST_ROWS_PER_REQUEST} rows per request, across every operation of a batched request`, async () => {
-    const one = { query: '{ a: tasks(first: 500) { edges { cursor } } b: tasks(first: 500) { edges { cursor } } }' };
-    // Each field asks for 501 rows of 4 backends: two fit in one request, the third (in another operation) does not.
+  // Each operation of a batched request has its own loaders: the same ids in every operation are read
+  // again in each, so each operation's reads count.
+  it('counts the same ids read again by each operation of a batched request', async () => {
+    const ids = Array.from({ length: 200 }, (_, i) => encodeGlobalId('ZUORA', String(600000 + i)));
+    const op = { query: 'query($a: [ID!]!, $b: [ID!]!) { a: nodes(ids: $a) { id } b: nodes(ids: $b) { id } }', variables: { a: ids.slice(0, 100), b: ids.slice(100) } };
     const res = await fetch(`${await h.listen()}/graphql`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([one, { query: '{ c: tasks(first: 500) { edges { cursor } } }' }]),
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(Array.from({ length: 6 }, () => op)),
+    });
+    const answers = await res.json() as Array<{ errors?: Array<{ message: string }> }>;
+    expect(answers.slice(0, 5).every((a) => a.errors === undefined)).toBe(true);
+    expect(answers[5]!.errors?.[0]?.message).toMatch(/more than 1000 tasks by id/);
+  });
+
+  // With a status filter a backend is read page after page until enough tasks match: the pages read count,
+  // not the rows asked for.
+  it('counts the vendor pages a status filter reads', async () => {
+    const aliases = Array.from({ length: 20 }, (_, i) => `t${i}: tasks(first: 1, filter: { statuses: [CANCELLED] }) { edges { cursor } }`).join(' ');
+    const res = await h.gql(`{ ${aliases} }`);
+    expect((res.body.errors ?? []).some((e: { message: string }) => /more than 5000 task rows/.test(e.message))).toBe(true);
+  });
+
+  it(`lists at most ${MAX_LIST_ROWS_PER_REQUEST} rows per request, across every operation of a batched request`, async () => {
+    // With a status filter each field reads a page of 100 rows from each of the 4 backends (the demo lists
+    // are shorter): 400 rows a field, 2,800 an operation of 7; the second operation passes 5,000.
+    const op = { query: `{ ${Array.from({ length: 7 }, (_, i) => `t${i}: tasks(first: 1, filter: { statuses: [CANCELLED] }) { edges { cursor } }`).join(' ')} }` };
+    const res = await fetch(`${await h.listen()}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([op, op]),
     });
     const [first, second] = await res.json() as Array<{ data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
     expect(first!.errors).toBeUndefined();
