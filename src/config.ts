@@ -173,8 +173,9 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
   }
 
   const apiKeys = (str('TASKHUB_API_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
-  // Set but empty of keys (",") would otherwise read as "no access control": an open server.
-  if (str('TASKHUB_API_KEYS') !== undefined && apiKeys.length === 0) {
+  // Set but empty of keys ("", ",", a template whose secret is missing) would otherwise read as "no access
+  // control": an open server. Unset is the only way to run without keys.
+  if (env['TASKHUB_API_KEYS'] !== undefined && apiKeys.length === 0) {
     problems.push('TASKHUB_API_KEYS is set but holds no key (comma-separated keys of at least 16 characters); unset it to run without keys');
   }
   if (apiKeys.some((k) => k.length < 16)) problems.push('TASKHUB_API_KEYS: every key must be at least 16 characters long');

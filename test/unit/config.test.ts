@@ -81,7 +81,7 @@ describe('loadConfig', () => {
     expect(loadConfig({ TASKHUB_API_KEYS: ' aaaaaaaaaaaaaaaa , bbbbbbbbbbbbbbbbbbbb ' }).apiKeys).toEqual(['aaaaaaaaaaaaaaaa', 'bbbbbbbbbbbbbbbbbbbb']);
     expect(problemsOf({ TASKHUB_API_KEYS: 'short' })).toEqual(['TASKHUB_API_KEYS: every key must be at least 16 characters long']);
     // Set, but holding no key: refused, never read as "no access control" (which would open the server).
-    for (const empty of [',', ' , ,', ',,,']) {
+    for (const empty of ['', '   ', ',', ' , ,', ',,,']) {
       expect(problemsOf({ TASKHUB_API_KEYS: empty })).toEqual([expect.stringMatching(/TASKHUB_API_KEYS is set but holds no key/)]);
     }
   });
