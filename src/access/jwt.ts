@@ -66,8 +66,11 @@ export function createJwtVerifier(settings: JwtSettings): (token: string) => Pro
         issuer: settings.issuer, audience: settings.audience, algorithms: ALGORITHMS, clockTolerance: 5,
         requiredClaims: ['sub', 'exp'],
       });
+      // jose checks that `sub` is there; an empty or non-string one would name a caller shared by many.
+      if (typeof payload.sub !== 'string' || payload.sub.trim() === '') throw new JwtRejected('the token\'s sub claim must be a non-empty string');
       return { name: `jwt:${payload.sub}`, scopes: new Set([...scopesOf(payload['scope']), ...scopesOf(payload['scp'])]) };
     } catch (err) {
+      if (err instanceof JwtRejected) throw err;
       if (jwksProblem(jose, err)) throw new JwksUnavailable('the identity provider\'s keys could not be fetched', { cause: err });
       throw new JwtRejected((err as Error).message, { cause: err });
     }

@@ -263,12 +263,15 @@ describe('JWT (TASKHUB_JWT_JWKS_URL, _ISSUER, _AUDIENCE)', () => {
 
   // Without `sub` every such token would be the same caller (jobs and idempotency keys are scoped by it);
   // without `exp` a leaked token would never stop working.
-  it('a token without exp, or without sub, is 401', async () => {
+  it('a token without exp, or without a sub that names someone, is 401', async () => {
     const base = () => new SignJWT({ scope: 'tasks:read tasks:write' }).setProtectedHeader({ alg: 'RS256', kid: rsa.kid })
       .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt();
     const cases = {
       'no exp': await base().setSubject('user-42').sign(rsa.privateKey),
       'no sub': await base().setExpirationTime('5m').sign(rsa.privateKey),
+      'an empty sub': await base().setSubject('').setExpirationTime('5m').sign(rsa.privateKey),
+      'a sub that is no string': await new SignJWT({ scope: 'tasks:read', sub: 42 } as never).setProtectedHeader({ alg: 'RS256', kid: rsa.kid })
+        .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt().setExpirationTime('5m').sign(rsa.privateKey),
     };
     for (const [name, t] of Object.entries(cases)) {
       const res = await jh.gql(LIST, {}, bearer(t));
