@@ -192,6 +192,8 @@ describe('IBM BPM replies and errors', () => {
     expect(meansNoSuchTask(404, '{"errorNumber":"CWTKA0024E","errorMessage":"CWTKA0024E: not found"}')).toBe(true);
     expect(meansNoSuchTask(404, '')).toBe(false);
     expect(meansNoSuchTask(404, '<html>404 Not Found</html>')).toBe(false);
+    // An IBM error that is not one of its not-found codes is an error on a 404 too, as errorFromResponse says.
+    expect(meansNoSuchTask(404, '{"errorNumber":"CWTKA0012E","errorMessage":"CWTKA0012E: not authorized"}')).toBe(false);
     expect(errorFromResponse(404, '<html>404 Not Found</html>')).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true });
     expect(meansNoSuchTask(400, '{"errorNumber":"CWTKA0001E","errorMessage":"CWTKA0001E: bad id"}')).toBe(true);
     expect(meansNoSuchTask(400, '{"errorNumber":"CWTBF0005E"}')).toBe(false);
@@ -203,6 +205,8 @@ describe('IBM BPM replies and errors', () => {
     expect(idsNamedBy(body, [ID, other])).toEqual([other]);
     expect(idsNamedBy(JSON.stringify({ errorMessageParameters: [ID] }), [ID, other])).toEqual([ID]);
     expect(idsNamedBy('{"errorMessage":"bad"}', [ID])).toEqual([]);
+    // IBM may echo a tkiid in upper case, as in its failure reports.
+    expect(idsNamedBy(JSON.stringify({ errorMessageParameters: [ID.toUpperCase()] }), [ID, other])).toEqual([ID]);
   });
 
   it('messages are safe to show', () => {

@@ -306,7 +306,8 @@ export function errorBodyOf(text: string): IbmErrorBody {
  */
 export function meansNoSuchTask(status: number, text: string): boolean {
   const { vendorCode } = codeAndMessage(errorBodyOf(text));
-  return (status === 404 && vendorCode !== undefined) || (status === 400 && vendorCode === 'CWTKA0001E');
+  // The same codes errorFromResponse reads as NOT_FOUND: another IBM error on a 404 is an error, not null.
+  return (status === 404 && vendorCode !== undefined && NOT_FOUND.has(vendorCode)) || (status === 400 && vendorCode === 'CWTKA0001E');
 }
 
 /** Any non-2xx reply of a whole call as a domain error. Programmer details are never read. */
@@ -341,5 +342,8 @@ export function idsNamedBy(text: string, ids: readonly string[]): string[] {
   const body = errorBodyOf(text);
   const params = Array.isArray(body.errorMessageParameters) ? body.errorMessageParameters.map(String) : [];
   const msg = typeof body.errorMessage === 'string' ? body.errorMessage : '';
-  return ids.filter((id) => params.includes(id) || (msg !== '' && msg.includes(`'${id}'`)));
+  // Matched as IBM may echo a tkiid: in any case (the same rule as a failure report's entries).
+  const named = new Set(params.map((p) => p.trim().toLowerCase()));
+  const said = msg.toLowerCase();
+  return ids.filter((id) => named.has(id.toLowerCase()) || (said !== '' && said.includes(`'${id.toLowerCase()}'`)));
 }
