@@ -79,8 +79,10 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
           progress.update(tally(job));
         }
       } catch (err) {
-        if (++breaks > MAX_RECONNECTS) throw err;
-        progress.note(`progress stream broke (${(err as Error).message}); reconnecting`);
+        // Whatever broke it (a reset, a bad event, the facade's refusal), said in one line without the key.
+        const why = withoutSecrets((err as Error).message, [opts.apiKey]);
+        if (++breaks > MAX_RECONNECTS) throw new JobError(`the progress stream broke ${breaks} times; last: ${why}`);
+        progress.note(`progress stream broke (${why}); reconnecting`);
         await sleep(Math.min(10_000, 500 * breaks));
         job = (await client.get(job.id)) ?? job;
       }
@@ -88,7 +90,6 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
   } finally {
     progress.stop(tally(job));
   }
-
 
   const outcomes = new Map<string, number>();
   let succeeded = 0;

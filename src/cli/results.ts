@@ -86,8 +86,8 @@ export function readPrevious(path: string, inputTag: string): Previous {
 }
 
 /**
- * Whether `path` holds results of the input `inputTag` only (a torn last record allowed): what a run of the
- * same command left, which may be written anew. False for a missing or empty file, or anything else.
+ * Whether `path` holds job results of the input `inputTag` only (a torn last record allowed): what a run of
+ * the same --job command left, which may be written anew. False for a missing or empty file, or anything else.
  */
 export function holdsOnlyResultsOf(path: string, inputTag: string): boolean {
   if (!existsSync(path) || statSync(path).isDirectory()) return false;
@@ -101,7 +101,9 @@ export function holdsOnlyResultsOf(path: string, inputTag: string): boolean {
       if (i === lines.length - 1) continue;
       return false;
     }
-    if (rec.input !== inputTag) return false;
+    // A chunked run's records (chunk set) are the only record of its unanswered lines and of --resume:
+    // never written over by a job.
+    if (rec.input !== inputTag || rec.chunk !== null) return false;
     records++;
   }
   return records > 0;

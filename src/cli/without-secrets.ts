@@ -12,5 +12,6 @@ export function withoutSecrets(text: string, secrets: ReadonlyArray<string | und
 
 /** A URL as it may be shown: without its userinfo. */
 export function shownUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/i, '$1[credentials]@');
+  // Up to the last '@': a password may hold '@' or '/' (which a URL parser would not even read as userinfo).
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1[credentials]@');
 }

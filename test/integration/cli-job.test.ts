@@ -84,6 +84,12 @@ describe('taskhub-batch --job', () => {
     const rewritten = await cli([input, '--job', '--url', url, '--out', out, '--progress', 'none']);
     expect(rewritten.code, rewritten.stderr).toBe(0);
     expect(readOut(out)).toEqual(records);
+    // A chunked run's results of the same input are not overwritten: they hold its unanswered lines.
+    const chunked = join(dir, 'chunked.jsonl');
+    writeFileSync(chunked, `${JSON.stringify({ ...records[0], chunk: 0, chunkSize: 500 })}\n`);
+    const kept = await cli([input, '--job', '--url', url, '--out', chunked, '--progress', 'none']);
+    expect(kept.code).toBe(2);
+    expect(readFileSync(chunked, 'utf8')).toContain('"chunk":0');
     // Another input's results are not overwritten.
     const other = join(dir, 'other.jsonl');
     writeFileSync(other, `${JSON.stringify(items[0])}\n`);

@@ -478,11 +478,12 @@ describe('facades that misbehave', () => {
     const input = file('usage.jsonl', jsonl([{ zuora: { id: '2772', name: 'x' } }]));
     const creds = await cli([input, '--url', 'http://user:Url-Secret-1@127.0.0.1:9/graphql']);
     const ftp = await cli([input, '--url', 'ftp://user:Url-Secret-2@h/graphql']);
+    const odd = await cli([input, '--url', 'ftp://user:Url@Secret/3@h/graphql']);
     const key = await cli([input, '--url', echoUrl, '--api-key', 'bad\nkey-0123456789']);
     const out = await cli([input, '--url', echoUrl, '--out', dir]);
-    for (const run of [creds, ftp, key, out]) {
+    for (const run of [creds, ftp, odd, key, out]) {
       expect(run.code).toBe(2);
-      expect(run.stderr).not.toMatch(/Url-Secret|\n\s+at /);
+      expect(run.stderr).not.toMatch(/Url-Secret|Url@Secret|Secret\/3|\n\s+at /);
     }
     expect(creds.stderr).toMatch(/--url must not hold credentials/);
     expect(key.stderr).toMatch(/control character/);

@@ -66,7 +66,7 @@ describe('in Redis, nothing a job leaves is kept forever', () => {
 });
 
 describe('a start that stored its job but could not queue it', () => {
-  it('is queued when the same key is sent again, and a queued job is not queued twice', async () => {
+  it('is queued when the same key is sent again', async () => {
     const queued: string[] = [];
     let failNext = true;
     const queue: JobQueue = {
@@ -79,6 +79,26 @@ describe('a start that stored its job but could not queue it', () => {
     const job = await start();
     expect(job.state).toBe('QUEUED');
     expect(queued).toEqual([job.id]);
+  });
+});
+
+describe('the in-process queue', () => {
+  // A resend of a QUEUED job queues it again (above): the queue, not the caller, keeps it from running twice.
+  it('runs a job id once however often it is queued', async () => {
+    const { MemoryJobQueue } = await import('../../src/jobs/queue.js');
+    const runs: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    const runner = { work: async (id: string) => { runs.push(id); await held; } } as unknown as JobRunner;
+    const queue = new MemoryJobQueue(runner, 2, { error: () => {} } as never);
+    await queue.enqueue('a');
+    await queue.enqueue('a');
+    await sleep(20);
+    await queue.enqueue('a');
+    release();
+    await sleep(20);
+    expect(runs).toEqual(['a']);
+    await queue.close();
   });
 });
 
