@@ -16,7 +16,7 @@ import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { basicAuth, pathSegment } from '../../transport/encoding.js';
 import {
   errorBodyOf, errorFromResponse, idsNamedBy, isValidTkiid, meansNoSuchTask, outcomeFromFailure, parseBulkReply,
-  parseJson, propertyValuesOf, taskFromWire, tasksFromList, validateUpdate,
+  parseJson, propertyValuesOf, taskFromWire, tasksFromList, tkiidKey, validateUpdate,
 } from './mapping.js';
 import type { IbmBulkUpdateRequest, IbmUpdatedPropertyValues } from './wire.js';
 
@@ -217,9 +217,6 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     });
   }
 }
-
-/** A tkiid as IBM may echo it: any case, stray spaces. */
-const tkiidKey = (tkiid: string) => tkiid.trim().toLowerCase();
 
 /** The journal as one chunk's calls see it: by tkiid, mapped back to the adapter's positions. */
 interface TkiidJournal {

@@ -295,6 +295,9 @@ export function outcomeFromFailure(f: Partial<IbmFailedItem>): OutcomeError {
     vendorCode === undefined ? {} : { vendorCode });
 }
 
+/** A tkiid as IBM may echo it: any case, stray spaces. */
+export const tkiidKey = (tkiid: string): string => tkiid.trim().toLowerCase();
+
 export function errorBodyOf(text: string): IbmErrorBody {
   const body = parseJson(text);
   return isRecord(body) ? (body as IbmErrorBody) : {};
@@ -305,9 +308,9 @@ export function errorBodyOf(text: string): IbmErrorBody {
  * 404 or a proxy's page never reached the REST API), or 400 CWTKA0001E (malformed id).
  */
 export function meansNoSuchTask(status: number, text: string): boolean {
-  const { vendorCode } = codeAndMessage(errorBodyOf(text));
-  // The same codes errorFromResponse reads as NOT_FOUND: another IBM error on a 404 is an error, not null.
-  return (status === 404 && vendorCode !== undefined && NOT_FOUND.has(vendorCode)) || (status === 400 && vendorCode === 'CWTKA0001E');
+  // A 404 as errorFromResponse reads it: another IBM error on a 404 is an error, not null.
+  if (status === 404) return errorFromResponse(status, text).code === 'NOT_FOUND';
+  return status === 400 && codeAndMessage(errorBodyOf(text)).vendorCode === 'CWTKA0001E';
 }
 
 /** Any non-2xx reply of a whole call as a domain error. Programmer details are never read. */
@@ -342,8 +345,8 @@ export function idsNamedBy(text: string, ids: readonly string[]): string[] {
   const body = errorBodyOf(text);
   const params = Array.isArray(body.errorMessageParameters) ? body.errorMessageParameters.map(String) : [];
   const msg = typeof body.errorMessage === 'string' ? body.errorMessage : '';
-  // Matched as IBM may echo a tkiid: in any case (the same rule as a failure report's entries).
-  const named = new Set(params.map((p) => p.trim().toLowerCase()));
+  // Matched as IBM may echo a tkiid (the same rule as a failure report's entries).
+  const named = new Set(params.map(tkiidKey));
   const said = msg.toLowerCase();
-  return ids.filter((id) => named.has(id.toLowerCase()) || (said !== '' && said.includes(`'${id.toLowerCase()}'`)));
+  return ids.filter((id) => named.has(tkiidKey(id)) || (said !== '' && said.includes(`'${tkiidKey(id)}'`)));
 }

@@ -205,11 +205,8 @@ export function tokenError(status: number): BackendError {
 }
 
 /** A 404 that is Zuora's own answer (its Errors document), not a gateway's page at a wrong path. */
-export const isZuoraNotFound = (status: number, text: string): boolean => {
-  if (status !== 404) return false;
-  const { code, title } = firstVendorError(text);
-  return code !== undefined || title !== undefined;
-};
+export const isZuoraNotFound = (status: number, text: string): boolean =>
+  status === 404 && errorFromResponse(404, text).code === 'NOT_FOUND';
 
 /**
  * An item Zuora still refuses with a 404 on its own although a GET finds the task: Zuora refused this
