@@ -169,15 +169,16 @@ class JobClient {
     const idleMs = Math.max(this.timeoutMs, 10_000);
     const idle = new AbortController();
     let timer = setTimeout(() => idle.abort(), idleMs);
-    const res = await this.fetch({
-      method: 'POST',
-      headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
-      body: JSON.stringify({ query: print(BatchUpdateJobProgressDocument), variables: { id } }),
-    }, idle.signal);
-    if (!res.ok || !res.body) throw this.error(`the facade answered HTTP ${res.status} to the progress stream`);
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+    let reader: ReadableStreamDefaultReader<string> | undefined;
     let buffer = '';
     try {
+      const res = await this.fetch({
+        method: 'POST',
+        headers: this.headers({ 'content-type': 'application/json', accept: 'text/event-stream' }),
+        body: JSON.stringify({ query: print(BatchUpdateJobProgressDocument), variables: { id } }),
+      }, idle.signal);
+      if (!res.ok || !res.body) throw this.error(`the facade answered HTTP ${res.status} to the progress stream`);
+      reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
       for (;;) {
         const { value, done } = await reader.read().catch((err: unknown) => {
           throw idle.signal.aborted ? this.error(`the progress stream was silent for ${idleMs} ms`) : err;
@@ -200,8 +201,9 @@ class JobClient {
         }
       }
     } finally {
+      // Also when the stream never opened: the idle timer must not hold the process for idleMs.
       clearTimeout(timer);
-      await reader.cancel().catch(() => undefined);
+      await reader?.cancel().catch(() => undefined);
     }
   }
 

@@ -46,24 +46,34 @@ export interface Previous {
   chunkSize?: number;
 }
 
+/**
+ * Each non-empty line of a results file: its record, or null when it is none; `last` tells a torn last
+ * record (as a crash leaves it) from a foreign line in the middle.
+ */
+function* resultLines(text: string): Generator<{ raw: string; number: number; rec: OutRecord | null; last: boolean }> {
+  const lines = text.split('\n');
+  for (const [i, raw] of lines.entries()) {
+    if (raw.trim() === '') continue;
+    let rec: unknown;
+    try { rec = JSON.parse(raw); } catch { rec = undefined; }
+    yield { raw, number: i + 1, rec: isRecord(rec) ? rec : null, last: i === lines.length - 1 };
+  }
+}
+
 /** Reads an existing results file for --resume, and rewrites it without the records it drops. */
 export function readPrevious(path: string, inputTag: string): Previous {
   const answered = new Map<number, OutRecord>();
   if (!existsSync(path)) return { answered, dropped: 0 };
   if (statSync(path).isDirectory()) throw new InputFileError(`--out ${path} is a directory; give a file`);
   const text = readFileSync(path, 'utf8');
-  const lines = text.split('\n');
   let dropped = 0;
   let chunkSize: number | undefined;
   const kept: string[] = [];
-  lines.forEach((raw, i) => {
-    if (raw.trim() === '') return;
-    let rec: unknown;
-    try { rec = JSON.parse(raw); } catch { rec = undefined; }
-    if (!isRecord(rec)) {
+  for (const { raw, number, rec, last } of resultLines(text)) {
+    if (!rec) {
       // A crash can tear the last record; anything else means this is not our file.
-      if (i === lines.length - 1) { dropped++; return; }
-      throw new InputFileError(`--out ${path}: line ${i + 1} is not a taskhub-batch result record; not resuming`);
+      if (last) { dropped++; continue; }
+      throw new InputFileError(`--out ${path}: line ${number} is not a taskhub-batch result record; not resuming`);
     }
     if (rec.dryRun) throw new InputFileError(`--out ${path} holds --dry-run results; resume into another --out`);
     if (rec.input !== inputTag) {
@@ -71,10 +81,10 @@ export function readPrevious(path: string, inputTag: string): Previous {
     }
     if (answered.has(rec.line)) throw new InputFileError(`--out ${path} answers input line ${rec.line} twice; not resuming`);
     if (Number.isInteger(rec.chunkSize)) chunkSize = rec.chunkSize!;
-    if (UNANSWERED.has(rec.outcome)) { dropped++; return; }
+    if (UNANSWERED.has(rec.outcome)) { dropped++; continue; }
     answered.set(rec.line, rec);
     kept.push(raw);
-  });
+  }
   // Appending to a file that does not end its last record would glue two records together.
   if (dropped > 0 || (text.length > 0 && !text.endsWith('\n'))) {
     // Replace, never truncate in place: a crash here leaves the old file or the new one, not half of each.
@@ -91,14 +101,10 @@ export function readPrevious(path: string, inputTag: string): Previous {
  */
 export function holdsOnlyResultsOf(path: string, inputTag: string): boolean {
   if (!existsSync(path) || statSync(path).isDirectory()) return false;
-  const lines = readFileSync(path, 'utf8').split('\n');
   let records = 0;
-  for (const [i, raw] of lines.entries()) {
-    if (raw.trim() === '') continue;
-    let rec: unknown;
-    try { rec = JSON.parse(raw); } catch { rec = undefined; }
-    if (!isRecord(rec)) {
-      if (i === lines.length - 1) continue;
+  for (const { rec, last } of resultLines(readFileSync(path, 'utf8'))) {
+    if (!rec) {
+      if (last) continue;
       return false;
     }
     // A chunked run's records (chunk set) are the only record of its unanswered lines and of --resume:
@@ -125,7 +131,7 @@ export class ResultsWriter {
     try {
       return new ResultsWriter(openSync(path, resume ? 'a' : 'w'), stdout);
     } catch (err) {
-      // A directory, a folder that does not exist, no permission: the option's problem, before anything is sent.
+      // A folder that does not exist, no permission: the option's problem, before anything is sent.
       throw new InputFileError(`--out ${path} cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   }
