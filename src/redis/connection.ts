@@ -45,6 +45,8 @@ export class SharedRedis {
       lazyConnect: false,
     });
     this.client.on('ready', () => {
+      // A (re)connection answered its ready check: Redis answers, whatever the last heartbeat said.
+      this.answering = true;
       this.logger.info('redis: connected');
       this.observer.onState?.(true);
     });
