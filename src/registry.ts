@@ -8,6 +8,7 @@ import type { AnyVendorModule } from './vendors/vendor.js';
 import type { Config } from './config.js';
 import type { VendorBudget } from './transport/budget.js';
 import type { TokenStore } from './vendors/token-store.js';
+import type { TaskLocks } from './vendors/task-locks.js';
 
 export class Registry {
   private readonly adapters: ReadonlyMap<Backend, BackendAdapter>;
@@ -46,6 +47,8 @@ export interface RegistryExtras {
   budgets?: Partial<Record<Backend, VendorBudget>>;
   /** Per-backend OAuth token stores (shared by replicas when Redis is set); vendors without tokens ignore them. */
   tokenStores?: Partial<Record<Backend, TokenStore>>;
+  /** Per-backend task locks (shared by replicas when Redis is set); vendors that need none ignore them. */
+  taskLocks?: Partial<Record<Backend, TaskLocks>>;
 }
 
 export function createRegistry(config: Pick<Config, 'vendors' | 'backends' | 'traffic'>, observer?: HttpObserver, extras: RegistryExtras = {}): Registry {
@@ -54,9 +57,10 @@ export function createRegistry(config: Pick<Config, 'vendors' | 'backends' | 'tr
     if (!settings) return [];
     const budget = extras.budgets?.[vendor.backend];
     const tokens = extras.tokenStores?.[vendor.backend];
+    const taskLocks = extras.taskLocks?.[vendor.backend];
     const adapter: BackendAdapter = vendor.createAdapter(settings, {
       baseUrl: settings.baseUrl, policy: config.traffic[vendor.backend]!, ...(observer ? { observer } : {}),
-      ...(budget ? { budget } : {}), ...(tokens ? { tokens } : {}),
+      ...(budget ? { budget } : {}), ...(tokens ? { tokens } : {}), ...(taskLocks ? { taskLocks } : {}),
     });
     return [adapter];
   });

@@ -8,12 +8,16 @@ import { SharedRedis } from './connection.js';
 import type { RedisObserver } from './connection.js';
 import { RedisRunStore } from './run-store-redis.js';
 import { RedisTokenStore } from './token-store-redis.js';
+import { RedisTaskLocks } from './task-locks-redis.js';
+import type { TaskLocks } from '../vendors/task-locks.js';
 
 export interface RedisPieces {
   redis: SharedRedis;
   runStore: RunStore;
   /** An OAuth token store shared by every replica, for one tenant and client (`scope`). */
   tokenStore(scope: string): TokenStore;
+  /** Task locks shared by every replica, for one tenant of one vendor (`scope`). */
+  taskLocks(scope: string): TaskLocks;
 }
 
 export async function connectRedis(
@@ -26,5 +30,6 @@ export async function connectRedis(
     redis,
     runStore: new RedisRunStore(redis, ttl.idempotencyTtlMs, ttl.batchLeaseMs),
     tokenStore: (scope) => new RedisTokenStore(redis, scope),
+    taskLocks: (scope) => new RedisTaskLocks(redis, scope, logger),
   };
 }

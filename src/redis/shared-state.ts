@@ -1,5 +1,5 @@
 // What the replicas share when TASKHUB_REDIS_URL is set, built once per process: the Redis connection,
-// the run store (keyed batches and their journals), the vendor request budgets and OAuth tokens.
+// the run store (keyed batches and their journals), the vendor request budgets, OAuth tokens and task locks.
 // Unset: the same pieces in process (budgets still apply, per replica). Used by main.ts and the tests.
 
 import type { Config } from '../config.js';
@@ -9,6 +9,7 @@ import type { RedisObserver, SharedRedis } from './connection.js';
 import type { RunStore } from '../batch/run-store.js';
 import { SharedVendorBudget } from '../budget/vendor-budget.js';
 import type { TokenStore } from '../vendors/token-store.js';
+import type { TaskLocks } from '../vendors/task-locks.js';
 import type { RegistryExtras } from '../registry.js';
 import { loadJobsFactory } from '../jobs/index.js';
 import type { JobsFactory } from '../jobs/index.js';
@@ -38,6 +39,7 @@ export async function connectSharedState(
     : undefined;
   const budgets = {} as Record<Backend, SharedVendorBudget>;
   const tokenStores: Partial<Record<Backend, TokenStore>> = {};
+  const taskLocks: Partial<Record<Backend, TaskLocks>> = {};
   for (const vendor of config.vendors) {
     const { backend } = vendor;
     const perSecond = config.maxRequestsPerSecond[backend];
@@ -48,11 +50,13 @@ export async function connectSharedState(
     if (shared && settings) {
       const who = vendor.settings.secrets(settings as never).identities.join('\n');
       tokenStores[backend] = shared.tokenStore(`${backend}\n${settings.baseUrl}\n${who}`);
+      // A task is the same task for every client of the tenant: the base URL is the scope.
+      taskLocks[backend] = shared.taskLocks(`${backend}\n${settings.baseUrl}`);
     }
   }
   return {
     ...(shared ? { redis: shared.redis, runStore: shared.runStore } : {}),
-    registryExtras: { budgets, tokenStores },
+    registryExtras: { budgets, tokenStores, taskLocks },
     createJobs: await loadJobsFactory(config.redisUrl),
     close: async () => {
       for (const b of Object.values(budgets)) b.close();

@@ -11,6 +11,7 @@ import type { TrafficPolicy } from '../transport/policy.js';
 import type { VendorBudget } from '../transport/budget.js';
 import type { ReadPolicy } from './concurrency.js';
 import type { TokenStore } from './token-store.js';
+import type { TaskLocks } from './task-locks.js';
 
 export interface TaskListSlice {
   /** Tasks in the vendor's own list order, starting at the requested offset. */
@@ -81,4 +82,6 @@ export interface ClientCommon {
   budget?: VendorBudget;
   /** Where a vendor with OAuth tokens keeps them (shared by replicas with Redis); minted locally when absent. */
   tokens?: TokenStore;
+  /** Locks that order writes to one task across replicas (vendors whose writes need them); none: in process only. */
+  taskLocks?: TaskLocks;
 }

@@ -1,7 +1,7 @@
 // Several taskhub processes (`node dist/main.js`) over one real redis-server and ONE set of vendor
 // emulators (in this test process): what each vendor really received is the judge. The same key sent to
-// three replicas at once; a replica SIGKILLed mid-batch and the replay on another; Redis stopped and
-// started again under a running replica.
+// three replicas at once; a replica SIGKILLed mid-batch and the replay on another; one SuperOffice task
+// written through two replicas at once; Redis stopped and started again under a running replica.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedBackends } from '../../src/embedded.js';
@@ -122,6 +122,25 @@ describe('a replica killed mid-batch', () => {
   }, 90_000);
 });
 
+describe('one SuperOffice task changed through two replicas at once', () => {
+  it('keeps both changes: the read and the PUT of a task hold a lock shared in Redis', async () => {
+    vendors.setLatency(150);
+    try {
+      const id = ids.SUPEROFFICE[190]!;
+      const [a, b] = await Promise.all([
+        gqlAt(replicas[1]!.url, BATCH, { input: { items: [{ superOffice: { id, description: 'through replica 1' } }] } }),
+        gqlAt(replicas[2]!.url, BATCH, { input: { items: [{ superOffice: { id, response: 'through replica 2' } }] } }),
+      ]);
+      expect([a, b].map((x) => x.data!.batchUpdateTasks.results[0].__typename)).toEqual(['TaskUpdated', 'TaskUpdated']);
+      // Without the lock both replicas read the task before either PUT, and the second PUT wrote back the
+      // first one's old value.
+      expect(vendors.superOffice.tasks.get(Number(id))).toMatchObject({ Description: 'through replica 1', Response: 'through replica 2' });
+    } finally {
+      vendors.setLatency(20);
+    }
+  }, 30_000);
+});
+
 describe('Redis stopped and started again', () => {
   it('a keyed batch sends nothing while Redis is down; reads and unkeyed batches go on; it works again without a restart', async () => {
     const replica = replicas[3]!;
@@ -135,8 +154,9 @@ describe('Redis stopped and started again', () => {
 
       const read = await gqlAt(replica.url, '{ tasks(first: 5) { edges { node { nativeId } } backendErrors { backend } } }');
       expect(read.data.tasks.edges.length).toBe(5);
-      const unkeyed = (await gqlAt(replica.url, PAYLOAD, { input: { items: items.slice(0, 1) } })).data!.batchUpdateTasks;
-      expect(unkeyed.results[0].__typename).toBe('TaskUpdated');
+      // A SuperOffice write goes on without its cross-replica task lock, as the contract has unkeyed batches do.
+      const unkeyed = (await gqlAt(replica.url, PAYLOAD, { input: { items: [items[0], items[6]] } })).data!.batchUpdateTasks;
+      expect(unkeyed.results.map((r: any) => r.__typename)).toEqual(['TaskUpdated', 'TaskUpdated']);
       expect(await (await fetch(`${replica.url}/ready`)).json()).toMatchObject({ ready: true, redis: 'down' });
       expect(await (await fetch(`${replica.url}/metrics`)).text()).toMatch(/taskhub_redis_errors_total\{op="claim"\} [1-9]/);
     } finally {

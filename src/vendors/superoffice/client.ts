@@ -19,6 +19,8 @@ import type { LimitFunction } from 'p-limit';
 import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { pathSegment } from '../../transport/encoding.js';
+import { PROCESS_LOCAL_LOCKS } from '../task-locks.js';
+import type { TaskLocks, TaskUnlock } from '../task-locks.js';
 import {
   errorFromReply, isSuperOfficeNotFound, isValidBatchTaskId, needsCurrentTask, parseJson, taskFromPutReply,
   taskFromReadReply, tasksFromListReply, toPutBody, validateSuperOfficeUpdate,
@@ -53,6 +55,8 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private readonly listKey: string;
   /** The read-and-PUT in progress here for each task, which the next one for the same task waits for. */
   private readonly taskTurns = new Map<number, Promise<void>>();
+  /** The same order across replicas (Redis), from the read to the end of the PUT. */
+  private readonly taskLocks: TaskLocks;
 
   constructor(opts: SuperOfficeClientOptions) {
     const writeConcurrency = opts.writeConcurrency ?? 8;
@@ -63,6 +67,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     this.writes = pLimit(writeConcurrency);
     this.updateReads = pLimit(UPDATE_READ_CONCURRENCY);
     this.readConcurrency = readConcurrencyOf(opts.policy);
+    this.taskLocks = opts.taskLocks ?? PROCESS_LOCAL_LOCKS;
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {
       authorization: `Bearer ${opts.token}`,
@@ -149,7 +154,8 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   /**
    * Runs the read-and-PUT of one task after any other in progress here for the same task. A PUT writes all
    * four fields from a read made just before it, and SuperOffice offers no ETag: two batches changing
-   * different fields of one task at once would each write back the other's old value.
+   * different fields of one task at once would each write back the other's old value. Other replicas are
+   * kept out by the task lock that readAndPut holds from its read to the end of its PUT.
    */
   private inTurn<T>(id: number, fn: () => Promise<T>): Promise<T> {
     const mine = (this.taskTurns.get(id) ?? Promise.resolve()).then(fn);
@@ -162,23 +168,47 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private async readAndPut(
     id: number, update: SuperOfficeTaskUpdate, position: number, signal: AbortSignal | undefined, journal: BatchJournal,
   ): Promise<UpdateOutcome> {
-    const current: SuperOfficeTask | null = needsCurrentTask(update)
-      ? await this.updateReads(() => this.readTask(id, signal))
-      : null;
-    const body = JSON.stringify(toPutBody(id, update, current));
-    const task = await this.writes(async () => {
-      if (!(await journalSending(journal, [position]))) return null;
-      const res = await this.http.request({
-        method: 'PUT',
-        path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
-        headers: { ...this.auth, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
-        body,
-        idempotent: true,
-        ...(signal ? { signal } : {}),
+    let unlock: TaskUnlock | undefined;
+    try {
+      // Locked inside the read slot, so a replica waits for another's PUT with one slot, not with every
+      // queued item. A PUT without a read is locked too: it must not land between another replica's read
+      // and PUT, which would write the read's older values over it.
+      let current: SuperOfficeTask | null = null;
+      if (needsCurrentTask(update)) {
+        current = await this.updateReads(async () => {
+          unlock = await this.lockTask(id, signal);
+          return this.readTask(id, signal);
+        });
+      } else {
+        unlock = await this.lockTask(id, signal);
+      }
+      const body = JSON.stringify(toPutBody(id, update, current));
+      const task = await this.writes(async () => {
+        if (!(await journalSending(journal, [position]))) return null;
+        const res = await this.http.request({
+          method: 'PUT',
+          path: `/api/v1/BatchTask/${pathSegment(update.id)}`,
+          headers: { ...this.auth, accept: 'application/json', 'content-type': 'application/json; charset=utf-8' },
+          body,
+          idempotent: true,
+          ...(signal ? { signal } : {}),
+        });
+        return taskFromPutReply(id, res.status, res.text());
       });
-      return taskFromPutReply(id, res.status, res.text());
-    });
-    return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
+      return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
+    } finally {
+      await unlock?.();
+    }
+  }
+
+  /** Waits for the task's lock among replicas; a wait ended by the caller sends nothing. */
+  private async lockTask(id: number, signal: AbortSignal | undefined): Promise<TaskUnlock> {
+    try {
+      return await this.taskLocks.lock(String(id), signal);
+    } catch (err) {
+      throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'SuperOffice update cancelled before it was sent',
+        { cause: err, retryable: true, requestMayHaveBeenSent: false });
+    }
   }
 
   private async readTask(id: number, signal?: AbortSignal): Promise<SuperOfficeTask> {
