@@ -8,7 +8,7 @@ import type { TaskUpdate } from '../domain.js';
 import type { ItemResult } from '../batch/plan.js';
 import { IdempotencyConflictError } from '../batch/idempotency.js';
 import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished } from './store.js';
-import type { JobChunk, JobRecord, JobStore, NewJob, ResultKind, ResultPage } from './store.js';
+import type { JobChunk, JobRecord, JobState, JobStep, JobStore, NewJob, ResultKind, ResultPage } from './store.js';
 import { collectPage } from './result-page.js';
 
 interface Entry {
@@ -103,6 +103,12 @@ export class MemoryJobStore implements JobStore {
       e.inFlight.clear();
     }
     return copy(e.job);
+  }
+
+  async transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null> {
+    // One turn of the event loop: nothing else runs between the check and the change.
+    if (!from.includes(this.entry(id).job.state)) return null;
+    return this.update(id, patch);
   }
 
   async results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage> {

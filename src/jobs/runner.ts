@@ -74,10 +74,17 @@ export class JobRunner {
     if (!job || isFinished(job.state)) return;
     const worker = randomUUID();
     await store.claim(id, worker);
-    if (job.state === 'QUEUED') {
-      job = await store.update(id, { state: 'RUNNING', startedAt: now() });
+    // Started in one step with the check that it is still QUEUED: a cancel may have answered it meanwhile
+    // (cancelQueued), and then there is nothing left to run.
+    const started = job.state === 'QUEUED'
+      ? await store.transition(id, ['QUEUED'], { state: 'RUNNING', startedAt: now() })
+      : null;
+    if (started) {
+      job = started;
       this.changed(job, 'RUNNING');
     } else {
+      job = await store.get(id);
+      if (!job || isFinished(job.state)) return;
       logger.info({ jobId: id, done: job.counts.done, total: job.total }, 'batch job taken over: continuing from its journal');
     }
     // The chunk started last; every chunk before it is done. The next one starts when this one is nearly
@@ -219,9 +226,10 @@ export class JobRunner {
     this.deps.observer?.onJobItems?.(results);
   }
 
+  /** Ends the job unless something else ended it first (a cancel and a worker may both try): once. */
   private async finish(id: string, state: JobState): Promise<void> {
-    const job = await this.deps.store.update(id, { state, finishedAt: now() });
-    this.changed(job, state);
+    const job = await this.deps.store.transition(id, ['QUEUED', 'RUNNING'], { state, finishedAt: now() });
+    if (job) this.changed(job, state);
   }
 
   private changed(job: JobRecord, state: JobState): void {

@@ -78,10 +78,19 @@ export interface JobStore {
   /** Records results (an index already answered keeps its first result) and updates the counts. */
   settle(id: string, results: readonly ItemResult[]): Promise<JobRecord>;
   update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord>;
+  /**
+   * A change of state made only when the job is in one of `from`, in one step: a worker starting the job and
+   * a cancel answering it at once, or two of either, cannot both make it. The record after, or null when its
+   * state was another (the other made the step).
+   */
+  transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null>;
   /** Up to `limit` results from index `from` on, in input order; with `only`, results of that kind alone. */
   results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage>;
   close(): Promise<void>;
 }
+
+/** A change of state, with the time that goes with it. */
+export type JobStep = Pick<JobRecord, 'state'> & Partial<Pick<JobRecord, 'startedAt' | 'finishedAt'>>;
 
 export class JobNotFoundError extends Error {
   override readonly name = 'JobNotFoundError';

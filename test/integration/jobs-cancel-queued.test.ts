@@ -1,8 +1,19 @@
 // Cancelling a job that is still waiting for a worker answers it at once, in memory and across replicas
 // over Redis: behind a large job it would otherwise stay QUEUED until a worker frees up (hours, behind a
-// 100,000-item job). Nothing of it is sent, then or later.
+// 100,000-item job). Nothing of it is sent, then or later. A worker taking the job at the same moment ends
+// it no second time.
 
+import { Redis } from 'ioredis';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchEngine } from '../../src/batch/engine.js';
+import type { TaskUpdate } from '../../src/domain.js';
+import { MemoryJobStore } from '../../src/jobs/memory-store.js';
+import { MemoryProgressBus } from '../../src/jobs/progress.js';
+import { RedisJobStore } from '../../src/jobs/redis/redis-store.js';
+import { JobRunner } from '../../src/jobs/runner.js';
+import type { JobState, JobStore } from '../../src/jobs/store.js';
+import type { Registry } from '../../src/registry.js';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 import { JOB_FIELDS, applied, generatedIds, k2Sends, mixedItems } from '../support/jobs.js';
@@ -63,4 +74,30 @@ describe.each([['in memory', false], ['over Redis', true]])('a queued job cancel
       h.vendors.setLatency(0);
     }
   }, 120_000);
+});
+
+describe.each([
+  ['in memory', (): JobStore => new MemoryJobStore(60_000)],
+  ['in Redis', (): JobStore => new RedisJobStore(new Redis(redis.url), 60_000)],
+])('a cancel and a worker reaching a queued job at once (%s)', (_where, makeStore) => {
+  it('end it once: one CANCELLED (the jobs metric counts each), and it never goes back to RUNNING', async () => {
+    const store = makeStore();
+    const items: TaskUpdate[] = [1, 2, 3].map((n) => ({ backend: 'K2', update: { serialNumber: `${n}_1`, action: 'Approve' } }));
+    // Nothing is sent: the cancel is requested before either starts, so the engine is never called.
+    const registry = { vendor: () => undefined, get: () => undefined } as unknown as Registry;
+    for (let round = 0; round < 10; round++) {
+      const { job } = await store.create({ owner: 'o', dryRun: false, items, decided: [] });
+      await store.update(job.id, { cancelRequested: true });
+      const states: JobState[] = [];
+      const runner = new JobRunner({
+        store, engine: {} as BatchEngine, registry, bus: new MemoryProgressBus(), logger: pino({ level: 'silent' }),
+        observer: { onJobState: (state) => states.push(state) },
+      });
+      await Promise.all([runner.cancelQueued(job.id), runner.work(job.id, new AbortController().signal)]);
+      expect(states.filter((s) => s === 'CANCELLED'), states.join(' ')).toHaveLength(1);
+      expect(states.at(-1)).toBe('CANCELLED');
+      expect(await store.get(job.id)).toMatchObject({ state: 'CANCELLED', counts: { done: 3 } });
+    }
+    if (store instanceof RedisJobStore) ((store as unknown as { redis: Redis }).redis).disconnect();
+  });
 });

@@ -18,7 +18,7 @@ import type { TaskUpdate } from '../../domain.js';
 import type { ItemResult } from '../../batch/plan.js';
 import { IdempotencyConflictError } from '../../batch/idempotency.js';
 import { JobLostError, JobNotFoundError, countInto, emptyCounts, isFinished, kindOf } from '../store.js';
-import type { JobChunk, JobRecord, JobState, JobStore, NewJob, ResultKind, ResultPage } from '../store.js';
+import type { JobChunk, JobRecord, JobState, JobStep, JobStore, NewJob, ResultKind, ResultPage } from '../store.js';
 import { collectPage } from '../result-page.js';
 
 const keys = (id: string) => {
@@ -58,14 +58,23 @@ function recordOf(id: string, h: Record<string, string>): JobRecord | null {
   };
 }
 
+// KEYS: meta; ARGV: the states allowed now, comma-separated, then field/value pairs to set.
+// 1: set; 0: the job is in another state; -1: no such job.
+const TRANSITION = `
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return -1 end
+if not string.find(',' .. ARGV[1] .. ',', ',' .. state .. ',', 1, true) then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+return 1`;
+
 const pairsToHash = (flat: string[]): Record<string, string> => {
   const h: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
   return h;
 };
 
-/** The two scripts as commands of their own: sent by SHA (EVALSHA), not as script text on every call. */
-type Scripted = Redis & Record<'thJobSettle' | 'thJobSending', (...args: string[]) => Promise<unknown>>;
+/** The scripts as commands of their own: sent by SHA (EVALSHA), not as script text on every call. */
+type Scripted = Redis & Record<'thJobSettle' | 'thJobSending' | 'thJobTransition', (...args: string[]) => Promise<unknown>>;
 
 /** Results waiting for the next turn of the event loop to be settled together, and who awaits them. */
 interface SettleBatch {
@@ -82,6 +91,7 @@ export class RedisJobStore implements JobStore {
   constructor(private readonly redis: Redis, private readonly ttlMs: number) {
     redis.defineCommand('thJobSettle', { numberOfKeys: 4, lua: SETTLE });
     redis.defineCommand('thJobSending', { numberOfKeys: 2, lua: SENDING });
+    redis.defineCommand('thJobTransition', { numberOfKeys: 1, lua: TRANSITION });
     this.scripted = redis as Scripted;
   }
 
@@ -200,9 +210,23 @@ export class RedisJobStore implements JobStore {
     const k = keys(id);
     if (!(await this.redis.exists(k.meta))) throw new JobNotFoundError(`no batch job ${id}`);
     await this.redis.hset(k.meta, fields);
-    if (patch.state !== undefined && isFinished(patch.state)) {
+    return this.changed(id, patch.state);
+  }
+
+  async transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null> {
+    const fields: string[] = ['state', patch.state];
+    if (patch.startedAt !== undefined) fields.push('startedAt', patch.startedAt ?? '');
+    if (patch.finishedAt !== undefined) fields.push('finishedAt', patch.finishedAt ?? '');
+    const set = await this.scripted.thJobTransition(keys(id).meta, from.join(','), ...fields);
+    if (set === -1) throw new JobNotFoundError(`no batch job ${id}`);
+    return set === 1 ? this.changed(id, patch.state) : null;
+  }
+
+  /** After a change of the record: a finished job's items go, and the expiry moves TTL ahead. */
+  private async changed(id: string, state: JobState | undefined): Promise<JobRecord> {
+    if (state !== undefined && isFinished(state)) {
       // The items are not read again once the job is finished.
-      await this.redis.del(k.items, k.inflight);
+      await this.redis.del(keys(id).items, keys(id).inflight);
       this.keyTouched.delete(id);
     }
     await this.expire(id);
