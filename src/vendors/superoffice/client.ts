@@ -19,8 +19,8 @@ import type { LimitFunction } from 'p-limit';
 import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { pathSegment } from '../../transport/encoding.js';
-import { PROCESS_LOCAL_LOCKS } from '../task-locks.js';
-import type { TaskLocks, TaskUnlock } from '../task-locks.js';
+import { PROCESS_LOCAL_LOCKS, withTaskLock } from '../task-locks.js';
+import type { TaskLocks } from '../task-locks.js';
 import {
   errorFromReply, isSuperOfficeNotFound, isValidBatchTaskId, needsCurrentTask, parseJson, taskFromPutReply,
   taskFromReadReply, tasksFromListReply, toPutBody, validateSuperOfficeUpdate,
@@ -57,6 +57,11 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
   private readonly taskTurns = new Map<number, Promise<void>>();
   /** The same order across replicas (Redis), from the read to the end of the PUT. */
   private readonly taskLocks: TaskLocks;
+  /**
+   * Read-and-PUTs holding their task's lock at once: enough for every read and write slot to be busy (reads
+   * run ahead of writes), and no more, so a replica never holds locks for tasks it is only queueing.
+   */
+  private readonly lockedWindow: LimitFunction;
 
   constructor(opts: SuperOfficeClientOptions) {
     const writeConcurrency = opts.writeConcurrency ?? 8;
@@ -68,6 +73,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     this.updateReads = pLimit(UPDATE_READ_CONCURRENCY);
     this.readConcurrency = readConcurrencyOf(opts.policy);
     this.taskLocks = opts.taskLocks ?? PROCESS_LOCAL_LOCKS;
+    this.lockedWindow = pLimit(UPDATE_READ_CONCURRENCY + writeConcurrency);
     this.listKey = `SUPEROFFICE ${opts.baseUrl} /All`;
     this.auth = {
       authorization: `Bearer ${opts.token}`,
@@ -155,7 +161,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
    * Runs the read-and-PUT of one task after any other in progress here for the same task. A PUT writes all
    * four fields from a read made just before it, and SuperOffice offers no ETag: two batches changing
    * different fields of one task at once would each write back the other's old value. Other replicas are
-   * kept out by the task lock that readAndPut holds from its read to the end of its PUT.
+   * kept out by the task lock readAndPut holds from before its read to the end of its PUT.
    */
   private inTurn<T>(id: number, fn: () => Promise<T>): Promise<T> {
     const mine = (this.taskTurns.get(id) ?? Promise.resolve()).then(fn);
@@ -165,25 +171,24 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     return mine;
   }
 
-  private async readAndPut(
+  private readAndPut(
     id: number, update: SuperOfficeTaskUpdate, position: number, signal: AbortSignal | undefined, journal: BatchJournal,
   ): Promise<UpdateOutcome> {
-    let unlock: TaskUnlock | undefined;
-    try {
-      // Locked inside the read slot, so a replica waits for another's PUT with one slot, not with every
-      // queued item. A PUT without a read is locked too: it must not land between another replica's read
-      // and PUT, which would write the read's older values over it.
-      let current: SuperOfficeTask | null = null;
-      if (needsCurrentTask(update)) {
-        current = await this.updateReads(async () => {
-          unlock = await this.lockTask(id, signal);
-          return this.readTask(id, signal);
-        });
-      } else {
-        unlock = await this.lockTask(id, signal);
-      }
+    // A PUT without a read holds the lock too: it must not land between another replica's read and PUT,
+    // which would write the read's older values over it.
+    return withTaskLock(this.taskLocks, String(id), this.lockedWindow, signal, cancelledBeforeSent, async (lock) => {
+      const current: SuperOfficeTask | null = needsCurrentTask(update)
+        ? await this.updateReads(() => this.readTask(id, signal))
+        : null;
       const body = JSON.stringify(toPutBody(id, update, current));
       const task = await this.writes(async () => {
+        // Lost since the read (Redis restarted empty, or unanswered for a third of the lease): another
+        // replica may be between its own read and PUT of this task now.
+        if (!lock.held()) {
+          throw new BackendError(B, 'BACKEND_UNAVAILABLE',
+            'SuperOffice update not sent: the lock ordering writes to this task across replicas was lost (Redis)',
+            { retryable: true, requestMayHaveBeenSent: false });
+        }
         if (!(await journalSending(journal, [position]))) return null;
         const res = await this.http.request({
           method: 'PUT',
@@ -196,19 +201,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
         return taskFromPutReply(id, res.status, res.text());
       });
       return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
-    } finally {
-      await unlock?.();
-    }
-  }
-
-  /** Waits for the task's lock among replicas; a wait ended by the caller sends nothing. */
-  private async lockTask(id: number, signal: AbortSignal | undefined): Promise<TaskUnlock> {
-    try {
-      return await this.taskLocks.lock(String(id), signal);
-    } catch (err) {
-      throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'SuperOffice update cancelled before it was sent',
-        { cause: err, retryable: true, requestMayHaveBeenSent: false });
-    }
+    });
   }
 
   private async readTask(id: number, signal?: AbortSignal): Promise<SuperOfficeTask> {
@@ -223,6 +216,10 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     });
   }
 }
+
+/** A write whose wait for its task's lock the caller ended: nothing was sent. */
+const cancelledBeforeSent = (): BackendError => new BackendError(B, 'BACKEND_UNAVAILABLE',
+  'SuperOffice update cancelled before it was sent', { retryable: true, requestMayHaveBeenSent: false });
 
 const isNotFound = (err: unknown): boolean => err instanceof BackendError && err.code === 'NOT_FOUND';
 
