@@ -83,14 +83,17 @@ export class MemoryJobStore implements JobStore {
     for (const i of indexes) e.inFlight.add(i);
   }
 
-  async settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
+  async settle(id: string, results: readonly ItemResult[], recorded?: (fresh: readonly ItemResult[]) => void): Promise<JobRecord> {
     const e = this.entry(id);
+    const fresh: ItemResult[] = [];
     for (const r of results) {
       e.inFlight.delete(r.index);
       if (e.results[r.index] !== undefined) continue;
       e.results[r.index] = JSON.stringify(r);
       countInto(e.job.counts, r);
+      fresh.push(r);
     }
+    recorded?.(fresh);
     return copy(e.job);
   }
 

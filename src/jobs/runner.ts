@@ -72,21 +72,20 @@ export class JobRunner {
     const { store, logger } = this.deps;
     let job = await store.get(id);
     if (!job || isFinished(job.state)) return;
-    const worker = randomUUID();
-    await store.claim(id, worker);
-    // Started in one step with the check that it is still QUEUED: a cancel may have answered it meanwhile
-    // (cancelQueued), and then there is nothing left to run.
-    const started = job.state === 'QUEUED'
-      ? await store.transition(id, ['QUEUED'], { state: 'RUNNING', startedAt: now() })
-      : null;
-    if (started) {
+    if (job.state === 'QUEUED') {
+      // Started in one step with the check that it is still QUEUED. Lost: a cancel answered it meanwhile
+      // (cancelQueued), or another worker started it; either way nothing is left for this one.
+      const started = await store.transition(id, ['QUEUED'], { state: 'RUNNING', startedAt: now() });
+      if (!started) return;
       job = started;
       this.changed(job, 'RUNNING');
     } else {
-      job = await store.get(id);
-      if (!job || isFinished(job.state)) return;
       logger.info({ jobId: id, done: job.counts.done, total: job.total }, 'batch job taken over: continuing from its journal');
     }
+    // Claimed only by the worker that started it or found it running (a worker that died, or stalled):
+    // an earlier holder can no longer journal a write, so it cannot send one.
+    const worker = randomUUID();
+    await store.claim(id, worker);
     // The chunk started last; every chunk before it is done. The next one starts when this one is nearly
     // settled, so at most two are in flight, and each stop or error waits for it first: nothing is answered
     // CANCELLED or failed while it may still be being sent.
@@ -187,7 +186,7 @@ export class JobRunner {
         }
       },
       settled: async (settled) => {
-        if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)));
+        if (!lost) await store.settle(job.id, settled.map((r) => kept(r, send[r.index]!.index)), this.count);
         countSettled(settled.map((r) => r.index));
       },
     };
@@ -199,10 +198,8 @@ export class JobRunner {
     // What the journal has not recorded yet (outcomes decided without a call, such as a duplicate) is
     // recorded now; the store keeps an item's first result, so this is about cost, not correctness: at
     // 1,000 results a chunk, sending each twice doubled the job's writes to Redis.
-    const all = results.map((r, k) => kept(r, send[k]!.index));
-    const rest = all.filter((_, k) => !recorded.has(k));
-    if (rest.length) await store.settle(job.id, rest);
-    this.deps.observer?.onJobItems?.(all);
+    const rest = results.flatMap((r, k) => (recorded.has(k) ? [] : [kept(r, send[k]!.index)]));
+    if (rest.length) await store.settle(job.id, rest, this.count);
   }
 
   /** Answers every item from `from` on that has no result yet: cancelled, or the job failed. */
@@ -222,9 +219,13 @@ export class JobRunner {
   }
 
   private async settle(id: string, results: readonly ItemResult[]): Promise<void> {
-    await this.deps.store.settle(id, results);
-    this.deps.observer?.onJobItems?.(results);
+    await this.deps.store.settle(id, results, this.count);
   }
+
+  /** Counts the results a settle recorded: not those another worker, or a cancel, answered first. */
+  private readonly count = (fresh: readonly ItemResult[]): void => {
+    if (fresh.length > 0) this.deps.observer?.onJobItems?.(fresh);
+  };
 
   /** Ends the job unless something else ended it first (a cancel and a worker may both try): once. */
   private async finish(id: string, state: JobState): Promise<void> {

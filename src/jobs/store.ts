@@ -75,8 +75,11 @@ export interface JobStore {
   /** Journal: these items are about to be sent (only writes that must never be repeated are recorded).
    *  Throws JobLostError when `worker` no longer holds the job: then it must not send. */
   sending(id: string, indexes: readonly number[], worker: string): Promise<void>;
-  /** Records results (an index already answered keeps its first result) and updates the counts. */
-  settle(id: string, results: readonly ItemResult[]): Promise<JobRecord>;
+  /**
+   * Records results (an index already answered keeps its first result) and updates the counts. `recorded`,
+   * when given, is called with the results that were new, before the promise resolves: what to count.
+   */
+  settle(id: string, results: readonly ItemResult[], recorded?: (fresh: readonly ItemResult[]) => void): Promise<JobRecord>;
   update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord>;
   /**
    * A change of state made only when the job is in one of `from`, in one step: a worker starting the job and

@@ -112,6 +112,16 @@ describe('settling on Redis', () => {
     expect(indexes).toEqual(Array.from({ length: 40 }, (_, i) => i));
   });
 
+  it('an index two callers settle in one turn is recorded once, and reported as new to one of them', async () => {
+    const store = new RedisJobStore(redis(), 60_000);
+    const { job } = await store.create({ owner: 'o', dryRun: false, items: [item(0), item(1)], decided: [] });
+    const fresh: number[] = [];
+    const note = (results: readonly { index: number }[]) => { fresh.push(...results.map((r) => r.index)); };
+    const [, after] = await Promise.all([store.settle(job.id, [resultOf(0)], note), store.settle(job.id, [resultOf(0), resultOf(1)], note)]);
+    expect(after.counts.done).toBe(2);
+    expect(fresh.sort()).toEqual([0, 1]);
+  });
+
   it('a failed write fails every caller of that turn', async () => {
     const broken = new Redis(redisServer().url, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false });
     const store = new RedisJobStore(broken, 60_000);

@@ -30,17 +30,21 @@ const keys = (id: string) => {
 const WRITE_BATCH = 1000;
 
 // KEYS: meta results inflight items; ARGV: the TTL in ms, then triples of index, json, counter field.
-// Returns the meta hash. HSETNX and HINCRBY create keys without an expiry, so the TTL is set here too.
+// Returns the meta hash and which triples (0-based, in ARGV order) were recorded now, not answered before: the
+// same index may come twice in one call, from two callers. HSETNX and HINCRBY create keys without an expiry,
+// so the TTL is set here too.
 const SETTLE = `
+local fresh = {}
 for i = 2, #ARGV, 3 do
   redis.call('SREM', KEYS[3], ARGV[i])
   if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 1]) == 1 then
     redis.call('HINCRBY', KEYS[1], 'done', 1)
     redis.call('HINCRBY', KEYS[1], ARGV[i + 2], 1)
+    fresh[#fresh + 1] = (i - 2) / 3
   end
 end
 for k = 1, 4 do redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
-return redis.call('HGETALL', KEYS[1])`;
+return { redis.call('HGETALL', KEYS[1]), fresh }`;
 
 // KEYS: meta inflight; ARGV: worker token, then indexes. Refuses unless the caller holds the job.
 const SENDING = `
@@ -79,7 +83,14 @@ type Scripted = Redis & Record<'thJobSettle' | 'thJobSending' | 'thJobTransition
 /** Results waiting for the next turn of the event loop to be settled together, and who awaits them. */
 interface SettleBatch {
   args: string[];
-  waiters: Array<{ resolve: (job: JobRecord) => void; reject: (err: unknown) => void }>;
+  waiters: Array<{
+    results: readonly ItemResult[];
+    /** Where its results start among the batch's triples. */
+    first: number;
+    recorded: ((fresh: readonly ItemResult[]) => void) | undefined;
+    resolve: (job: JobRecord) => void;
+    reject: (err: unknown) => void;
+  }>;
 }
 
 export class RedisJobStore implements JobStore {
@@ -173,32 +184,38 @@ export class RedisJobStore implements JobStore {
    * calls in a large job. Those settled within one turn of the event loop go to Redis as one script call,
    * which every caller awaits: each is recorded when its promise resolves, for a fraction of the commands.
    */
-  settle(id: string, results: readonly ItemResult[]): Promise<JobRecord> {
+  settle(id: string, results: readonly ItemResult[], recorded?: (fresh: readonly ItemResult[]) => void): Promise<JobRecord> {
     let batch = this.settling.get(id);
     if (!batch) {
-      const fresh: SettleBatch = { args: [], waiters: [] };
-      this.settling.set(id, (batch = fresh));
+      const next: SettleBatch = { args: [], waiters: [] };
+      this.settling.set(id, (batch = next));
       setImmediate(() => {
         this.settling.delete(id);
-        this.settleNow(id, fresh.args).then(
-          (job) => { for (const w of fresh.waiters) w.resolve(job); },
-          (err: unknown) => { for (const w of fresh.waiters) w.reject(err); },
+        this.settleNow(id, next.args).then(
+          ({ job, fresh }) => {
+            for (const w of next.waiters) {
+              w.recorded?.(w.results.filter((_, k) => fresh.has(w.first + k)));
+              w.resolve(job);
+            }
+          },
+          (err: unknown) => { for (const w of next.waiters) w.reject(err); },
         );
       });
     }
+    const first = batch.args.length / 3;
     for (const r of results) batch.args.push(String(r.index), JSON.stringify(r), kindOf(r));
     const waiters = batch.waiters;
-    return new Promise<JobRecord>((resolve, reject) => { waiters.push({ resolve, reject }); });
+    return new Promise<JobRecord>((resolve, reject) => { waiters.push({ results, first, recorded, resolve, reject }); });
   }
 
-  private async settleNow(id: string, args: string[]): Promise<JobRecord> {
+  private async settleNow(id: string, args: string[]): Promise<{ job: JobRecord; fresh: Set<number> }> {
     const k = keys(id);
-    const flat = await this.scripted.thJobSettle(k.meta, k.results, k.inflight, k.items, String(this.ttlMs), ...args) as string[];
+    const [flat, recorded] = await this.scripted.thJobSettle(k.meta, k.results, k.inflight, k.items, String(this.ttlMs), ...args) as [string[], string[]];
     const meta = pairsToHash(flat);
     const job = recordOf(id, meta);
     if (!job) throw new JobNotFoundError(`no batch job ${id}`);
     if (meta.jobkey) await this.touchKey(id, meta.jobkey);
-    return job;
+    return { job, fresh: new Set(recorded.map(Number)) };
   }
 
   async update(id: string, patch: Partial<Pick<JobRecord, 'state' | 'startedAt' | 'finishedAt' | 'cancelRequested'>>): Promise<JobRecord> {
