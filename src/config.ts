@@ -42,6 +42,11 @@ export interface Config {
   jobs: { maxItems: number; ttlMs: number; concurrency: number };
   introspection: boolean;
   graphiql: boolean;
+  /**
+   * Web origins whose pages may call taskhub from a browser (CORS), `*` for any; empty: none, only pages
+   * served from taskhub's own origin (GraphiQL) or through the same reverse proxy.
+   */
+  corsOrigins: readonly string[];
   limits: { maxDepth: number; maxAliases: number; maxTokens: number; maxBatchOperations: number; maxBodyBytes: number };
   /** How long a client may take to send a request, and keep an idle connection open. */
   http: HttpServerTimeouts;
@@ -196,6 +201,8 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     };
   }
 
+  const corsOrigins = corsOriginsOf(str('TASKHUB_CORS_ORIGINS'), problems);
+
   const config: Config = {
     port: int('PORT', 4000, 0, 65535),
     host: str('HOST') ?? '127.0.0.1',
@@ -216,6 +223,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     },
     introspection: bool('TASKHUB_INTROSPECTION', true),
     graphiql: bool('TASKHUB_GRAPHIQL', true),
+    corsOrigins,
     limits: {
       maxDepth: int('TASKHUB_MAX_DEPTH', 12, 1, 1000),
       maxAliases: int('TASKHUB_MAX_ALIASES', 100, 1, 10_000),
@@ -248,6 +256,25 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
  * TASKHUB_REDIS_URL: redis:// or rediss://, with an optional user, password and database number
  * (`rediss://user:pass@host:6380/2`). The password is a credential: never part of a problem message.
  */
+/**
+ * TASKHUB_CORS_ORIGINS: comma-separated origins (`https://app.example.com`, `http://localhost:5173`) or `*`.
+ * Each must be an origin exactly as a browser sends it (scheme, host, port; no path), or it would never match.
+ */
+function corsOriginsOf(raw: string | undefined, problems: string[]): readonly string[] {
+  if (raw === undefined) return [];
+  const origins = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length === 0) problems.push('TASKHUB_CORS_ORIGINS is set but names no origin; unset it to allow none');
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    let url: URL | undefined;
+    try { url = new URL(origin); } catch { /* reported below */ }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      problems.push(`TASKHUB_CORS_ORIGINS: '${origin.slice(0, 80)}' is not an origin such as https://app.example.com (scheme, host and port only, no trailing slash)`);
+    }
+  }
+  return Object.freeze(origins);
+}
+
 function redisUrl(raw: string | undefined, problems: string[]): string | undefined {
   if (raw === undefined) return undefined;
   const name = 'TASKHUB_REDIS_URL';

@@ -99,6 +99,12 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     healthCheckEndpoint: '/health',
+    // Yoga's default answers every origin's preflight and reflects the origin, with credentials: any web page
+    // could then read an open taskhub (one without keys, on a private network) through its visitors' browsers.
+    // Only the origins named are answered; keys travel in Authorization, so no credentials mode is needed.
+    cors: config.corsOrigins.length === 0 ? false : {
+      origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['x-request-id'], maxAge: 600,
+    },
     landingPage: false,
     graphiql: config.graphiql ? { title: 'taskhub' } : false,
     // GraphiQL with its assets inlined: the default page loads them from a public CDN, which leaves it
