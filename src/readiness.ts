@@ -69,16 +69,27 @@ export class Readiness {
 }
 
 /**
- * Serves `readiness` at exactly /ready. Yoga's own useReadinessCheck also tests every other request's URL
- * against a URLPattern, which on Node 20 is a polyfill: ~40 µs of each GraphQL request's CPU, for a path
- * with nothing to match but itself.
+ * Serves /health (the process is up) and `readiness` at /ready, each at exactly that path. Yoga's own
+ * health check answers any URL that ends in its endpoint, query string included: `DELETE /x/health`, and
+ * even a GraphQL GET whose last parameter ended in `/health`, got an empty 200 (HEALTH_CHECK_UNMATCHABLE
+ * turns it off). Yoga's useReadinessCheck also tests every other request's URL against a URLPattern, which
+ * on Node 20 is a polyfill: ~40 µs of each GraphQL request's CPU, for a path with nothing to match but itself.
  */
-export function useReadyEndpoint(readiness: Readiness): Plugin {
+export function useProbeEndpoints(readiness: Readiness): Plugin {
   return {
     onRequest({ url, endResponse, fetchAPI }) {
-      if (url.pathname !== '/ready') return;
-      const { status, body } = readiness.report();
-      endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+      if (url.pathname === '/health') {
+        endResponse(new fetchAPI.Response(null, { status: 200 }));
+      } else if (url.pathname === '/ready') {
+        const { status, body } = readiness.report();
+        endResponse(new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+      }
     },
   };
 }
+
+/**
+ * Yoga's `healthCheckEndpoint`, set to what no request URL can end with (a URL never holds a raw line
+ * break): useProbeEndpoints answers /health instead. Yoga offers no way to turn its check off.
+ */
+export const HEALTH_CHECK_UNMATCHABLE = '\n';

@@ -22,7 +22,7 @@ import { BatchEngine } from './batch/engine.js';
 import { BatchRuns } from './batch/batch-runs.js';
 import { MemoryRunStore } from './batch/run-store-memory.js';
 import type { RunStore } from './batch/run-store.js';
-import { Readiness, useReadyEndpoint } from './readiness.js';
+import { HEALTH_CHECK_UNMATCHABLE, Readiness, useProbeEndpoints } from './readiness.js';
 import { createMemoryJobs } from './jobs/index.js';
 import type { JobsFactory } from './jobs/index.js';
 import type { BatchJobs } from './jobs/service.js';
@@ -98,7 +98,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
-    healthCheckEndpoint: '/health',
+    healthCheckEndpoint: HEALTH_CHECK_UNMATCHABLE,
     // Yoga's default answers every origin's preflight and reflects the origin, with credentials: any web page
     // could then read an open taskhub (one without keys, on a private network) through its visitors' browsers.
     // Only the origins named are answered; keys travel in Authorization, so no credentials mode is needed.
@@ -153,7 +153,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useJsonQueryParams(GRAPHQL_ENDPOINT),
       useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
       { onDispose: () => access.close() },
-      useReadyEndpoint(readiness),
+      useProbeEndpoints(readiness),
       // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
       useCsrfPolicy(),
       // @defer and @stream, answered as multipart/mixed (or text/event-stream) to clients that accept it.
