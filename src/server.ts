@@ -32,7 +32,7 @@ import type { Authenticator } from './access/authenticate.js';
 import { useRequestBodyLimit } from './plugins/use-request-limits.js';
 import { useCsrfPolicy } from './plugins/use-csrf-policy.js';
 import { useNoSuggestions } from './plugins/use-no-suggestions.js';
-import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodies, useJsonQueryParams } from './plugins/use-http-hygiene.js';
+import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodies, useJsonQueryParams, usePersistedQueryRefusal } from './plugins/use-http-hygiene.js';
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
@@ -153,6 +153,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       useJsonQueryParams(GRAPHQL_ENDPOINT),
       useAccess(access, GRAPHQL_ENDPOINT, opts.metrics?.access),
       { onDispose: () => access.close() },
+      usePersistedQueryRefusal(),
       useProbeEndpoints(readiness),
       // Queries by GET; form and text/plain POSTs only with a preflighted header (see the plugin for why).
       useCsrfPolicy(),

@@ -3,6 +3,7 @@
 // with 400 as for a POST (Yoga's JSON.parse would throw: HTTP 500), and no 4xx left without a JSON body
 // saying what was wrong (Yoga's 404/405/406/415 have none).
 
+import { createGraphQLError } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import { jsonErrorResponse } from './json-error.js';
 
@@ -74,6 +75,26 @@ export function useJsonErrorBodies(graphqlEndpoint: string): Plugin {
       if (response.status < 400 || response.status > 499 || response.body !== null || request.method === 'HEAD') return;
       const [message, code] = explain(response.status, request, new URL(request.url).pathname);
       setResponse(jsonErrorResponse(fetchAPI, response.status, message, code, Object.fromEntries(response.headers)));
+    },
+  };
+}
+
+/**
+ * A request that carries only an Apollo persisted-query hash gets the answer Apollo's PersistedQueryLink
+ * waits for (`PersistedQueryNotSupported`): it then sends the whole query, and keeps doing so. Yoga's own
+ * answer ("Must provide query string.") made every query of such a client fail. taskhub keeps no registry
+ * of queries: documents are small, and parsed once per text (Yoga's parser cache).
+ */
+export function usePersistedQueryRefusal(): Plugin {
+  return {
+    onRequestParse() {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          const all = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
+          if (!all.some((p) => p.query === undefined && typeof p.extensions?.['persistedQuery'] === 'object')) return;
+          throw createGraphQLError('PersistedQueryNotSupported', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } });
+        },
+      };
     },
   };
 }

@@ -51,6 +51,17 @@ export function defineJobs(
 builder.scalarType('File', {
   description: 'A file sent with the request as a GraphQL multipart request (https://github.com/jaydenseric/graphql-multipart-request-spec).',
   serialize: () => { throw new Error('File is an input-only scalar'); },
+  // Only what the multipart request put in the variable: anything else (a string, an object) was read as a
+  // file later and failed as an internal error.
+  parseValue: (value) => {
+    // Duck-typed: Yoga's multipart parser hands out its fetch implementation's File, not always Node's own.
+    const file = value as Partial<File> | null;
+    if (typeof file?.arrayBuffer === 'function' && typeof file.name === 'string') return value as File;
+    throw new GraphQLError(`a File is a file part of a GraphQL multipart request (the 'map' field points the variable at it); got ${describe(value)}`);
+  },
+  parseLiteral: () => {
+    throw new GraphQLError('a File cannot be written in the document: pass it as a variable filled by a GraphQL multipart request');
+  },
 });
 
 const JobStateEnum = builder.enumType('BatchUpdateJobState', {
@@ -240,3 +251,6 @@ builder.subscriptionField('batchUpdateJobProgress', (t) => t.field({
   resolve: (job) => job,
 }));
 }
+
+const describe = (value: unknown): string =>
+  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;

@@ -3,10 +3,12 @@
 // the same map). Fragments on the Task interface come back, and a status changed by a mutation shows in the
 // normalised cache without a refetch.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
+import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Client, fetchExchange, gql as urqlGql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { startHarness } from '../support/harness.js';
@@ -83,6 +85,22 @@ describe('Apollo Client 4 with InMemoryCache', () => {
     }
     fragment TaskCard on Task { name status }`), variables: { nativeId: '2772' } });
     expect((res.data as { task: Record<string, unknown> }).task).toMatchObject({ name: 'Balance above threshold?', status: expect.any(String) });
+  });
+
+  it('with automatic persisted queries (PersistedQueryLink): falls back to sending the query, and keeps to it', async () => {
+    const bodies: string[] = [];
+    const recording: typeof fetch = (input, init) => { bodies.push(String(init?.body ?? '')); return fetch(input, init); };
+    const client = new ApolloClient({
+      link: createPersistedQueryLink({ sha256: (text: string) => createHash('sha256').update(text).digest('hex') })
+        .concat(new HttpLink({ uri: url, fetch: recording })),
+      cache: new InMemoryCache({ possibleTypes }),
+    });
+    for (const nativeId of ['2771', '2772']) {
+      const res = await client.query({ query: gql(TASK), variables: { nativeId }, fetchPolicy: 'network-only' });
+      expect((res.data as { task: { name: string } }).task.name).toEqual(expect.any(String));
+    }
+    // The hash alone once, answered PersistedQueryNotSupported; the whole query from then on.
+    expect(bodies.map((b) => JSON.parse(b).query === undefined)).toEqual([true, false, false]);
   });
 });
 
