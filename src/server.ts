@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createYoga } from 'graphql-yoga';
 import type { Plugin, YogaServerInstance } from 'graphql-yoga';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import type { GraphQLError, ValidationContext } from 'graphql';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { useIncrementalDelivery } from './plugins/use-incremental-delivery.js';
 import { clientTextFor, redactorFor } from './config.js';
@@ -36,6 +37,13 @@ import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodi
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
+
+
+/** Armor's limits, reported through graphql-js's validation context instead of thrown out of it. */
+const reportedByValidation = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
 
 export const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -160,10 +168,13 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // @defer and @stream, answered as multipart/mixed (or text/event-stream) to clients that accept it.
       ...useIncrementalDelivery(),
       EnvelopArmorPlugin({
-        maxDepth: { n: limits.maxDepth },
-        maxAliases: { n: limits.maxAliases },
+        // Reported as validation errors, not thrown: thrown, they came back as a 200 without extensions.code
+        // even to clients asking for application/graphql-response+json; reported, they are
+        // GRAPHQL_VALIDATION_FAILED and 400, as any other refused document.
+        maxDepth: { n: limits.maxDepth, ...reportedByValidation },
+        maxAliases: { n: limits.maxAliases, ...reportedByValidation },
         maxTokens: { n: limits.maxTokens },
-        maxDirectives: { n: 50 },
+        maxDirectives: { n: 50, ...reportedByValidation },
         costLimit: { enabled: false },
         // Field suggestions would reveal the schema when introspection is off.
         blockFieldSuggestion: { enabled: !config.introspection },

@@ -86,6 +86,30 @@ describe('request limits', () => {
     expect(big.json().errors[0].message).toMatch(/at most 200000 are accepted/);
   });
 
+  it('answers a document over a limit as any refused document: 400 and GRAPHQL_VALIDATION_FAILED to graphql-response+json clients', async () => {
+    const strict = { ...auth, accept: 'application/graphql-response+json' };
+    const documents = {
+      aliases: `{ ${Array.from({ length: 7 }, (_, i) => `a${i}: task(backend: K2, nativeId: "12_8") { id }`).join(' ')} }`,
+      directives: `{ tasks(first: 1) ${'@include(if: true) '.repeat(51)}{ edges { cursor } } }`,
+      depth: `{ ${'tasks(first: 1) { edges { node { ... on K2Task { actions { name } } } } } '.replace(/name/, 'name batchable')} }`,
+    };
+    for (const [limit, query] of Object.entries({ aliases: documents.aliases, directives: documents.directives })) {
+      const res = await post({ query }, strict);
+      expect(res.status, limit).toBe(400);
+      expect(res.json().errors[0], limit).toMatchObject({ message: expect.stringMatching(/limit of \d+ exceeded/), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    }
+    const shallow = await startHarness({ env: { TASKHUB_MAX_DEPTH: '3' } });
+    try {
+      const res = await shallow.app.yoga.fetch('http://x/graphql', {
+        method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query: documents.depth }),
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json()).errors[0]).toMatchObject({ message: expect.stringMatching(/depth limit of 3 exceeded/i), extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    } finally {
+      await shallow.close();
+    }
+  });
+
   it('answers GET queries without any extra header (urql and Apollo defaults); never runs a mutation by GET', async () => {
     const q = encodeURIComponent('{ __typename }');
     const bare = await fetch(`${url}/graphql?query=${q}`, { headers: { ...auth, accept: 'application/json' } });
