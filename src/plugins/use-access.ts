@@ -15,6 +15,8 @@ import { READ_SCOPE, WRITE_SCOPE, canRead, canWriteSome } from '../access/scopes
 import type { Principal } from '../access/scopes.js';
 
 const principals = new WeakMap<Request, Principal>();
+/** Requests let in, counted when their answer goes out: a mutation refused on execution is 'forbidden'. */
+const admitted = new WeakMap<Request, { client: string; forbidden: boolean }>();
 
 /** The caller of this request, as authenticated by useAccess (ANONYMOUS when open or not yet known). */
 export const principalOf = (request: Request): Principal => principals.get(request) ?? ANONYMOUS;
@@ -53,8 +55,12 @@ export function useAccess(auth: Authenticator, graphqlEndpoint: string, observer
         endResponse(refuse(403, 'FORBIDDEN', `This credential lacks the ${READ_SCOPE} scope`, fetchAPI));
         return;
       }
-      observer.onAccess?.({ client: principal.name, result: 'allowed' });
+      admitted.set(request, { client: principal.name, forbidden: false });
       principals.set(request, principal);
+    },
+    onResponse({ request }) {
+      const decided = admitted.get(request);
+      if (decided) observer.onAccess?.({ client: decided.client, result: decided.forbidden ? 'forbidden' : 'allowed' });
     },
     // Fail closed: a GraphQL request that reached here without a principal (some path onRequest did not
     // check) runs nothing when access control is on.
@@ -69,6 +75,8 @@ export function useAccess(auth: Authenticator, graphqlEndpoint: string, observer
       const { request } = args.contextValue as { request: Request };
       const operation = getOperationAST(args.document, args.operationName);
       if (operation?.operation !== 'mutation' || canWriteSome(principalOf(request))) return;
+      const decided = admitted.get(request);
+      if (decided) decided.forbidden = true;
       throw createGraphQLError(`This credential lacks the ${WRITE_SCOPE} scope (or a ${WRITE_SCOPE}:<BACKEND> scope): mutations are refused`, {
         extensions: { code: 'FORBIDDEN', http: { status: 403 } },
       });

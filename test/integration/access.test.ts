@@ -99,12 +99,16 @@ describe('TASKHUB_API_KEYS_FILE', () => {
     expect(res.status).toBeLessThan(500);
   });
 
-  it('a key without tasks:write gets 403 on a mutation, and nothing is sent', async () => {
+  it('a key without tasks:write gets 403 on a mutation, and nothing is sent; the metric counts it forbidden', async () => {
     const before = vendorCalls();
+    const counted = async (result: string) => Number(new RegExp(`taskhub_graphql_access_total\\{client="reader",result="${result}"\\} (\\d+)`)
+      .exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0);
+    const [allowed, forbidden] = [await counted('allowed'), await counted('forbidden')];
     const res = await h.gql(BATCH, { input: MIXED }, bearer(KEYS.reader));
     expect(res.status).toBe(403);
     expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/tasks:write/), extensions: { code: 'FORBIDDEN' } });
     expect(vendorCalls()).toBe(before);
+    expect([await counted('allowed') - allowed, await counted('forbidden') - forbidden]).toEqual([0, 1]);
   });
 
   it('a key without tasks:read gets 403 before any vendor call, even for a mutation', async () => {
