@@ -64,7 +64,10 @@ export async function runJob(opts: RunOptions & { jobId?: string }, io: RunIo): 
     io.stderr.write(`job ${job.id} (${job.state}); if this command stops, run it again or pass --job-id ${job.id} to re-attach\n`);
   }
   if (job.total !== items.length) {
-    throw new JobError(`job ${job.id} has ${job.total} items but ${opts.input} has ${items.length}: is it the job of this file?`);
+    const message = `job ${job.id} has ${job.total} items but ${opts.input} has ${items.length}: is it the job of this file?`;
+    // Re-attaching with another file is the caller's mistake (exit 2, as for any unusable input): nothing
+    // was sent by this command. A new job the facade counted otherwise is the facade's answer.
+    throw opts.jobId ? new InputFileError(message) : new JobError(message);
   }
 
   const tally = (j: JobView): Tally => ({ done: j.done, succeeded: j.succeeded + j.accepted, failed: j.failed, unanswered: 0 });

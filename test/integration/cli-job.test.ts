@@ -103,6 +103,10 @@ describe('taskhub-batch --job', () => {
     expect(attached.code, attached.stderr).toBe(0);
     expect(attached.stderr).toContain(`attached to job ${jobId}`);
     expect(readOut(out3)).toEqual(records);
+    // By id with another file: the caller's mistake, exit 2 as for any unusable input.
+    const wrongFile = await cli([other, '--job-id', jobId, '--url', url, '--out', join(dir, 'results-4.jsonl'), '--progress', 'none']);
+    expect(wrongFile.code).toBe(2);
+    expect(wrongFile.stderr).toMatch(/is it the job of this file/);
   }, 120_000);
 
   it('refuses a file with a malformed line before uploading anything', async () => {
