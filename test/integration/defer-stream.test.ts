@@ -131,3 +131,62 @@ describe('@defer and @stream on reads', () => {
     expect(h.vendors.zuora.server.requests.length).toBe(before);
   });
 });
+
+/** POSTs `body` as JSON with this Accept, and returns the status and the parsed body. */
+async function post(body: unknown, accept: string): Promise<{ status: number; body: any; text: string }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let parsed: unknown;
+  try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+  return { status: res.status, body: parsed, text };
+}
+
+/** Every request each vendor emulator has received so far, by backend. */
+const vendorRequests = () => Object.fromEntries([...h.vendors.byBackend].map(([b, e]) => [b, e.server.requests.length]));
+
+// A batched request (a JSON array body) is answered as one JSON array: an operation's incremental response
+// cannot be part of it. Yoga ran such an operation anyway and put `{}` in its place, so a streamed mutation
+// wrote to the vendors and the client never learnt the outcome.
+describe('@defer and @stream in a batched request', () => {
+  const STREAMED_INLINE = `mutation { batchUpdateTasks(input: { items: [
+    { superOffice: { id: "103", description: "batched stream" } }
+    { k2: { serialNumber: "12_8", action: "Approve" } }
+    { zuora: { id: "2771", name: "batched stream" } }
+  ] }) { results @stream { __typename } ... @defer { succeeded } } }`;
+
+  it('a streamed mutation in a batch is refused before it runs: no vendor receives anything; the other operations answer', async () => {
+    const before = vendorRequests();
+    const description = h.vendors.superOffice.tasks.get(103)?.Description;
+    const answers = new Map<string, Awaited<ReturnType<typeof post>>>();
+    for (const accept of ['multipart/mixed, application/json', 'application/json', '*/*']) {
+      answers.set(accept, await post([{ query: '{ __typename }' }, { query: STREAMED_INLINE }], accept));
+    }
+    // Whatever a streamed write would have sent has had time to arrive.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(vendorRequests()).toEqual(before);
+    expect(h.vendors.superOffice.tasks.get(103)?.Description).toBe(description);
+    for (const [accept, res] of answers) {
+      expect(res.status, `${accept}: ${res.text}`).toBe(200);
+      expect(res.body).toHaveLength(2);
+      expect(res.body[0]).toEqual({ data: { __typename: 'Query' } });
+      expect(res.body[1].data, res.text).toBeUndefined();
+      expect(res.body[1].errors, res.text).toHaveLength(1);
+      expect(res.body[1].errors[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
+      expect(res.body[1].errors[0].message).toMatch(/batch.*nothing was run/i);
+    }
+  });
+
+  it('a @defer or @stream query in a batch gets the same refusal, in its place in the answer', async () => {
+    const res = await post([
+      { query: '{ tasks(first: 2) { edges { node { id } } ... @defer { pageInfo { hasNextPage } } } }' },
+      { query: '{ __typename }' },
+      { query: 'query Q { tasks(first: 2) { edges @stream(initialCount: 1) { node { id } } } }', operationName: 'Q' },
+    ], 'multipart/mixed, application/json');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body[1]).toEqual({ data: { __typename: 'Query' } });
+    for (const i of [0, 2]) {
+      expect(res.body[i].data, res.text).toBeUndefined();
+      expect(res.body[i].errors[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
+    }
+  });
+});
