@@ -4,7 +4,10 @@
 // - mutations and subscriptions (vendor-bound, and their inputs are @oneOf, which graphql-jit's variable
 //   coercion does not enforce);
 // - a query whose variables reach a @oneOf input, for the same reason;
-// - @defer and @stream, which graphql-jit does not run;
+// - documents holding @defer or @stream anywhere, which graphql-jit does not run. The test is the whole
+//   document, whatever operation runs and whatever `if:` says: a compiled operation is kept for every
+//   later run, whatever its variables, so `@defer(if: $d)` runs on the standard executor (which honours
+//   `if: false`) even when $d is false, and so does `@defer(if: false)`;
 // - a document's first run: compiling costs more than one interpretation, and a document built anew per
 //   request (values inlined) would pay it every time.
 // @envelop/graphql-jit is not used: it caches one compiled query per document, whatever operationName

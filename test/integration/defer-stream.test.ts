@@ -189,4 +189,73 @@ describe('@defer and @stream in a batched request', () => {
       expect(res.body[i].errors[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
     }
   });
+
+  it('an operation whose @defer is off (if: false) runs in a batch as an ordinary one', async () => {
+    const res = await post([
+      { query: 'query($d: Boolean!) { tasks(first: 2) { edges { node { id } } ... @defer(if: $d) { pageInfo { hasNextPage } } } }', variables: { d: false } },
+      { query: '{ __typename }' },
+    ], 'application/json');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body[0].errors, res.text).toBeUndefined();
+    expect(res.body[0].data.tasks).toMatchObject({ pageInfo: { hasNextPage: true } });
+    expect(res.body[0].data.tasks.edges).toHaveLength(2);
+  });
+});
+
+// Whether an answer is incremental depends on the operation that runs and on `if:`, as graphql-js decides
+// it: an operation without @defer/@stream, or whose every @defer/@stream is off, is one JSON body.
+describe('what counts as incremental', () => {
+  const JSON_ONLY = 'application/graphql-response+json, application/json';
+  const PAGE = 'tasks(first: 2) { edges { node { id } } ... @defer(if: $d) { pageInfo { hasNextPage } } }';
+
+  it('another operation of the document using @defer does not make the one that runs incremental', async () => {
+    const query = `query A { __typename } query B { tasks(first: 2) { edges { node { id } } ... @defer { pageInfo { hasNextPage } } } }`;
+    const a = await post({ query, operationName: 'A' }, JSON_ONLY);
+    expect(a.status, a.text).toBe(200);
+    expect(a.body).toEqual({ data: { __typename: 'Query' } });
+    const b = await post({ query, operationName: 'B' }, JSON_ONLY);
+    expect(b.status, b.text).toBe(406);
+    expect(b.body.errors[0]).toMatchObject({ extensions: { code: 'NOT_ACCEPTABLE' } });
+  });
+
+  it('@defer and @stream with if: false (a literal or a variable) answer as one JSON body, each time', async () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [`query($d: Boolean!) { ${PAGE} }`, { d: false }],
+      [`query($d: Boolean = false) { ${PAGE} }`, {}],
+      ['{ tasks(first: 2) { edges { node { id } } ... @defer(if: false) { pageInfo { hasNextPage } } } }', {}],
+      ['{ tasks(first: 2) { edges @stream(if: false, initialCount: 0) { node { id } } pageInfo { hasNextPage } } }', {}],
+      ['query($s: Boolean!) { tasks(first: 2) { edges @stream(if: $s) { node { id } } ...P @defer(if: $s) } } fragment P on TaskConnection { pageInfo { hasNextPage } }', { s: false }],
+      // A @defer inside a field that is skipped is never reached.
+      ['query($d: Boolean!) { __typename tasks(first: 2) @skip(if: true) { ... @defer(if: $d) { pageInfo { hasNextPage } } } }', { d: true }],
+    ];
+    for (const [query, variables] of cases) {
+      // Twice: a query's second run may be compiled.
+      for (let run = 0; run < 2; run++) {
+        const res = await post({ query, variables }, JSON_ONLY);
+        expect(res.status, `${query} ${res.text}`).toBe(200);
+        expect(res.body.errors, res.text).toBeUndefined();
+        if (!query.includes('@skip')) {
+          expect(res.body.data.tasks.edges, res.text).toHaveLength(2);
+          expect(res.body.data.tasks.pageInfo, res.text).toEqual({ hasNextPage: true });
+        }
+      }
+    }
+  });
+
+  it('@defer that is on (true, by default, or through a fragment) is still refused to a JSON-only client', async () => {
+    const cases: Array<[string, Record<string, unknown>]> = [
+      [`query($d: Boolean!) { ${PAGE} }`, { d: true }],
+      [`query($d: Boolean = true) { ${PAGE} }`, {}],
+      [`query($d: Boolean) { ${PAGE} }`, {}],
+      ['query { tasks(first: 2) { ...F } } fragment F on TaskConnection { edges { node { id } } ...G @defer } fragment G on TaskConnection { pageInfo { hasNextPage } }', {}],
+      ['query($s: Boolean!) { tasks(first: 2) @include(if: $s) { edges @stream { node { id } } } }', { s: true }],
+      // A value graphql-js will refuse cannot be told: it counts as deferring (nothing runs either way).
+      [`query($d: Boolean!) { ${PAGE} }`, { d: 'false' }],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await post({ query, variables }, JSON_ONLY);
+      expect(res.status, `${query} ${res.text}`).toBe(406);
+      expect(res.body.errors[0]).toMatchObject({ extensions: { code: 'NOT_ACCEPTABLE' } });
+    }
+  });
 });
