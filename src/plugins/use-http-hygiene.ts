@@ -61,16 +61,25 @@ export function useJsonQueryParams(graphqlEndpoint: string): Plugin {
 const clip = (s: string | null) => JSON.stringify((s ?? '').slice(0, 100));
 
 export function useJsonErrorBodies(graphqlEndpoint: string): Plugin {
+  // Requests that ran a subscription: its answer is a stream of events, which only text/event-stream carries
+  // (Yoga answers 406 to any other Accept once the subscription has started, so the 406 must say so).
+  const subscriptions = new WeakSet<Request>();
   const explain = (status: number, request: Request, path: string): [string, string] => {
     switch (status) {
       case 404: return [`Nothing is served at ${clip(path)}: GraphQL is at ${graphqlEndpoint}; /health and /ready are the probes.`, 'NOT_FOUND'];
       case 405: return [`Method ${request.method} is not allowed here: use POST (or GET for queries).`, 'METHOD_NOT_ALLOWED'];
-      case 406: return [`Accept ${clip(request.headers.get('accept'))} allows nothing taskhub answers with: accept application/json or application/graphql-response+json.`, 'NOT_ACCEPTABLE'];
+      case 406: return subscriptions.has(request)
+        ? [`A subscription is answered as Server-Sent Events only: accept text/event-stream (Accept ${clip(request.headers.get('accept'))} does not).`, 'NOT_ACCEPTABLE']
+        : [`Accept ${clip(request.headers.get('accept'))} allows nothing taskhub answers with: accept application/json or application/graphql-response+json.`, 'NOT_ACCEPTABLE'];
       case 415: return [`Content-Type ${clip(request.headers.get('content-type'))} is not supported: send application/json.`, 'UNSUPPORTED_MEDIA_TYPE'];
       default: return [`The request was refused (HTTP ${status}).`, 'BAD_REQUEST'];
     }
   };
   return {
+    onSubscribe({ args }) {
+      const { request } = args.contextValue as { request?: Request };
+      if (request) subscriptions.add(request);
+    },
     onResponse({ request, response, setResponse, fetchAPI }) {
       if (response.status < 400 || response.status > 499 || response.body !== null || request.method === 'HEAD') return;
       const [message, code] = explain(response.status, request, new URL(request.url).pathname);

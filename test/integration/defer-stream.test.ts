@@ -259,3 +259,21 @@ describe('what counts as incremental', () => {
     }
   });
 });
+
+describe('a subscription needs text/event-stream', () => {
+  it('a subscription sent with Accept: application/json gets a 406 that names text/event-stream', async () => {
+    for (const accept of ['application/json', 'multipart/mixed']) {
+      const res = await post({ query: 'subscription { batchUpdateJobProgress(id: "nope") { id } }' }, accept);
+      expect(res.status, res.text).toBe(406);
+      expect(res.body.errors[0].extensions.code).toBe('NOT_ACCEPTABLE');
+      expect(res.body.errors[0].message).toMatch(/subscription.*text\/event-stream/i);
+      expect(res.body.errors[0].message).not.toMatch(/accept application\/json/);
+    }
+  });
+
+  it('a query whose Accept allows nothing taskhub answers with is told to accept JSON, as before', async () => {
+    const res = await post({ query: '{ __typename }' }, 'text/csv');
+    expect(res.status, res.text).toBe(406);
+    expect(res.body.errors[0].message).toMatch(/accept application\/json or application\/graphql-response\+json/);
+  });
+});
