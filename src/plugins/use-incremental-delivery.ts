@@ -132,6 +132,15 @@ export function useIncrementalDelivery(): Plugin[] {
         },
       };
     },
+    // A subscription's answer is a stream of events, which a batch's one JSON array cannot carry either:
+    // Yoga put `{}` in its place.
+    onSubscribe({ args }) {
+      const { request } = args.contextValue as { request: Request };
+      if (!batched.has(request)) return;
+      throw createGraphQLError('A subscription cannot be answered in a batched request (a JSON array body): send it on its own', {
+        extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+      });
+    },
     onExecute({ args }) {
       const { request } = args.contextValue as { request: Request };
       const inBatch = batched.has(request);

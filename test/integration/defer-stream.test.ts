@@ -190,6 +190,16 @@ describe('@defer and @stream in a batched request', () => {
     }
   });
 
+  it('a subscription in a batch is refused in its place (its events cannot go in the array either)', async () => {
+    const res = await post([
+      { query: 'subscription { batchUpdateJobProgress(id: "no-such-job") { id } }' },
+      { query: '{ __typename }' },
+    ], 'text/event-stream, application/json');
+    expect(res.status, res.text).toBe(200);
+    expect(res.body[0].errors?.[0], res.text).toMatchObject({ message: expect.stringMatching(/subscription.*batched/i), extensions: { code: 'BAD_REQUEST' } });
+    expect(res.body[1]).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('an operation whose @defer is off (if: false) runs in a batch as an ordinary one', async () => {
     const res = await post([
       { query: 'query($d: Boolean!) { tasks(first: 2) { edges { node { id } } ... @defer(if: $d) { pageInfo { hasNextPage } } } }', variables: { d: false } },
