@@ -93,9 +93,11 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: /ready now answers 503');
     app.readiness.beginShutdown();
+    // From now on every answer closes its connection, so clients and load balancers holding keep-alive
+    // connections to this replica reconnect (elsewhere, once they see the 503) during the drain window.
+    drain.begin();
     // Keep accepting for a moment so a load balancer sees the 503 and stops sending (not for Ctrl-C).
     if (signal === 'SIGTERM') await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
-    drain.begin();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const inTime = await resolvesWithin(closed, config.shutdownTimeoutMs, { unref: true });

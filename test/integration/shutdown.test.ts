@@ -23,7 +23,10 @@ describe('SIGTERM', () => {
       replica.process.kill('SIGTERM');
       // Asked as soon as the process says it is shutting down (polled, so a loaded machine only makes it later).
       for (let i = 0; i < 200 && !/shutting down/.test(replica.output()); i++) await new Promise((r) => setTimeout(r, 10));
-      expect((await fetch(`${base}/ready`)).status).toBe(503);
+      const draining = await fetch(`${base}/ready`);
+      expect(draining.status).toBe(503);
+      // Within the drain window, answers already close their connections, so keep-alive clients move away.
+      expect(draining.headers.get('connection')).toBe('close');
 
       const result = await batch;
       expect(result.data.batchUpdateTasks.results).toHaveLength(items.length);
