@@ -108,6 +108,9 @@ export class MemoryJobStore implements JobStore {
     return copy(e.job);
   }
 
+  /** Nothing to do: an unfinished job is never swept from memory. */
+  async queued(): Promise<void> {}
+
   async transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null> {
     // One turn of the event loop: nothing else runs between the check and the change.
     if (!from.includes(this.entry(id).job.state)) return null;

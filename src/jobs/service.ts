@@ -52,7 +52,10 @@ export class BatchJobs {
     // Queued again when the same key finds its job still QUEUED: the store and the queue are two writes, and
     // a start that failed between them (Redis dropped, the replica died) left a job nobody would run. The
     // queue takes a job id once, so a job that is queued already is not queued twice.
-    if (created || job.state === 'QUEUED') await this.queue.enqueue(job.id);
+    if (created || job.state === 'QUEUED') {
+      await this.queue.enqueue(job.id);
+      await this.store.queued(job.id);
+    }
     return job;
   }
 

@@ -87,6 +87,11 @@ export interface JobStore {
    * state was another (the other made the step).
    */
   transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null>;
+  /**
+   * The job is in the queue: it is kept, whatever its TTL, until it ends (then TTL more). A job stored but
+   * never queued still expires, so a start that failed between the two leaves nothing forever.
+   */
+  queued(id: string): Promise<void>;
   /** Up to `limit` results from index `from` on, in input order; with `only`, results of that kind alone. */
   results(id: string, from: number, limit: number, only?: ResultKind): Promise<ResultPage>;
   close(): Promise<void>;

@@ -52,6 +52,30 @@ describe.each([
   });
 });
 
+describe('in Redis, a job waiting in the queue', () => {
+  it('is kept, with its key, however long it waits; then expires TTL after it ends', async () => {
+    const store = new RedisJobStore(redis(), 400);
+    const { job } = await store.create(spec('long-queue'));
+    await store.queued(job.id);
+    await sleep(700);
+    // Past its TTL in the queue: still there for the worker, and its key still leads to it.
+    expect(await store.get(job.id)).toMatchObject({ state: 'QUEUED' });
+    expect(await store.create(spec('long-queue'))).toMatchObject({ created: false, job: { id: job.id } });
+    await store.transition(job.id, ['QUEUED'], { state: 'RUNNING', startedAt: new Date().toISOString() });
+    await store.transition(job.id, ['RUNNING'], { state: 'COMPLETED', finishedAt: new Date().toISOString() });
+    for (const key of [...await redis().keys(`taskhub:job:{${job.id}}:*`), 'taskhub:jobkey:o:long-queue']) {
+      expect(await redis().pttl(key), key).toBeGreaterThan(0);
+    }
+  });
+
+  it('stored but never queued (its queueing failed) still expires', async () => {
+    const store = new RedisJobStore(redis(), 300);
+    const { job } = await store.create(spec('never-queued'));
+    await sleep(500);
+    expect(await store.get(job.id)).toBeNull();
+  });
+});
+
 describe('in Redis, nothing a job leaves is kept forever', () => {
   it('every key of a running job, and its idempotency key, has an expiry', async () => {
     const store = new RedisJobStore(redis(), 60_000);

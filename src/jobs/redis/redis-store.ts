@@ -7,8 +7,9 @@
 // Everything expires TTL after the job finishes. Until then every recorded result, and every change of
 // state, pushes the expiry TTL ahead, its idempotency key's included: a job that runs longer than TTL is not
 // lost mid-run, and its key cannot lapse while it runs, which would let the same key start a second job
-// (and send its non-idempotent writes again). A job that never starts (its queueing failed and nobody sent
-// it again) expires TTL after it was created or last touched.
+// (and send its non-idempotent writes again). A queued job keeps its keys without expiry while it waits,
+// however long the queue ahead of it; one that was stored but never queued (its queueing failed and nobody
+// sent it again) expires TTL after it was created.
 // Recording results and counting them is one Lua script, so counts always match the results; journaling
 // checks that the caller still holds the job (fencing), so a worker that lost it to another never sends.
 
@@ -71,6 +72,13 @@ if not string.find(',' .. ARGV[1] .. ',', ',' .. state .. ',', 1, true) then ret
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 return 1`;
 
+// KEYS: meta items results inflight. Drops their expiry if the job is still QUEUED (1), else leaves them (0):
+// a job a worker already finished keeps the expiry its end gave it.
+const KEEP_QUEUED = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'QUEUED' then return 0 end
+for k = 1, 4 do redis.call('PERSIST', KEYS[k]) end
+return 1`;
+
 const pairsToHash = (flat: string[]): Record<string, string> => {
   const h: Record<string, string> = {};
   for (let i = 0; i < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
@@ -78,7 +86,7 @@ const pairsToHash = (flat: string[]): Record<string, string> => {
 };
 
 /** The scripts as commands of their own: sent by SHA (EVALSHA), not as script text on every call. */
-type Scripted = Redis & Record<'thJobSettle' | 'thJobSending' | 'thJobTransition', (...args: string[]) => Promise<unknown>>;
+type Scripted = Redis & Record<'thJobSettle' | 'thJobSending' | 'thJobTransition' | 'thJobKeepQueued', (...args: string[]) => Promise<unknown>>;
 
 /** Results waiting for the next turn of the event loop to be settled together, and who awaits them. */
 interface SettleBatch {
@@ -103,6 +111,7 @@ export class RedisJobStore implements JobStore {
     redis.defineCommand('thJobSettle', { numberOfKeys: 4, lua: SETTLE });
     redis.defineCommand('thJobSending', { numberOfKeys: 2, lua: SENDING });
     redis.defineCommand('thJobTransition', { numberOfKeys: 1, lua: TRANSITION });
+    redis.defineCommand('thJobKeepQueued', { numberOfKeys: 4, lua: KEEP_QUEUED });
     this.scripted = redis as Scripted;
   }
 
@@ -228,6 +237,21 @@ export class RedisJobStore implements JobStore {
     if (!(await this.redis.exists(k.meta))) throw new JobNotFoundError(`no batch job ${id}`);
     await this.redis.hset(k.meta, fields);
     return this.changed(id, patch.state);
+  }
+
+  /**
+   * A queued job may wait longer than TTL behind others (a few 100,000-item jobs ahead, a short TTL): its
+   * keys, and its idempotency key, lose their expiry while it waits, and get one again when it ends.
+   */
+  async queued(id: string): Promise<void> {
+    const k = keys(id);
+    if (await this.scripted.thJobKeepQueued(k.meta, k.items, k.results, k.inflight) !== 1) return;
+    const jobkey = await this.redis.hget(k.meta, 'jobkey');
+    if (!jobkey) return;
+    // Outside the job's hash slot, so after the script. Finished in between: its end set the key's expiry
+    // before this PERSIST, so set it again.
+    await this.redis.persist(jobkey);
+    if (await this.redis.hget(k.meta, 'state') !== 'QUEUED') await this.expire(id);
   }
 
   async transition(id: string, from: readonly JobState[], patch: JobStep): Promise<JobRecord | null> {
