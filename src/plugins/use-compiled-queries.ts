@@ -12,11 +12,19 @@
 //   request (values inlined) would pay it every time.
 // @envelop/graphql-jit is not used: it caches one compiled query per document, whatever operationName
 // asks for, so a document holding two operations would run the first one compiled for both.
+// graphql-jit (0.8.9, the latest release, and its main branch) writes the null of a list item whose promise
+// rejects with `resultArray.push(null)`, at the end of the list as it is when the rejection lands, not at
+// the item's index: `nodes` and `_entities` answered 2 or 4 entries for 3 ids. The code compiled for a query
+// therefore calls list fields through settlingItems (below), which hands graphql-jit each rejection as an
+// Error value instead, and graphql-jit places an Error value at its index.
 
-import { GraphQLError, Kind, getNamedType, getOperationAST, getVariableValues, isInputObjectType, typeFromAST } from 'graphql';
+import {
+  GraphQLError, Kind, defaultFieldResolver, getNamedType, getNullableType, getOperationAST, getVariableValues,
+  isInputObjectType, isIntrospectionType, isListType, isObjectType, typeFromAST,
+} from 'graphql';
 import type {
-  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLInputObjectType, GraphQLSchema,
-  OperationDefinitionNode, SelectionSetNode,
+  DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLFieldResolver, GraphQLInputObjectType,
+  GraphQLOutputType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode,
 } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
@@ -81,12 +89,83 @@ function compile(schema: GraphQLSchema, document: DocumentNode, operationName: s
   // A document graphql-jit cannot compile still runs, on the standard executor.
   let compiled;
   try {
-    compiled = compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true });
+    compiled = withSettlingListItems(schema, () => compileQuery(schema, document, operationName, { disablingCapturingStackErrors: true }));
   } catch {
     return null;
   }
   if (!isCompiledQuery(compiled)) return null;
   return { query: compiled.query.bind(compiled), document, operation };
+}
+
+/**
+ * Runs `compile` with every list field of `schema` resolving through settlingItems. graphql-jit takes each
+ * field's resolver when it compiles, so the compiled code keeps the settling ones, and the standard executor,
+ * which reads `field.resolve` as it runs, never sees them: compiling is synchronous, so no query runs before
+ * they are put back. (A copy of the schema would do the same, but hand resolvers and type resolvers other
+ * type objects and another `info.schema` than the ones they were built with.)
+ */
+function withSettlingListItems<T>(schema: GraphQLSchema, compile: () => T): T {
+  const swapped: Array<[GraphQLField<unknown, unknown>, GraphQLFieldResolver<unknown, unknown> | undefined]> = [];
+  try {
+    for (const type of Object.values(schema.getTypeMap())) {
+      // Introspection's lists are graphql-js's own, of plain values.
+      if (!isObjectType(type) || isIntrospectionType(type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const depth = listDepth(field.type);
+        if (depth === 0) continue;
+        swapped.push([field, field.resolve]);
+        field.resolve = settlingItems(field.resolve ?? defaultFieldResolver, depth);
+      }
+    }
+    return compile();
+  } finally {
+    for (const [field, resolve] of swapped) field.resolve = resolve;
+  }
+}
+
+/** How many lists `type` nests (`[[T]]`: 2); 0 when it is not a list. */
+function listDepth(type: GraphQLOutputType): number {
+  let depth = 0;
+  for (let t = getNullableType(type); isListType(t); t = getNullableType(t.ofType)) depth++;
+  return depth;
+}
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
+
+/**
+ * `resolve`, with each list item that is a promise turned into one that does not reject: a rejection
+ * becomes its error, as a value. graphql-jit places an Error item at its index, with the item's path and
+ * the error, and the standard executor (as graphql-js) answers an Error item exactly as a rejected one, so
+ * the answers are the same. A list without promises (a page's edges: R1's 300 tasks) is returned as it is,
+ * after one look at each item; one with promises (`nodes`, `_entities`) costs a promise more per item.
+ */
+function settlingItems(resolve: GraphQLFieldResolver<unknown, unknown>, depth: number): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const list = resolve(source, args, context, info);
+    return isPromiseLike(list) ? Promise.resolve(list).then((l) => settled(l, depth)) : settled(list, depth);
+  };
+}
+
+function settled(list: unknown, depth: number): unknown {
+  // Not a list: graphql-jit answers it as the standard executor does (null, an Error, "Expected Iterable").
+  if (list === null || typeof list !== 'object' || typeof (list as Iterable<unknown>)[Symbol.iterator] !== 'function') return list;
+  // Another iterable is read once here; graphql-jit then reads the array.
+  const items = Array.isArray(list) ? list : Array.from(list as Iterable<unknown>);
+  if (depth === 1 && !items.some(isPromiseLike)) return items;
+  const inner = depth > 1 ? (item: unknown) => settled(item, depth - 1) : undefined;
+  return items.map((item) => (isPromiseLike(item) ? Promise.resolve(item).then(inner, asError) : inner ? inner(item) : item));
+}
+
+/**
+ * What the standard executor (Yoga's, @graphql-tools/executor's coerceError, which it does not export) makes
+ * of a rejection: the Error itself, a new one with the message of an object that has one, else the value as
+ * text. graphql-jit, given the rejection itself, gave the same messages.
+ */
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err;
+  const message = (err as { message?: unknown } | null)?.message;
+  return new Error(typeof err === 'object' && err !== null && typeof message === 'string' ? message : String(err));
 }
 
 /**
