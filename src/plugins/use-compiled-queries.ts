@@ -76,7 +76,9 @@ export function useCompiledQueries(opts: { maxDocuments?: number } = {}): Plugin
         const variables = compiled.operation.variableDefinitions ?? [];
         if (variables.length > 0 && getVariableValues(a.schema, variables, a.variableValues ?? {}).errors) return executeFn(a);
         const result = await compiled.query(a.rootValue, a.contextValue, a.variableValues ?? {});
-        return result.errors ? { ...result, errors: result.errors.map((e) => located(e, compiled)) } : result;
+        // The standard executor (as graphql-js) answers `{ errors, data }`, graphql-jit `{ data, errors }`; Yoga
+        // serialises the keys in the order given, so a document's first run and the next ones differed.
+        return result.errors ? { errors: result.errors.map((e) => located(e, compiled)), data: result.data } : result;
       });
     },
   };

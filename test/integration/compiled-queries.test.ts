@@ -1,7 +1,8 @@
 // Repeated queries run compiled (graphql-jit, src/plugins/use-compiled-queries.ts). Each document below runs
 // three times against a taskhub that compiles (the first run interpreted, then compiled) and one that never
 // does; every answer must be the same, errors and their paths included. Below: lists whose items fail (a
-// null at the item's index, as graphql-js answers), and R1 and R2 staying compiled.
+// null at the item's index, as graphql-js answers), R1 and R2 staying compiled, and an answer with errors
+// serialized to the same bytes.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startHarness } from '../support/harness.js';
@@ -254,6 +255,22 @@ describe('what stays compiled', () => {
       const { reference, compiledRuns: runs } = await sameEveryRun(query, undefined, name);
       expect(reference.errors).toBeUndefined();
       expect(runs).toBe(2);
+    }
+  });
+});
+
+describe('a compiled answer is serialized as graphql-js serializes it', () => {
+  it('the same bytes with errors: "errors" before "data"', async () => {
+    for (const h of [compiled, interpreted]) h.vendors.k2.server.addFault({ fault: { kind: 'garbage' }, method: 'GET' });
+    try {
+      const query = 'query Bytes { ok: tasks(first: 1, filter: { backends: [ZUORA] }) { edges { node { name } } } broken: task(backend: K2, nativeId: "19_10") { name } }';
+      const reference = await send(interpreted, query, undefined, 'Bytes');
+      expect(reference.text.startsWith('{"errors":[')).toBe(true);
+      const before = compiledRuns.length;
+      for (let run = 1; run <= 3; run++) expect({ run, text: (await send(compiled, query, undefined, 'Bytes')).text }).toEqual({ run, text: reference.text });
+      expect(compiledRuns.length - before).toBe(2);
+    } finally {
+      for (const h of [compiled, interpreted]) h.vendors.k2.server.clearFaults();
     }
   });
 });

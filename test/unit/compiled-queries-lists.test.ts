@@ -1,6 +1,6 @@
 // Lists whose items fail, compiled (src/plugins/use-compiled-queries.ts): graphql-jit 0.8.9 put the null of
 // an item whose promise rejects at the end of the list, not at its index. Each document runs three times
-// (the standard executor, then compiled twice); every answer must be the standard executor's.
+// (the standard executor, then compiled twice); every answer must be the standard executor's, byte for byte.
 
 import { describe, expect, it } from 'vitest';
 import { createSchema, createYoga } from 'graphql-yoga';
@@ -41,6 +41,8 @@ async function threeRuns(query: string) {
     texts.push(await res.text());
   }
   for (const text of texts.slice(1)) expect(JSON.parse(text)).toEqual(JSON.parse(texts[0]!));
+  expect(texts[1]).toBe(texts[0]);
+  expect(texts[2]).toBe(texts[0]);
   return JSON.parse(texts[0]!);
 }
 
