@@ -1,6 +1,10 @@
 // IBM BPM / BAW BPEL human tasks over the HTM REST API (/rest/bpm/htm/v1), HTTP Basic. Reads are one GET
 // per tkiid; writes are IBM's bulk update, which applies ONE value set to many tkiids, so updates are grouped
 // by their value set. What IBM's replies mean is decided in mapping.ts; this file only moves requests.
+// BPM and BAW with CSRF protection on refuse any call without a BPMCSRFToken header (403 CWTBG0651E): the
+// first refusal fetches a token (POST /bpm/system/login), the call is sent again with it, and every call
+// carries it from then on, renewed when IBM refuses it or its two hours are nearly up. No setting: a
+// server without the protection is never asked for a token.
 
 import type { DomainTask, UpdateOutcome } from '../../domain.js';
 import type { IbmBpmTaskUpdate } from './model.js';
@@ -15,7 +19,7 @@ import { VendorTransport } from '../../transport/vendor-transport.js';
 import type { HttpResponse } from '../../transport/vendor-transport.js';
 import { basicAuth, pathSegment } from '../../transport/encoding.js';
 import {
-  errorBodyOf, errorFromResponse, idsNamedBy, isValidTkiid, meansNoSuchTask, outcomeFromFailure, parseBulkReply,
+  csrfTokenOf, errorBodyOf, errorFromResponse, idsNamedBy, isCsrfRefusal, isValidTkiid, meansNoSuchTask, outcomeFromFailure, parseBulkReply,
   parseJson, propertyValuesOf, taskFromWire, tasksFromList, tkiidKey, validateUpdate,
 } from './mapping.js';
 import type { IbmBulkUpdateRequest, IbmUpdatedPropertyValues } from './wire.js';
@@ -26,6 +30,11 @@ const ROOT = '/rest/bpm/htm/v1';
 export const IBM_BULK_CHUNK = 500;
 /** Whole-call 400s that name one bad id are retried without it at most this often per chunk. */
 const MAX_ISOLATION_ROUNDS = 25;
+/** What a CSRF token is asked for (IBM's default and maximum), and how long before its end it is renewed. */
+const CSRF_LIFETIME_S = 7200;
+const CSRF_RENEW_BEFORE_MS = 5 * 60_000;
+
+interface CsrfToken { value: string; reuseUntil: number }
 
 export interface IbmBpmClientOptions extends ClientCommon {
   username: string;
@@ -39,12 +48,18 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   readonly idempotentWrites = IBM_BPM_WRITES.idempotent;
   private readonly http: VendorTransport;
   private readonly headers: Record<string, string>;
+  private readonly jsonHeaders: Record<string, string>;
   private readonly pageSize: number;
   private readonly readConcurrency: number;
+  /** Held once IBM has asked for one; undefined on a server without CSRF protection. */
+  private csrf: CsrfToken | undefined;
+  /** The login in flight: calls refused together wait for one token. */
+  private csrfLogin: Promise<CsrfToken> | undefined;
 
   constructor(opts: IbmBpmClientOptions) {
     this.http = new VendorTransport(B, opts.baseUrl, opts.policy, { observer: opts.observer, budget: opts.budget });
     this.headers = { authorization: basicAuth(opts.username, opts.password), accept: 'application/json' };
+    this.jsonHeaders = { ...this.headers, 'content-type': 'application/json' };
     this.pageSize = Math.max(1, Math.floor(opts.pageSize ?? 100));
     this.readConcurrency = readConcurrencyOf(opts.policy);
   }
@@ -208,13 +223,41 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     }
   }
 
-  private call(method: 'GET' | 'PUT', path: string, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+  private async call(method: 'GET' | 'PUT', path: string, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+    const token = this.csrf && this.csrf.reuseUntil > Date.now() ? this.csrf.value : undefined;
+    const res = await this.send(method, path, body, token, signal);
+    if (!isCsrfRefusal(res.status, res.text())) return res;
+    // Refused unread, so sending it again cannot apply it twice; a second refusal is answered as it is.
+    const fresh = await this.csrfToken(token, signal);
+    return this.send(method, path, body, fresh.value, signal);
+  }
+
+  private send(method: 'GET' | 'PUT' | 'POST', path: string, body: string | undefined, csrf: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
+    const plain = body === undefined ? this.headers : this.jsonHeaders;
+    const headers = csrf === undefined ? plain : { ...plain, bpmcsrftoken: csrf };
     return this.http.request({
-      method, path, idempotent: true,
-      headers: body === undefined ? this.headers : { ...this.headers, 'content-type': 'application/json' },
+      method, path, idempotent: true, headers,
       ...(body === undefined ? {} : { body }),
       ...(signal === undefined ? {} : { signal }),
     });
+  }
+
+  /** A token other than `refused`: the one another call just fetched, or a new one (one login at a time). */
+  private async csrfToken(refused: string | undefined, signal?: AbortSignal): Promise<CsrfToken> {
+    if (this.csrf && this.csrf.value !== refused && this.csrf.reuseUntil > Date.now()) return this.csrf;
+    this.csrfLogin ??= this.login(signal).finally(() => { this.csrfLogin = undefined; });
+    return this.csrfLogin;
+  }
+
+  private async login(signal?: AbortSignal): Promise<CsrfToken> {
+    const res = await this.send('POST', '/bpm/system/login',
+      JSON.stringify({ 'refresh-groups': false, 'requested-lifetime': CSRF_LIFETIME_S }), undefined, signal);
+    const text = res.text();
+    if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, text);
+    const value = csrfTokenOf(text);
+    if (value === null) throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM asked for a CSRF token, but its login answered none', { status: res.status });
+    this.csrf = { value, reuseUntil: Date.now() + CSRF_LIFETIME_S * 1000 - CSRF_RENEW_BEFORE_MS };
+    return this.csrf;
   }
 }
 

@@ -3,7 +3,10 @@
 // answering an EMPTY 200 on full success and `failedUpdates` on partial failure (never 404), `failedOperations`
 // for the other bulk actions, the WPS 6.2 `{type:{...}}` wrapper and `isBusinessRelevant`, method override on
 // POST (two header names or the query form), 406/415 content negotiation, and CWTKA/CWTBF error bodies.
+// Optionally (`csrf`), the CSRF protection newer BPM and BAW enforce: every REST call needs a BPMCSRFToken
+// header from POST /bpm/system/login, and a missing or expired one is 403 CWTBG0651E.
 
+import { randomBytes } from 'node:crypto';
 import type { EmuRequest, EmuResponse, EmulatorServer } from '../emulator-kit.js';
 import { json, parseBasic, startEmulatorServer } from '../emulator-kit.js';
 import type { IbmFailedItem, IbmTaskWire } from './wire.js';
@@ -24,6 +27,8 @@ export interface IbmBpmEmulatorOptions {
   restricted?: string[];
   /** Server-side cap on `size` of /tasks/filter (not documented for IBM; default: none). */
   maxPageSize?: number;
+  /** Enforce CSRF protection (BPMCSRFToken from POST /bpm/system/login). Default: off, as BPM ships. */
+  csrf?: boolean;
 }
 
 export interface IbmBpmEmulator {
@@ -33,10 +38,14 @@ export interface IbmBpmEmulator {
   restricted: Set<string>;
   /** Makes the next bulk report also name `tkiid`, which was not in the request (a vendor answering for wrong ids). */
   reportForeignIdOnce(tkiid?: string): void;
+  /** With `csrf`: ends every token handed out so far, as their lifetime running out would. */
+  expireCsrfTokens(): void;
   close(): Promise<void>;
 }
 
 const ROOT = ['rest', 'bpm', 'htm', 'v1'];
+/** IBM's default and maximum token lifetime, in seconds. */
+const CSRF_LIFETIME_S = 7200;
 const TKIID = /^_TKI:[0-9a-f.]+$/i;
 const FROZEN_STATES = new Set(['STATE_FINISHED', 'STATE_TERMINATED', 'STATE_FORWARDED']);
 export const IBM_RESTRICTED_TKIID = '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0145';
@@ -111,6 +120,8 @@ function readValues(raw: unknown): { values: Record<string, unknown> } | { bad: 
 
 export async function startIbmBpmEmulator(options: IbmBpmEmulatorOptions = {}): Promise<IbmBpmEmulator> {
   const credentials = options.credentials ?? IBM_BPM_DEMO_CREDENTIALS;
+  /** BPMCSRFToken values handed out, and until when each holds (epoch ms). */
+  const csrfTokens = new Map<string, number>();
   const source = [...(options.tasks ?? IBM_SEED_TASKS), ...Array.from({ length: options.extraTasks ?? 0 }, (_, i) => generated(i))];
   const tasks = new Map<string, IbmTaskWire>(source.map((t) => [t.tkiid, structuredClone(t)]));
   const restricted = new Set(options.restricted ?? (options.tasks ? [] : [IBM_RESTRICTED_TKIID]));
@@ -196,6 +207,21 @@ export async function startIbmBpmEmulator(options: IbmBpmEmulatorOptions = {}): 
     if (!acceptsJson(req.headers.accept)) {
       return err(406, 'CWTBF0019E', `The requested content type ''${req.headers.accept}'' is not supported.`, [req.headers.accept ?? '']);
     }
+    if (segments.join('/') === 'bpm/system/login') {
+      if (method !== 'POST') return json(405, { errorMessage: 'Only POST is supported for this resource.' });
+      let lifetime = CSRF_LIFETIME_S;
+      try { lifetime = Math.min(CSRF_LIFETIME_S, Number((JSON.parse(rawBody || '{}') as { 'requested-lifetime'?: unknown })['requested-lifetime'] ?? CSRF_LIFETIME_S) || CSRF_LIFETIME_S); } catch { /* the default */ }
+      const token = randomBytes(24).toString('base64url');
+      csrfTokens.set(token, Date.now() + lifetime * 1000);
+      return json(200, { csrf_token: token });
+    }
+    if (options.csrf) {
+      const token = req.headers['bpmcsrftoken'];
+      const until = token === undefined ? undefined : csrfTokens.get(token);
+      if (until === undefined || until <= Date.now()) {
+        return err(403, 'CWTBG0651E', 'The request was blocked because the BPMCSRFToken token header could not be verified.');
+      }
+    }
     const rest = segments.slice(0, 4).join('/') === ROOT.join('/') ? segments.slice(4) : null;
     if (rest === null) return json(404, { errorMessage: 'No REST resource at this path.' });
 
@@ -238,6 +264,7 @@ export async function startIbmBpmEmulator(options: IbmBpmEmulatorOptions = {}): 
   return {
     server, tasks, restricted,
     reportForeignIdOnce: (tkiid = IBM_FOREIGN_TKIID) => { foreignIds.push(tkiid); },
+    expireCsrfTokens: () => { csrfTokens.clear(); },
     close: () => server.close(),
   };
 }

@@ -313,6 +313,20 @@ export function meansNoSuchTask(status: number, text: string): boolean {
   return status === 400 && codeAndMessage(errorBodyOf(text)).vendorCode === 'CWTKA0001E';
 }
 
+/**
+ * IBM refusing a call for its CSRF token (BPM 8.5.7 and later, BAW, with CSRF protection on): 403
+ * CWTBG0651E. The call was not carried out; IBM's own advice is a new token and the same call again.
+ * Matched in the whole text, as the BPD REST layer that answers it wraps its error in other ways than HTM's.
+ */
+export const isCsrfRefusal = (status: number, text: string): boolean => status === 403 && text.includes('CWTBG0651E');
+
+/** The token of a POST /bpm/system/login reply, or null when it holds none. */
+export function csrfTokenOf(text: string): string | null {
+  const body = parseJson(text);
+  const token = isRecord(body) ? body['csrf_token'] : undefined;
+  return typeof token === 'string' && token !== '' ? token : null;
+}
+
 /** Any non-2xx reply of a whole call as a domain error. Programmer details are never read. */
 export function errorFromResponse(status: number, text: string): BackendError {
   const { vendorCode, message } = codeAndMessage(errorBodyOf(text));
