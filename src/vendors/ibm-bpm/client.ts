@@ -226,7 +226,8 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   private async call(method: 'GET' | 'PUT', path: string, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
     const token = this.csrf && this.csrf.reuseUntil > Date.now() ? this.csrf.value : undefined;
     const res = await this.send(method, path, body, token, signal);
-    if (!isCsrfRefusal(res.status, res.text())) return res;
+    // The status first: text() decodes the whole body, which a 200 list would pay twice.
+    if (res.status !== 403 || !isCsrfRefusal(res.status, res.text())) return res;
     // Refused unread, so sending it again cannot apply it twice; a second refusal is answered as it is.
     const fresh = await this.csrfToken(token, signal);
     return this.send(method, path, body, fresh.value, signal);
