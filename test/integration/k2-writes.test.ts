@@ -50,20 +50,24 @@ describe('K2 UpdateTasks behaviour', () => {
     const out = await applyUpdates(client, [
       { serialNumber: '14_21', redirectTo: 'K2:DENALLIX\\Joe' },
       { serialNumber: '2_34', action: 'Approve' },
-      { serialNumber: '15_3', delegateTo: 'K2:DENALLIX\\Anna' },
+      { serialNumber: '12_8', delegateTo: 'K2:DENALLIX\\Anna' },
       { serialNumber: '99_1', action: 'Approve' },
       { serialNumber: '22_5', action: 'Approve' },
       { serialNumber: '27_2', action: 'No Such Action' },
+      { serialNumber: '15_3', action: 'Approve' },
     ]);
-    expect(codes(out)).toEqual(['UPDATED', 'PERMISSION_DENIED', 'UPDATED', 'NOT_FOUND', 'REJECTED', 'REJECTED']);
+    expect(codes(out)).toEqual(['UPDATED', 'PERMISSION_DENIED', 'UPDATED', 'NOT_FOUND', 'REJECTED', 'REJECTED', 'NOT_FOUND']);
     expect(out[1]).toMatchObject({ vendorCode: '24411', retryable: false });
     expect(out[3]).toMatchObject({ vendorCode: '26030' });
     expect(out[4]).toMatchObject({ vendorCode: '26036', message: expect.stringContaining('not batchable') });
+    // Allocated to Joe: no slot left for the service account, which K2 answers as it answers an unknown item.
+    expect(out[6]).toMatchObject({ vendorCode: '26030' });
     expect(emu.tasks.get('14_21')).toMatchObject({ status: 'Allocated', allocatedUser: 'K2:DENALLIX\\Joe' });
-    expect(emu.tasks.get('15_3')).toMatchObject({ status: 'Allocated', allocatedUser: 'K2:DENALLIX\\Anna' });
+    expect(emu.tasks.get('12_8')).toMatchObject({ status: 'Allocated', allocatedUser: 'K2:DENALLIX\\Anna' });
+    expect(emu.tasks.get('15_3')).toMatchObject({ status: 'Allocated', allocatedUser: 'K2:DENALLIX\\Joe' });
     expect(emu.tasks.get('22_5')).toMatchObject({ status: 'Available' });
     expect(emu.tasks.get('27_2')).toMatchObject({ status: 'Available' });
-    expect(emu.applied.map((a) => a.serialNumber)).toEqual(['14_21', '15_3']);
+    expect(emu.applied.map((a) => a.serialNumber)).toEqual(['14_21', '12_8']);
     expect(posts()).toBe(1);
   });
 

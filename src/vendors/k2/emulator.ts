@@ -31,7 +31,10 @@ export interface K2EmulatorTask {
   originator: string;
   actions: Array<{ name: string; batchable: boolean }>;
   fields: Record<FieldKind, Map<string, string>>;
+  /** Who holds the item's slot; another user's slot leaves the demo user none to act with (26030). */
   allocatedUser: string | null;
+  /** The user who delegated the item (and so keeps acting on it while the delegate holds its slot). */
+  delegatedBy: string | null;
   sleepUntil: string | null;
   /** The demo user is no destination of this item: it is not listed and every access answers 24411. */
   noRights: boolean;
@@ -83,7 +86,7 @@ export function k2EmulatorTask(init: Partial<Omit<K2EmulatorTask, 'fields'>> & {
     processName: 'Expense Claim', processFullName: 'Finance\\Expense Claim', folio: '', activityName: 'Manager Approval',
     startDate: '2024-03-04T08:15:00.000Z', priority: 1, status: 'Available', originator: 'K2:DENALLIX\\Bob',
     actions: [{ name: 'Approve', batchable: true }, { name: 'Reject', batchable: true }],
-    allocatedUser: null, sleepUntil: null, noRights: false, ...rest,
+    allocatedUser: null, delegatedBy: null, sleepUntil: null, noRights: false, ...rest,
     fields: { ProcessDataField: map('ProcessDataField'), ActivityDataField: map('ActivityDataField'), ProcessXmlField: map('ProcessXmlField'), ActivityXmlField: map('ActivityXmlField') },
   };
 }
@@ -216,6 +219,9 @@ export async function startK2Emulator(options: K2EmulatorOptions = {}): Promise<
     const t = tasks.get(sn);
     if (!t) return { id, ...notFound(sn) };
     if (t.noRights) return { id, ...noRights(sn) };
+    // Allocated to another user, the item leaves the demo user no slot to act with: K2 answers 26030, as for
+    // a serial number that does not exist (vendors.md §3). Listed and readable all the same.
+    if (t.allocatedUser !== null && t.allocatedUser !== user && t.delegatedBy !== user) return { id, ...notFound(sn) };
     // Worklist Execute's forms, accepted here too: a:/Action:, r:/Redirect:, d:/Delegate:, s:/Sleep:, bare = action.
     const m = /^(a|action|r|redirect|d|delegate|s|sleep):([\s\S]*)$/i.exec(action);
     const kind = m ? m[1]![0]!.toLowerCase() : 'a';
@@ -235,6 +241,7 @@ export async function startK2Emulator(options: K2EmulatorOptions = {}): Promise<
     if (kind === 'a') tasks.delete(sn); // actioned: the item moves on and leaves this worklist
     else if (kind === 'r' || kind === 'd') {
       t.allocatedUser = arg; t.status = 'Allocated';
+      if (kind === 'd') t.delegatedBy = user;
       // Redirected to someone else, the item leaves this user's worklist: opening it now answers 24411.
       // (Delegation shares the item: the delegator keeps it.)
       if (kind === 'r' && arg !== user) t.noRights = true;
