@@ -103,6 +103,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const access = createAuthenticator(config, logger);
   const { limits } = config;
 
+  const requestLog = useRequestLog(logger);
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -135,8 +136,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       },
     },
     context: ({ request }): Context => {
-      const given = request.headers.get('x-request-id');
-      const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      const requestId = requestIdOf(request);
       // Every vendor call this request makes watches its signal through one shared listener
       // (transport/abort-fanout.ts), so no listener limit needs raising.
       const principal = principalOf(request);
@@ -154,6 +154,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       };
     },
     plugins: [
+      requestLog.first,
       useJsonErrorBodies(GRAPHQL_ENDPOINT),
       useExactGraphqlEndpoint(GRAPHQL_ENDPOINT),
       useCaseInsensitiveMediaTypes(),
@@ -185,10 +186,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Before the plugins that wrap execution (metrics, spans), so they wrap these executors too.
       ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
       useMutationExecutor(),
-      useRequestIdHeader(logger),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),
+      requestLog.last,
     ],
   });
 
@@ -199,17 +200,38 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
  * Echoes the request id, so a client can quote it when reporting a problem, and writes one access line
  * per GraphQL response (id, status, duration) that joins up with the vendor calls made for it.
  */
-function useRequestIdHeader(logger: Logger): Plugin<Context> {
+/** The request's id: the caller's `x-request-id` when it is a plain token, else one made for it. */
+const requestIds = new WeakMap<Request, string>();
+function requestIdOf(request: Request): string {
+  let id = requestIds.get(request);
+  if (id === undefined) {
+    const given = request.headers.get('x-request-id');
+    requestIds.set(request, (id = given && REQUEST_ID.test(given) ? given : randomUUID()));
+  }
+  return id;
+}
+
+/**
+ * `x-request-id` on every answer to /graphql, and one access-log line for it: refusals before GraphQL runs
+ * (401, 403, 406, 413, 415…) and batches included, which carried neither. A batch's operations share the
+ * request's id. Two plugins: `first` goes before any plugin that may answer early (its clock starts for
+ * every request), `last` after every plugin that may replace the answer (its header is on the one sent).
+ */
+function useRequestLog(logger: Logger): { first: Plugin<Context>; last: Plugin<Context> } {
   const started = new WeakMap<Request, number>();
   return {
-    onRequest({ request }) { started.set(request, performance.now()); },
-    onResponse({ request, response, serverContext }) {
-      const id = (serverContext as Partial<Context> | undefined)?.requestId;
-      if (!id) return;
-      response.headers.set('x-request-id', id);
-      const t0 = started.get(request);
-      logger.info({ requestId: id, client: principalOf(request).name, method: request.method, status: response.status,
-        durationMs: t0 === undefined ? undefined : Math.round(performance.now() - t0) }, 'graphql request');
+    first: {
+      onRequest({ request, url }) { if (url.pathname === GRAPHQL_ENDPOINT) started.set(request, performance.now()); },
+    },
+    last: {
+      onResponse({ request, response }) {
+        const t0 = started.get(request);
+        if (t0 === undefined) return;
+        const id = requestIdOf(request);
+        response.headers.set('x-request-id', id);
+        logger.info({ requestId: id, client: principalOf(request).name, method: request.method, status: response.status,
+          durationMs: Math.round(performance.now() - t0) }, 'graphql request');
+      },
     },
   };
 }

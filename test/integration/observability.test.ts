@@ -83,6 +83,26 @@ describe('request ids', () => {
     expect(ids((path, method) => method === 'GET' && path === '/workflows/tasks')).toEqual(new Set(['trace-list-2']));
   });
 
+  it('are on refusals made before GraphQL runs and on batches, each logged once with its status', async () => {
+    const send = (id: string, init: RequestInit) => h.app.yoga.fetch('http://taskhub/graphql', {
+      ...init, headers: { ...(init.headers as Record<string, string>), 'x-request-id': id },
+    });
+    const refused = await send('refused-415', { method: 'POST', headers: { 'content-type': 'text/xml' }, body: '<q/>' });
+    expect(refused.status).toBe(415);
+    expect(refused.headers.get('x-request-id')).toBe('refused-415');
+    const unacceptable = await send('refused-406', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'image/png' }, body: '{"query":"{ __typename }"}' });
+    expect(unacceptable.status).toBe(406);
+    expect(unacceptable.headers.get('x-request-id')).toBe('refused-406');
+    const batch = await send('batch-2', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[{"query":"{ __typename }"},{"query":"{ __typename }"}]' });
+    expect(batch.status).toBe(200);
+    expect(batch.headers.get('x-request-id')).toBe('batch-2');
+    for (const [id, status] of [['refused-415', 415], ['refused-406', 406], ['batch-2', 200]] as const) {
+      const lines = h.logLines.filter((l) => l.includes(`"requestId":"${id}"`) && l.includes('graphql request'));
+      expect(lines, id).toHaveLength(1);
+      expect(lines[0]).toContain(`"status":${status}`);
+    }
+  });
+
   it('are generated when the client sends none or an unusable one', async () => {
     const res = await h.app.yoga.fetch('http://taskhub/graphql', {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad id with spaces;"' },
