@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BATCH, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
+import { k2EmulatorTask } from '../../src/vendors/k2/emulator.js';
 
 const ZUORA_WRITE = /^\/workflows\/tasks\/batch_update$/;
 const IBM_WRITE = /^\/rest\/bpm\/htm\/v1\/task$/;
@@ -165,7 +166,9 @@ describe('read-back after a confirmed write', () => {
   const k2WithAction = async (n: number) => {
     const res = await h.gql(`{ tasks(first: 500, filter: { backends: [K2] }) { edges { node { nativeId ... on K2Task { status actions { name batchable } } } } } }`);
     return res.body.data.tasks.edges.map((e: any) => e.node)
-      .filter((t: any) => t.status !== 'SUSPENDED' && t.actions.some((a: any) => a.batchable)).slice(0, n);
+      .filter((t: any) => t.status !== 'SUSPENDED' && t.actions.some((a: any) => a.batchable))
+      // Not an item another user holds: K2 leaves the service account no slot to act on it with (26030).
+      .filter((t: any) => h.vendors.k2.tasks.get(t.nativeId)?.allocatedUser == null).slice(0, n);
   };
 
   it('K2 confirms all four kinds; a redirected item that can no longer be read is TaskUpdated with task null, no GraphQL error', async () => {
@@ -238,8 +241,12 @@ describe('dryRun answers what the real run would', () => {
 
   it('a K2 action the task does not have, or cannot run in a batch, is REJECTED in the dry run as in the real run', async () => {
     const k2 = h.vendors.k2.tasks;
-    const readable = [...k2.values()].filter((t) => !t.noRights);
-    const manual = readable.find((t) => t.actions.some((a) => !a.batchable))!;
+    // An item of its own with a manual-only action: the seed's are actioned, redirected or held by other
+    // users by the earlier tests of this file.
+    k2.set('77_1', k2EmulatorTask({ serialNumber: '77_1', actions: [{ name: 'Escalate', batchable: false }, { name: 'Approve', batchable: true }] }));
+    // Items the service account may act on: not another user's (no rights, or another's slot).
+    const readable = [...k2.values()].filter((t) => !t.noRights && t.allocatedUser === null);
+    const manual = k2.get('77_1')!;
     const [approvable, other] = readable.filter((t) => t !== manual && t.actions.some((a) => a.name === 'Approve' && a.batchable));
     const items = [
       { k2: { serialNumber: approvable!.serialNumber, action: 'Nope' } },
