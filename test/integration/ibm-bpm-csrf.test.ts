@@ -34,6 +34,19 @@ describe('IBM BPM with CSRF protection', () => {
     expect(logins(emu)).toBe(1);
   });
 
+  it('a caller that goes away while the login runs does not fail the others waiting for it', async () => {
+    const { emu, client } = await setup({ csrf: true });
+    emu.server.addFault({ method: 'POST', path: /\/bpm\/system\/login$/, fault: { kind: 'delay', ms: 400 } });
+    const [gone, waiting] = await Promise.all([
+      client.getTasks([READY], AbortSignal.timeout(150)),
+      // Refused after the first caller's login has started: it waits for that login.
+      new Promise((r) => setTimeout(r, 50)).then(() => client.getTasks([CLAIMED])),
+    ]);
+    expect(gone[0]).toBeInstanceOf(Error);
+    expect(waiting[0]).toMatchObject({ nativeId: CLAIMED });
+    expect(logins(emu)).toBe(1);
+  });
+
   it('an expired token is renewed and the refused write sent again, applied once', async () => {
     const { emu, client } = await setup({ csrf: true });
     await client.getTasks([READY]);

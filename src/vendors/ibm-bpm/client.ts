@@ -229,7 +229,7 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     // The status first: text() decodes the whole body, which a 200 list would pay twice.
     if (res.status !== 403 || !isCsrfRefusal(res.status, res.text())) return res;
     // Refused unread, so sending it again cannot apply it twice; a second refusal is answered as it is.
-    const fresh = await this.csrfToken(token, signal);
+    const fresh = await this.csrfToken(token);
     return this.send(method, path, body, fresh.value, signal);
   }
 
@@ -243,16 +243,20 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     });
   }
 
-  /** A token other than `refused`: the one another call just fetched, or a new one (one login at a time). */
-  private async csrfToken(refused: string | undefined, signal?: AbortSignal): Promise<CsrfToken> {
+  /**
+   * A token other than `refused`: the one another call just fetched, or a new one (one login at a time).
+   * The login carries no caller's signal: it serves every call waiting for it, and one client going away
+   * must not fail the others (the transport's deadline bounds it).
+   */
+  private async csrfToken(refused: string | undefined): Promise<CsrfToken> {
     if (this.csrf && this.csrf.value !== refused && this.csrf.reuseUntil > Date.now()) return this.csrf;
-    this.csrfLogin ??= this.login(signal).finally(() => { this.csrfLogin = undefined; });
+    this.csrfLogin ??= this.login().finally(() => { this.csrfLogin = undefined; });
     return this.csrfLogin;
   }
 
-  private async login(signal?: AbortSignal): Promise<CsrfToken> {
+  private async login(): Promise<CsrfToken> {
     const res = await this.send('POST', '/bpm/system/login',
-      JSON.stringify({ 'refresh-groups': false, 'requested-lifetime': CSRF_LIFETIME_S }), undefined, signal);
+      JSON.stringify({ 'refresh-groups': false, 'requested-lifetime': CSRF_LIFETIME_S }), undefined);
     const text = res.text();
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, text);
     const value = csrfTokenOf(text);
