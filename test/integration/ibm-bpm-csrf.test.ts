@@ -62,7 +62,15 @@ describe('IBM BPM with CSRF protection', () => {
     const { emu, client } = await setup({ csrf: true });
     emu.server.addFault({ method: 'POST', path: /\/bpm\/system\/login$/, fault: { kind: 'status', status: 401, body: { errorMessage: 'not authorized' } } });
     const [outcome] = await applyUpdates(client, [{ id: CLAIMED, description: 'never' }]);
-    expect(outcome).toMatchObject({ kind: 'ERROR' });
+    expect(outcome).toMatchObject({ kind: 'ERROR', code: 'BACKEND_AUTH_FAILED' });
+    expect(emu.tasks.get(CLAIMED)?.description).not.toBe('never');
+  });
+
+  it('a login that fails otherwise leaves the refused write BACKEND_UNAVAILABLE, retryable: it was not carried out', async () => {
+    const { emu, client } = await setup({ csrf: true });
+    emu.server.addFault({ method: 'POST', path: /\/bpm\/system\/login$/, fault: { kind: 'reset' }, times: 10 });
+    const [outcome] = await applyUpdates(client, [{ id: CLAIMED, description: 'never' }]);
+    expect(outcome).toMatchObject({ kind: 'ERROR', code: 'BACKEND_UNAVAILABLE', retryable: true, message: expect.stringMatching(/not carried out/) });
     expect(emu.tasks.get(CLAIMED)?.description).not.toBe('never');
   });
 

@@ -229,7 +229,16 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
     // The status first: text() decodes the whole body, which a 200 list would pay twice.
     if (res.status !== 403 || !isCsrfRefusal(res.status, res.text())) return res;
     // Refused unread, so sending it again cannot apply it twice; a second refusal is answered as it is.
-    const fresh = await this.csrfToken(token);
+    let fresh: CsrfToken;
+    try {
+      fresh = await this.csrfToken(token);
+    } catch (err) {
+      // Whatever became of the login (its own POST may have been cut off after it was sent), this call was
+      // refused and not sent again: never carried out. Credentials IBM refused are said as such.
+      if (isBackendError(err) && err.code === 'BACKEND_AUTH_FAILED') throw err;
+      throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM asked for a CSRF token that could not be fetched; the call was not carried out',
+        { cause: err, retryable: true, requestMayHaveBeenSent: false });
+    }
     return this.send(method, path, body, fresh.value, signal);
   }
 
