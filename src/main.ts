@@ -98,6 +98,7 @@ async function main(): Promise<void> {
     drain.begin();
     // Keep accepting for a moment so a load balancer sees the 503 and stops sending (not for Ctrl-C).
     if (signal === 'SIGTERM') await new Promise((r) => setTimeout(r, config.shutdownDrainMs));
+    drain.sweep();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     const inTime = await resolvesWithin(closed, config.shutdownTimeoutMs, { unref: true });

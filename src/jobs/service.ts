@@ -54,7 +54,10 @@ export class BatchJobs {
     // queue takes a job id once, so a job that is queued already is not queued twice.
     if (created || job.state === 'QUEUED') {
       await this.queue.enqueue(job.id);
-      await this.store.queued(job.id);
+      // Best effort: the job is queued and will run, so the start must not fail now (a client without a key
+      // would send it again, and a second job would repeat its K2 actions). Missed, the job keeps the expiry
+      // of its creation, which only a queue longer than the TTL reaches.
+      await this.store.queued(job.id).catch(() => undefined);
     }
     return job;
   }

@@ -39,3 +39,36 @@ describe('SIGINT with keep-alive clients', () => {
     }
   }, 30_000);
 });
+
+describe('SIGTERM drain window with keep-alive clients', () => {
+  it('leaves idle keep-alive connections open during the window (a client may be reusing one), answers with Connection: close, and closes them after', async () => {
+    const replica = await startReplica({ TASKHUB_SHUTDOWN_DRAIN_MS: '1500' }, 15_000);
+    const agent = new Agent({ keepAlive: true, maxSockets: 2 });
+    try {
+      const get = (path: string) => new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
+        const req = request(`${replica.url}${path}`, { agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+      // Two connections, both idle when the signal comes.
+      await Promise.all([get('/health'), get('/health')]);
+      const idle = Object.values(agent.freeSockets).flat();
+      expect(idle).toHaveLength(2);
+      let closedEarly = 0;
+      for (const socket of idle) socket!.once('close', () => { closedEarly++; });
+      replica.process.kill('SIGTERM');
+      for (let i = 0; i < 200 && !/shutting down/.test(replica.output()); i++) await new Promise((r) => setTimeout(r, 10));
+      // Answered within the window on one connection: that one closes; the other, idle, is left alone.
+      expect(await get('/ready')).toEqual({ status: 503, connection: 'close' });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(closedEarly).toBe(1);
+      expect(await replica.exited).toBe(0);
+    } finally {
+      agent.destroy();
+      await replica.kill();
+    }
+  }, 30_000);
+});
