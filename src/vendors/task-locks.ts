@@ -56,7 +56,8 @@ export async function withTaskLock<T>(
       try {
         return { value: await fn(lock) };
       } finally {
-        await lock.release();
+        // Not awaited: the outcome is known, and a Redis that hangs must not hold the slot or the answer.
+        void lock.release();
       }
     });
     if (outcome !== busy) return outcome.value;
