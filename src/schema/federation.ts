@@ -22,8 +22,9 @@ import { loadTask } from './task.js';
 interface TaskKey { backend: Backend; nativeId: string }
 
 /**
- * Most representations one `_entities` call may carry. A gateway sends one per task it needs (a page of
- * another subgraph's list); far more would be a fan-out to the vendors nobody asked taskhub to serve.
+ * Most representations one `_entities` call answers; those past it get an error at their index. A gateway
+ * sends one per task it needs (a page of another subgraph's list), merged over a whole query; the
+ * request's read budget (src/read-budget.ts) bounds the vendor calls they cost either way.
  */
 export const MAX_ENTITY_REPRESENTATIONS = 1000;
 
@@ -107,8 +108,9 @@ function inSchemaOrder(type: GraphQLNamedType, node: TypeDefinitionNode): TypeDe
 /**
  * Applies three rules to the federation fields Pothos adds to Query: `_service { sdl }` answers `sdl` (the
  * committed schema/subgraph.graphql, so a gateway composes exactly what is reviewed); it is the whole schema,
- * so it is refused when introspection is switched off (TASKHUB_INTROSPECTION=false); and `_entities` takes at
- * most MAX_ENTITY_REPRESENTATIONS representations. Returns the same schema.
+ * so it is refused when introspection is switched off (TASKHUB_INTROSPECTION=false); and `_entities` answers
+ * each representation at its index, a malformed one (or one past MAX_ENTITY_REPRESENTATIONS) with an error.
+ * Returns the same schema.
  */
 export function guardFederationFields(schema: GraphQLSchema, sdl: () => string): GraphQLSchema {
   const fields = schema.getQueryType()?.getFields() ?? {};
@@ -132,21 +134,41 @@ export function guardFederationFields(schema: GraphQLSchema, sdl: () => string):
   const entityNames = [...(isUnionType(entityUnion) ? entityUnion.getTypes().map((t) => t.name) : []), 'Task'].sort();
   const refuse = (message: string) => createGraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argument: 'representations' } });
 
+  /** What is wrong with representation `i`, or null. */
+  const problemOf = (r: unknown, i: number, ctx: Context): string | null => {
+    if (i >= MAX_ENTITY_REPRESENTATIONS) return `_entities answers at most ${MAX_ENTITY_REPRESENTATIONS} representations a call; this is the ${i + 1}th`;
+    const typename = r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined;
+    if (typeof typename !== 'string') return `representations[${i}] must be an object with a __typename`;
+    if (!entityNames.includes(typename)) {
+      // The list of entities is schema, kept to itself when introspection is off.
+      const which = ctx.config.introspection ? ` (${entityNames.join(', ')})` : '';
+      return `representations[${i}]: ${typename.slice(0, 100)} is not an entity of this subgraph${which}`;
+    }
+    const { backend, nativeId } = r as Partial<Record<keyof TaskKey, unknown>>;
+    if (typeof backend !== 'string' || !ctx.registry.backends().includes(backend as Backend)) {
+      return `representations[${i}]: backend must be one of ${ctx.registry.backends().join(', ')}`;
+    }
+    if (typeof nativeId !== 'string' || nativeId === '') return `representations[${i}]: nativeId must be a non-empty string`;
+    return null;
+  };
+
+  // One answer per representation, at its index: a bad one is an error there, and the others resolve. A
+  // gateway merges the references of a whole query into one call, so a refusal of the call would have made
+  // every task of it null, with no error reaching the client.
   const entitiesResolve: GraphQLFieldResolver<unknown, Context, { representations: unknown[] }> = entities.resolve;
   entities.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
-    if (args.representations.length > MAX_ENTITY_REPRESENTATIONS) {
-      throw refuse(`_entities accepts at most ${MAX_ENTITY_REPRESENTATIONS} representations; got ${args.representations.length}`);
-    }
+    const answers: unknown[] = new Array(args.representations.length);
+    const valid: unknown[] = [];
+    const at: number[] = [];
     args.representations.forEach((r, i) => {
-      const typename = r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined;
-      if (typeof typename !== 'string') throw refuse(`representations[${i}] must be an object with a __typename`);
-      if (!entityNames.includes(typename)) {
-        // The list of entities is schema, kept to itself when introspection is off.
-        const which = ctx.config.introspection ? ` (${entityNames.join(', ')})` : '';
-        throw refuse(`representations[${i}]: ${typename.slice(0, 100)} is not an entity of this subgraph${which}`);
-      }
+      const problem = problemOf(r, i, ctx);
+      if (problem === null) { valid.push(r); at.push(i); } else answers[i] = refuse(problem);
     });
-    return entitiesResolve(source, args, ctx, info);
+    if (valid.length === 0) return answers;
+    return Promise.resolve(entitiesResolve(source, { ...args, representations: valid }, ctx, info)).then((resolved) => {
+      (resolved as unknown[]).forEach((value, k) => { answers[at[k]!] = value; });
+      return answers;
+    });
   };
   return schema;
 }
