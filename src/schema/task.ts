@@ -184,6 +184,9 @@ export function defineTaskTypes(
 
   const PageInfoRef = builder.objectRef<{ hasNextPage: boolean; endCursor: string | null; startCursor: string | null }>('PageInfo').implement({
     description: 'Relay page information.',
+    // Relay's PageInfo is in every Relay-style subgraph: without @shareable, composing taskhub beside one
+    // fails (INVALID_FIELD_SHARING), and only taskhub could mark its own copy.
+    shareable: true,
     fields: (t) => ({
       hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more tasks follow this page.' }),
       hasPreviousPage: t.boolean({ description: 'Always false: the list pages forward only.', resolve: () => false }),

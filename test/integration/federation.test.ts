@@ -107,12 +107,24 @@ afterAll(async () => {
 });
 
 describe('taskhub as a subgraph', () => {
+  it('composes beside another Relay-style subgraph: PageInfo is @shareable', () => {
+    const relay = parse(`${LINK.replace('"@interfaceObject"', '"@shareable"')}
+      type PageInfo @shareable { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
+      type TicketConnection { pageInfo: PageInfo! }
+      type Query { tickets: TicketConnection! }`);
+    const taskhub = parse(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8'));
+    const composed = composeServices([
+      { name: 'taskhub', typeDefs: taskhub, url: 'http://taskhub' }, { name: 'tickets', typeDefs: relay, url: 'http://tickets' },
+    ]);
+    expect(composed.errors?.map((e) => e.message) ?? []).toEqual([]);
+  });
+
   it('answers _service { sdl } with the committed schema/subgraph.graphql: @link, @key on the entities, no _entities', async () => {
     const res = await post<{ _service: { sdl: string } }>(taskhubUrl, '{ _service { sdl } }', undefined, AUTH);
     expect(res.body.errors).toBeUndefined();
     const sdl = res.body.data!._service.sdl;
     expect(sdl).toBe(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8'));
-    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])');
+    expect(sdl).toContain('@link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key", "@shareable"])');
     for (const type of ['type ZuoraWorkflowTask', 'type IbmBpmTask', 'type K2Task', 'type BatchTask', 'interface Task']) {
       expect(sdl, type).toMatch(new RegExp(`${type} implements [^{]*\\n  @key\\(fields: "backend nativeId"\\)\\n\\{`));
     }
