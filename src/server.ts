@@ -111,8 +111,12 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     // Yoga's default answers every origin's preflight and reflects the origin, with credentials: any web page
     // could then read an open taskhub (one without keys, on a private network) through its visitors' browsers.
     // Only the origins named are answered; keys travel in Authorization, so no credentials mode is needed.
-    cors: config.corsOrigins.length === 0 ? false : {
-      origin: [...config.corsOrigins], credentials: false, exposedHeaders: ['x-request-id'], maxAge: 600,
+    // Decided per request: an origin named (or any, with `*`) gets itself back; any other gets no CORS
+    // headers at all (whatwg-node, given one origin, would send that one to every requester).
+    cors: config.corsOrigins.length === 0 ? false : (request) => {
+      const origin = request.headers.get('origin');
+      if (origin === null || !(config.corsOrigins.includes('*') || config.corsOrigins.includes(origin))) return false;
+      return { origin, credentials: false, exposedHeaders: ['x-request-id'], maxAge: 600 };
     },
     landingPage: false,
     graphiql: config.graphiql ? { title: 'taskhub' } : false,
@@ -189,6 +193,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),
+      // The CORS answer depends on the Origin: caches must keep one per origin (on the answer actually sent).
+      ...(config.corsOrigins.length === 0 ? [] : [{ onResponse: ({ response }) => { response.headers.append('vary', 'Origin'); } } satisfies Plugin<Context>]),
       requestLog.last,
     ],
   });

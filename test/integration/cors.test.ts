@@ -51,11 +51,29 @@ describe('with TASKHUB_CORS_ORIGINS', () => {
     expect(res.headers.get('access-control-expose-headers')).toMatch(/x-request-id/i);
   });
 
-  it('answers no other origin', async () => {
+  it('answers no other origin, and tells caches the answer depends on the origin', async () => {
     const pre = await preflight(url, 'http://evil.example');
-    expect(pre.headers.get('access-control-allow-origin')).not.toBe('http://evil.example');
+    expect(pre.headers.get('access-control-allow-origin')).toBeNull();
     const res = await query(url, 'http://evil.example');
-    expect(res.headers.get('access-control-allow-origin')).not.toBe('http://evil.example');
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('vary')).toMatch(/\bOrigin\b/);
+    expect((await query(url, 'https://app.example.com')).headers.get('vary')).toMatch(/\bOrigin\b/);
+  });
+});
+
+describe('with one origin in TASKHUB_CORS_ORIGINS', () => {
+  let h: Harness;
+  let url: string;
+  beforeAll(async () => {
+    h = await startHarness({ env: { TASKHUB_CORS_ORIGINS: 'https://app.example.com' } });
+    url = await h.listen();
+  });
+  afterAll(() => h.close());
+
+  it('sends it only to that origin', async () => {
+    expect((await query(url, 'https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect((await query(url, 'http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+    expect((await preflight(url, 'http://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
   });
 });
 
