@@ -55,7 +55,7 @@ export class BatchJobs {
     if (created || job.state === 'QUEUED') {
       await this.queue.enqueue(job.id);
       // Best effort: the job is queued and will run, so the start must not fail now (a client without a key
-      // would send it again, and a second job would repeat its K2 actions). Missed, the job keeps the expiry
+      // would send it again, and a second job would repeat its non-idempotent writes). Missed, the job keeps the expiry
       // of its creation, which only a queue longer than the TTL reaches.
       await this.store.queued(job.id).catch(() => undefined);
     }
