@@ -22,11 +22,13 @@ import { loadTask } from './task.js';
 interface TaskKey { backend: Backend; nativeId: string }
 
 /**
- * Most representations one `_entities` call answers; those past it get an error at their index. A gateway
- * sends one per task it needs (a page of another subgraph's list), merged over a whole query; the
- * request's read budget (src/read-budget.ts) bounds the vendor calls they cost either way.
+ * Most representations one `_entities` call answers; those past it are null, with one error at the first
+ * of them. A gateway sends one per task it needs (a page of another subgraph's list), merged over a whole
+ * query; the request's read budget (src/read-budget.ts) bounds the vendor calls they cost either way.
  */
 export const MAX_ENTITY_REPRESENTATIONS = 1000;
+/** Most representations one `_entities` call may carry at all: past it the call is refused whole. */
+export const MAX_ENTITY_CALL = 10 * MAX_ENTITY_REPRESENTATIONS;
 
 /**
  * The task a representation names, through the request's DataLoaders (so `_entities` shares the one-fetch-
@@ -109,7 +111,8 @@ function inSchemaOrder(type: GraphQLNamedType, node: TypeDefinitionNode): TypeDe
  * Applies three rules to the federation fields Pothos adds to Query: `_service { sdl }` answers `sdl` (the
  * committed schema/subgraph.graphql, so a gateway composes exactly what is reviewed); it is the whole schema,
  * so it is refused when introspection is switched off (TASKHUB_INTROSPECTION=false); and `_entities` answers
- * each representation at its index, a malformed one (or one past MAX_ENTITY_REPRESENTATIONS) with an error.
+ * each representation at its index, a malformed one with an error (those past MAX_ENTITY_REPRESENTATIONS
+ * with null and one error; a call past MAX_ENTITY_CALL is refused whole).
  * Returns the same schema.
  */
 export function guardFederationFields(schema: GraphQLSchema, sdl: () => string): GraphQLSchema {
@@ -136,7 +139,6 @@ export function guardFederationFields(schema: GraphQLSchema, sdl: () => string):
 
   /** What is wrong with representation `i`, or null. */
   const problemOf = (r: unknown, i: number, ctx: Context): string | null => {
-    if (i >= MAX_ENTITY_REPRESENTATIONS) return `_entities answers at most ${MAX_ENTITY_REPRESENTATIONS} representations a call; this is the ${i + 1}th`;
     const typename = r !== null && typeof r === 'object' ? (r as { __typename?: unknown }).__typename : undefined;
     if (typeof typename !== 'string') return `representations[${i}] must be an object with a __typename`;
     if (!entityNames.includes(typename)) {
@@ -157,13 +159,22 @@ export function guardFederationFields(schema: GraphQLSchema, sdl: () => string):
   // every task of it null, with no error reaching the client.
   const entitiesResolve: GraphQLFieldResolver<unknown, Context, { representations: unknown[] }> = entities.resolve;
   entities.resolve = (source, args: { representations: unknown[] }, ctx, info) => {
-    const answers: unknown[] = new Array(args.representations.length);
+    const count = args.representations.length;
+    // Far past what any gateway sends: one error, before any work (each answer costs memory and time).
+    if (count > MAX_ENTITY_CALL) throw refuse(`_entities takes at most ${MAX_ENTITY_CALL} representations a call; got ${count}`);
+    const answers: unknown[] = new Array(count).fill(null);
     const valid: unknown[] = [];
     const at: number[] = [];
     args.representations.forEach((r, i) => {
+      if (i >= MAX_ENTITY_REPRESENTATIONS) return;
       const problem = problemOf(r, i, ctx);
       if (problem === null) { valid.push(r); at.push(i); } else answers[i] = refuse(problem);
     });
+    // Those past the first MAX_ENTITY_REPRESENTATIONS are null, with one error, at the first of them.
+    if (count > MAX_ENTITY_REPRESENTATIONS) {
+      answers[MAX_ENTITY_REPRESENTATIONS] = refuse(`representations ${MAX_ENTITY_REPRESENTATIONS + 1} to ${count} are not answered: `
+        + `_entities answers at most ${MAX_ENTITY_REPRESENTATIONS} a call; send the rest in another`);
+    }
     if (valid.length === 0) return answers;
     return Promise.resolve(entitiesResolve(source, { ...args, representations: valid }, ctx, info)).then((resolved) => {
       (resolved as unknown[]).forEach((value, k) => { answers[at[k]!] = value; });

@@ -19,7 +19,7 @@ import type { GatewayRuntime } from '@graphql-hive/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
-import { MAX_ENTITY_REPRESENTATIONS } from '../../src/schema/federation.js';
+import { MAX_ENTITY_CALL, MAX_ENTITY_REPRESENTATIONS } from '../../src/schema/federation.js';
 
 const KEY = 'federation-key-0123456789abcdef';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -170,19 +170,23 @@ describe('taskhub as a subgraph', () => {
     ['an unknown backend', { __typename: 'Task', backend: 'k2', nativeId: '12_8' }, /representations\[1\]: backend must be one of ZUORA/],
     ['no nativeId', { __typename: 'K2Task', backend: 'K2' }, /representations\[1\]: nativeId must be a non-empty string/],
     ['a numeric nativeId', { __typename: 'Task', backend: 'ZUORA', nativeId: 2771 }, /representations\[1\]: nativeId must be a non-empty string/],
-  ])('answers a representation with %s with BAD_USER_INPUT at its index, and the others as usual', async (_what, bad, message) => {
-    const before = h.vendors.zuora.server.requests.length;
-    const res = await post(taskhubUrl, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on K2Task { nativeId } } }',
+  ])('answers a representation with %s with BAD_USER_INPUT at its index, and the others as usual', async (what, bad, message) => {
+    const vendorCalls = () => h.vendors.zuora.server.requests.length + h.vendors.k2.server.requests.length;
+    // A document of its own per case (the comment), so its second run is its first compiled one.
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on K2Task { nativeId } } } # ${what}`;
+    const before = vendorCalls();
+    const res = await post(taskhubUrl, query,
       { r: [{ __typename: 'K2Task', backend: 'K2', nativeId: '12_8' }, bad, { __typename: 'K2Task', backend: 'K2', nativeId: '14_21' }] }, AUTH);
     expect(res.body.data._entities).toEqual([
       { __typename: 'K2Task', nativeId: '12_8' }, null, { __typename: 'K2Task', nativeId: '14_21' },
     ]);
     expect(res.body.errors).toHaveLength(1);
     expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(message), path: ['_entities', 1], extensions: { code: 'BAD_USER_INPUT' } });
-    expect(h.vendors.zuora.server.requests.length).toBe(before);
+    // The two good ones only: nothing is asked of any vendor for the refused one.
+    expect(vendorCalls() - before).toBe(2);
     // The same from the second run on, when the document runs compiled.
     for (let run = 0; run < 2; run++) {
-      const again = await post(taskhubUrl, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on K2Task { nativeId } } }',
+      const again = await post(taskhubUrl, query,
         { r: [{ __typename: 'K2Task', backend: 'K2', nativeId: '12_8' }, bad, { __typename: 'K2Task', backend: 'K2', nativeId: '14_21' }] }, AUTH);
       expect(again.body).toEqual(res.body);
     }
@@ -190,15 +194,25 @@ describe('taskhub as a subgraph', () => {
 
   // A gateway merges the references of a whole query into one call: refusing the call made every task of it
   // null, and the gateway passed no error on.
-  it(`answers the first ${MAX_ENTITY_REPRESENTATIONS} representations of a larger call, and an error at each index past them`, async () => {
-    const r = Array.from({ length: MAX_ENTITY_REPRESENTATIONS + 2 }, () => ({ __typename: 'K2Task', backend: 'K2', nativeId: '12_8' }));
+  it(`answers the first ${MAX_ENTITY_REPRESENTATIONS} representations of a larger call; the rest are null, with one error, and never fetched`, async () => {
+    const r = Array.from({ length: MAX_ENTITY_REPRESENTATIONS + 3 }, () => ({ __typename: 'K2Task', backend: 'K2', nativeId: '12_8' }));
+    r[MAX_ENTITY_REPRESENTATIONS + 1] = { __typename: 'K2Task', backend: 'K2', nativeId: '14_21' };
+    const before = h.vendors.k2.server.requests.length;
     const res = await post(taskhubUrl, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }', { r }, AUTH);
     const answers = res.body.data._entities as unknown[];
-    expect(answers).toHaveLength(MAX_ENTITY_REPRESENTATIONS + 2);
+    expect(answers).toHaveLength(MAX_ENTITY_REPRESENTATIONS + 3);
     expect(answers.slice(0, MAX_ENTITY_REPRESENTATIONS).every((a) => (a as { __typename?: string } | null)?.__typename === 'K2Task')).toBe(true);
-    expect(answers.slice(MAX_ENTITY_REPRESENTATIONS)).toEqual([null, null]);
-    expect((res.body.errors as Array<{ path: unknown[] }> | undefined)?.map((e) => e.path)).toEqual([['_entities', MAX_ENTITY_REPRESENTATIONS], ['_entities', MAX_ENTITY_REPRESENTATIONS + 1]]);
-    expect(res.body.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(answers.slice(MAX_ENTITY_REPRESENTATIONS)).toEqual([null, null, null]);
+    expect((res.body.errors as Array<{ path: unknown[] }> | undefined)?.map((e) => e.path)).toEqual([['_entities', MAX_ENTITY_REPRESENTATIONS]]);
+    expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/representations 1001 to 1003 are not answered/), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(h.vendors.k2.server.requests.slice(before).map((q) => q.path).filter((p) => p.includes('14_21'))).toEqual([]);
+  });
+
+  it(`refuses a call of more than ${MAX_ENTITY_CALL} representations whole, with one error`, async () => {
+    const res = await post(taskhubUrl, 'query($r: [_Any!]!) { _entities(representations: $r) { __typename } }',
+      { r: Array.from({ length: MAX_ENTITY_CALL + 1 }, () => 1) }, AUTH);
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors?.[0]).toMatchObject({ message: expect.stringMatching(/at most 10000 representations/), extensions: { code: 'BAD_USER_INPUT' } });
   });
 
   it('keeps _service to itself when introspection is switched off, and still resolves entities', async () => {
