@@ -42,7 +42,8 @@ describe('SIGINT with keep-alive clients', () => {
 
 describe('SIGTERM drain window with keep-alive clients', () => {
   it('leaves idle keep-alive connections open during the window (a client may be reusing one), answers with Connection: close, and closes them after', async () => {
-    const replica = await startReplica({ TASKHUB_SHUTDOWN_DRAIN_MS: '1500' }, 15_000);
+    // A window long enough that a loaded machine's slow start of the checks still falls inside it.
+    const replica = await startReplica({ TASKHUB_SHUTDOWN_DRAIN_MS: '3000' }, 15_000);
     const agent = new Agent({ keepAlive: true, maxSockets: 2 });
     try {
       const get = (path: string) => new Promise<{ status: number; connection: string | undefined }>((resolve, reject) => {
