@@ -14,6 +14,8 @@ import type { Redis } from 'ioredis';
 import type { ClaimOutcome, JournalEntry, RunStore, SettledEntry } from '../batch/run-store.js';
 import { LeaseLostError, decodeEntry, encodeEntry } from '../batch/run-store.js';
 import type { SharedRedis } from './connection.js';
+import { ownedKeyCommands } from './owned-keys.js';
+import type { OwnedKeyCommands } from './owned-keys.js';
 
 const CLAIM = `
 local fp = redis.call('HGET', KEYS[1], 'fp')
@@ -28,10 +30,6 @@ if fp ~= ARGV[1] then return 'conflict' end
 if redis.call('HGET', KEYS[1], 'state') == 'done' then return 'done' end
 if redis.call('SET', KEYS[2], ARGV[2], 'NX', 'PX', ARGV[3]) then return 'taken-over' end
 return 'running'`;
-
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
 
 // KEYS: lease, items; ARGV: owner, ttlMs, index...
 const SENDING = `
@@ -56,14 +54,10 @@ redis.call('PEXPIRE', KEYS[3], ARGV[2])
 redis.call('DEL', KEYS[2])
 return 1`;
 
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
 /** Items per script call or HMGET: keeps each command small whatever the run's size. */
 const SLICE = 500;
 
-type Scripted = Redis & Record<'thClaim' | 'thRenew' | 'thSending' | 'thRecord' | 'thFinish' | 'thRelease',
+type Scripted = Redis & OwnedKeyCommands & Record<'thClaim' | 'thSending' | 'thRecord' | 'thFinish',
   (...args: Array<string | number>) => Promise<unknown>>;
 
 export class RedisRunStore implements RunStore {
@@ -72,11 +66,10 @@ export class RedisRunStore implements RunStore {
   constructor(private readonly redis: SharedRedis, private readonly ttlMs: number, readonly leaseMs: number, private readonly prefix = 'taskhub:run:') {
     const c = redis.client;
     c.defineCommand('thClaim', { numberOfKeys: 3, lua: CLAIM });
-    c.defineCommand('thRenew', { numberOfKeys: 1, lua: RENEW });
+    ownedKeyCommands(c);
     c.defineCommand('thSending', { numberOfKeys: 2, lua: SENDING });
     c.defineCommand('thRecord', { numberOfKeys: 2, lua: RECORD });
     c.defineCommand('thFinish', { numberOfKeys: 3, lua: FINISH });
-    c.defineCommand('thRelease', { numberOfKeys: 1, lua: RELEASE });
   }
 
   private keys(runId: string) {
@@ -95,7 +88,7 @@ export class RedisRunStore implements RunStore {
 
   async renew(runId: string, owner: string): Promise<boolean> {
     const k = this.keys(runId);
-    return (await this.cmd<number>('renew', (r) => r.thRenew(k.lease, owner, this.leaseMs))) === 1;
+    return (await this.cmd<number>('renew', (r) => r.thRenewOwned(k.lease, owner, this.leaseMs))) === 1;
   }
 
   async markSending(runId: string, owner: string, indexes: readonly number[]): Promise<void> {
@@ -118,7 +111,7 @@ export class RedisRunStore implements RunStore {
 
   async release(runId: string, owner: string): Promise<void> {
     const k = this.keys(runId);
-    await this.cmd('release', (r) => r.thRelease(k.lease, owner));
+    await this.cmd('release', (r) => r.thDeleteOwned(k.lease, owner));
   }
 
   async read(runId: string, total: number): Promise<Array<JournalEntry | undefined>> {

@@ -10,18 +10,12 @@ import type { Logger } from '../logger.js';
 import type { TaskLock, TaskLocks } from '../vendors/task-locks.js';
 import { NO_LOCK } from '../vendors/task-locks.js';
 import type { SharedRedis } from './connection.js';
+import { ownedKeyCommands } from './owned-keys.js';
+import type { OwnedKeyCommands } from './owned-keys.js';
+import type { Redis } from 'ioredis';
 
 /** How long a lock outlives a replica that stopped renewing it. */
 export const TASK_LOCK_LEASE_MS = 15_000;
-
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`;
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
-
-type Scripted = Record<'thLockRenew' | 'thLockRelease', (key: string, ...args: string[]) => Promise<unknown>>;
 
 interface Held {
   owner: string;
@@ -44,8 +38,7 @@ export class RedisTaskLocks implements TaskLocks {
     private readonly leaseMs = TASK_LOCK_LEASE_MS, private readonly now = Date.now,
   ) {
     this.prefix = `taskhub:task-lock:${createHash('sha256').update(scope).digest('hex').slice(0, 24)}:`;
-    redis.client.defineCommand('thLockRenew', { numberOfKeys: 1, lua: RENEW });
-    redis.client.defineCommand('thLockRelease', { numberOfKeys: 1, lua: RELEASE });
+    ownedKeyCommands(redis.client);
   }
 
   async tryLock(key: string): Promise<TaskLock | null> {
@@ -87,7 +80,7 @@ export class RedisTaskLocks implements TaskLocks {
     if (entries.length === 0) return;
     const sent = this.now();
     const pipeline = this.redis.client.pipeline();
-    for (const [lockKey, { owner }] of entries) (pipeline as unknown as Scripted).thLockRenew(lockKey, owner, String(this.leaseMs));
+    for (const [lockKey, { owner }] of entries) (pipeline as unknown as OwnedKeyCommands).thRenewOwned(lockKey, owner, this.leaseMs);
     // An unanswered renewal is tried again on the next tick; past a third of the lease the holder stops
     // trusting its lock (held() false), before another replica can take it.
     pipeline.exec().then((replies) => {
@@ -102,7 +95,7 @@ export class RedisTaskLocks implements TaskLocks {
 
   /** Deletes the key if it still holds `owner`; a release that does not reach Redis lets the lease end it. */
   private release(lockKey: string, owner: string): Promise<void> {
-    return this.redis.run('task-lock', (r) => (r as unknown as Scripted).thLockRelease(lockKey, owner))
+    return this.redis.run('task-lock', (r) => (r as Redis & OwnedKeyCommands).thDeleteOwned(lockKey, owner))
       .then(() => undefined, () => undefined);
   }
 

@@ -5,15 +5,14 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import type { CachedToken, TokenStore } from '../vendors/token-store.js';
+import type { Redis } from 'ioredis';
 import type { SharedRedis } from './connection.js';
+import { ownedKeyCommands } from './owned-keys.js';
+import type { OwnedKeyCommands } from './owned-keys.js';
 
 const LOCK_MS = 10_000;
 const WAIT_STEP_MS = 100;
 const MAX_WAIT_MS = 5_000;
-
-const UNLOCK = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`;
 
 export class RedisTokenStore implements TokenStore {
   private readonly key: string;
@@ -24,7 +23,7 @@ export class RedisTokenStore implements TokenStore {
     const id = createHash('sha256').update(scope).digest('hex').slice(0, 24);
     this.key = `taskhub:token:${id}`;
     this.lockKey = `${this.key}:lock`;
-    redis.client.defineCommand('thUnlock', { numberOfKeys: 1, lua: UNLOCK });
+    ownedKeyCommands(redis.client);
   }
 
   async obtain(mint: () => Promise<CachedToken>, rejected?: string): Promise<CachedToken> {
@@ -43,8 +42,8 @@ export class RedisTokenStore implements TokenStore {
             if (ttl > 0) await this.redis.run('token', (r) => r.set(this.key, JSON.stringify(fresh), 'PX', ttl)).catch(() => undefined);
             return fresh;
           } finally {
-            await this.redis.run('token', (r) => (r as unknown as Record<string, (...a: string[]) => Promise<unknown>>)
-              .thUnlock!(this.lockKey, owner)).catch(() => undefined);
+            await this.redis.run('token', (r) => (r as Redis & OwnedKeyCommands).thDeleteOwned(this.lockKey, owner))
+              .catch(() => undefined);
           }
         }
         await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
