@@ -9,6 +9,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
+import { pause } from '../transport/abort-fanout.js';
 import type { BatchJournal } from './journal.js';
 import type { ItemResult } from './plan.js';
 import type { JournalEntry, RunStore, SettledEntry } from './run-store.js';
@@ -141,9 +142,7 @@ function recoveryFrom(entries: Array<JournalEntry | undefined>): Recovery {
   return { settled, inFlight };
 }
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) return reject(signal.reason);
-  const t = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-  const onAbort = () => { clearTimeout(t); reject(signal!.reason); };
-  signal?.addEventListener('abort', onAbort, { once: true });
-});
+/** Waits `ms`; rejects with the signal's reason when it aborts first. */
+async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!(await pause(ms, signal))) throw signal!.reason;
+}

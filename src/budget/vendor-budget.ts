@@ -7,6 +7,7 @@
 
 import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';
+import { pause } from '../transport/abort-fanout.js';
 import type { Logger } from '../logger.js';
 import type { SharedRedis } from '../redis/connection.js';
 import type { VendorBudget } from '../transport/budget.js';
@@ -102,14 +103,9 @@ export class SharedVendorBudget implements VendorBudget {
     this.opts.logger.debug({ backend: this.opts.backend }, 'rate budget unavailable; request allowed');
   }
 
-  private sleep(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const fail = () => reject(new BackendError(this.opts.backend, 'BACKEND_UNAVAILABLE',
-        `${this.opts.backend} call cancelled while waiting for its request budget`, { requestMayHaveBeenSent: false, retryable: true }));
-      if (signal.aborted) return fail();
-      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-      const onAbort = () => { clearTimeout(t); fail(); };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  private async sleep(ms: number, signal: AbortSignal): Promise<void> {
+    if (await pause(ms, signal)) return;
+    throw new BackendError(this.opts.backend, 'BACKEND_UNAVAILABLE',
+      `${this.opts.backend} call cancelled while waiting for its request budget`, { requestMayHaveBeenSent: false, retryable: true });
   }
 }

@@ -34,3 +34,15 @@ export function watchAbort(signal: AbortSignal, fn: () => void): () => void {
     if (watched.get(signal) === entry) watched.delete(signal);
   };
 }
+
+/**
+ * Resolves true after `ms`, or false as soon as `signal` aborts (at once when it already has), watching the
+ * signal through watchAbort: the waits of a whole batch on its one signal add one listener, not one each.
+ */
+export function pause(ms: number, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const stop = signal ? watchAbort(signal, () => { clearTimeout(timer); resolve(false); }) : undefined;
+    const timer = setTimeout(() => { stop?.(); resolve(true); }, ms);
+  });
+}

@@ -5,7 +5,7 @@
 // own per-task turn orders its callers.
 
 import type { LimitFunction } from 'p-limit';
-import { watchAbort } from '../transport/abort-fanout.js';
+import { pause } from '../transport/abort-fanout.js';
 
 export interface TaskLock {
   /**
@@ -64,13 +64,4 @@ export async function withTaskLock<T>(
     if (!(await pause(wait / 2 + Math.random() * wait, signal))) throw cancelled();
     wait = Math.min(wait * 2, pauses.maxMs);
   }
-}
-
-/** Resolves true after `ms`, or false as soon as `signal` aborts (one listener per signal: abort-fanout). */
-function pause(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const stop = signal ? watchAbort(signal, () => { clearTimeout(timer); resolve(false); }) : undefined;
-    const timer = setTimeout(() => { stop?.(); resolve(true); }, ms);
-  });
 }
