@@ -23,6 +23,7 @@ import {
   parseJson, propertyValuesOf, taskFromWire, tasksFromList, tkiidKey, validateUpdate,
 } from './mapping.js';
 import type { IbmBulkUpdateRequest, IbmUpdatedPropertyValues } from './wire.js';
+import { IBM_CSRF_LIFETIME_S } from './wire.js';
 
 const B = 'IBM_BPM' as const;
 const ROOT = '/rest/bpm/htm/v1';
@@ -30,8 +31,7 @@ const ROOT = '/rest/bpm/htm/v1';
 export const IBM_BULK_CHUNK = 500;
 /** Whole-call 400s that name one bad id are retried without it at most this often per chunk. */
 const MAX_ISOLATION_ROUNDS = 25;
-/** What a CSRF token is asked for (IBM's default and maximum), and how long before its end it is renewed. */
-const CSRF_LIFETIME_S = 7200;
+/** How long before its end (IBM_CSRF_LIFETIME_S, what it is asked for) a CSRF token is renewed. */
 const CSRF_RENEW_BEFORE_MS = 5 * 60_000;
 
 interface CsrfToken { value: string; reuseUntil: number }
@@ -226,8 +226,7 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   private async call(method: 'GET' | 'PUT', path: string, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse> {
     const token = this.csrf && this.csrf.reuseUntil > Date.now() ? this.csrf.value : undefined;
     const res = await this.send(method, path, body, token, signal);
-    // The status first: text() decodes the whole body, which a 200 list would pay twice.
-    if (res.status !== 403 || !isCsrfRefusal(res.status, res.text())) return res;
+    if (!isCsrfRefusal(res)) return res;
     // Refused unread, so sending it again cannot apply it twice; a second refusal is answered as it is.
     let fresh: CsrfToken;
     try {
@@ -265,12 +264,12 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
 
   private async login(): Promise<CsrfToken> {
     const res = await this.send('POST', '/bpm/system/login',
-      JSON.stringify({ 'refresh-groups': false, 'requested-lifetime': CSRF_LIFETIME_S }), undefined);
+      JSON.stringify({ 'refresh-groups': false, 'requested-lifetime': IBM_CSRF_LIFETIME_S }), undefined);
     const text = res.text();
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, text);
     const value = csrfTokenOf(text);
     if (value === null) throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM asked for a CSRF token, but its login answered none', { status: res.status });
-    this.csrf = { value, reuseUntil: Date.now() + CSRF_LIFETIME_S * 1000 - CSRF_RENEW_BEFORE_MS };
+    this.csrf = { value, reuseUntil: Date.now() + IBM_CSRF_LIFETIME_S * 1000 - CSRF_RENEW_BEFORE_MS };
     return this.csrf;
   }
 }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { EmuRequest, EmuResponse, EmulatorServer } from '../emulator-kit.js';
 import { json, parseBasic, startEmulatorServer } from '../emulator-kit.js';
 import type { IbmFailedItem, IbmTaskWire } from './wire.js';
-import { IBM_UPDATE_PROPERTIES } from './wire.js';
+import { IBM_CSRF_LIFETIME_S, IBM_UPDATE_PROPERTIES } from './wire.js';
 
 export const IBM_BPM_DEMO_CREDENTIALS = Object.freeze({ username: 'bpmadmin', password: 'bpm-demo-secret' });
 
@@ -44,8 +44,6 @@ export interface IbmBpmEmulator {
 }
 
 const ROOT = ['rest', 'bpm', 'htm', 'v1'];
-/** IBM's default and maximum token lifetime, in seconds. */
-const CSRF_LIFETIME_S = 7200;
 const TKIID = /^_TKI:[0-9a-f.]+$/i;
 const FROZEN_STATES = new Set(['STATE_FINISHED', 'STATE_TERMINATED', 'STATE_FORWARDED']);
 export const IBM_RESTRICTED_TKIID = '_TKI:a01b0130.23ef69dd.2c2a1ff5.7c9c0145';
@@ -209,8 +207,10 @@ export async function startIbmBpmEmulator(options: IbmBpmEmulatorOptions = {}): 
     }
     if (segments.join('/') === 'bpm/system/login') {
       if (method !== 'POST') return json(405, { errorMessage: 'Only POST is supported for this resource.' });
-      let lifetime = CSRF_LIFETIME_S;
-      try { lifetime = Math.min(CSRF_LIFETIME_S, Number((JSON.parse(rawBody || '{}') as { 'requested-lifetime'?: unknown })['requested-lifetime'] ?? CSRF_LIFETIME_S) || CSRF_LIFETIME_S); } catch { /* the default */ }
+      let asked: unknown;
+      try { asked = (JSON.parse(rawBody || '{}') as Record<string, unknown>)['requested-lifetime']; } catch { /* the default */ }
+      // IBM's default when none (or none readable) is asked for, and never more than it.
+      const lifetime = Math.min(IBM_CSRF_LIFETIME_S, Number(asked ?? IBM_CSRF_LIFETIME_S) || IBM_CSRF_LIFETIME_S);
       const token = randomBytes(24).toString('base64url');
       csrfTokens.set(token, Date.now() + lifetime * 1000);
       return json(200, { csrf_token: token });

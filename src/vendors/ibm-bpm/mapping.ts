@@ -318,7 +318,9 @@ export function meansNoSuchTask(status: number, text: string): boolean {
  * CWTBG0651E. The call was not carried out; IBM's own advice is a new token and the same call again.
  * Matched in the whole text, as the BPD REST layer that answers it wraps its error in other ways than HTM's.
  */
-export const isCsrfRefusal = (status: number, text: string): boolean => status === 403 && text.includes('CWTBG0651E');
+export const isCsrfRefusal = (res: { status: number; text(): string }): boolean =>
+  // The status first: text() decodes the whole body, which every 200 list would pay for nothing.
+  res.status === 403 && res.text().includes('CWTBG0651E');
 
 /** The token of a POST /bpm/system/login reply, or null when it holds none. */
 export function csrfTokenOf(text: string): string | null {

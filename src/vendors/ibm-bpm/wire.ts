@@ -114,3 +114,6 @@ export interface IbmErrorBody {
   /** Stack traces and the like: never shown to anyone. */
   programmersDetails?: unknown;
 }
+
+/** A CSRF token's lifetime (POST /bpm/system/login's `requested-lifetime`), in seconds: IBM's default and maximum. */
+export const IBM_CSRF_LIFETIME_S = 7200;
