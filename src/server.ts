@@ -38,7 +38,6 @@ import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
 
-
 /** Armor's limits, reported through graphql-js's validation context instead of thrown out of it. */
 const reportedByValidation = {
   propagateOnRejection: false,
@@ -203,10 +202,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
 }
 
 /**
- * Echoes the request id, so a client can quote it when reporting a problem, and writes one access line
- * per GraphQL response (id, status, duration) that joins up with the vendor calls made for it.
+ * The request's id, which the answer echoes (a client quotes it when reporting a problem) and the access
+ * line and vendor calls carry: the caller's `x-request-id` when it is a plain token, else one made for it.
  */
-/** The request's id: the caller's `x-request-id` when it is a plain token, else one made for it. */
 const requestIds = new WeakMap<Request, string>();
 function requestIdOf(request: Request): string {
   let id = requestIds.get(request);

@@ -267,7 +267,8 @@ export class RedisJobStore implements JobStore {
   private async changed(id: string, state: JobState | undefined): Promise<JobRecord> {
     if (state !== undefined && isFinished(state)) {
       // The items are not read again once the job is finished.
-      await this.redis.del(keys(id).items, keys(id).inflight);
+      const k = keys(id);
+      await this.redis.del(k.items, k.inflight);
       this.keyTouched.delete(id);
     }
     await this.expire(id);
