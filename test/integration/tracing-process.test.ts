@@ -1,0 +1,54 @@
+// OpenTelemetry in the built server (`node dist/main.js`): the SDK is a package of its own, loaded when
+// TASKHUB_OTEL_ENABLED is set, while undici is bundled into dist/main.js (scripts/bundle-server.ts). Its
+// vendor-call spans come from undici's diagnostics channels, so this checks they still reach the exporter,
+// under the operation's span, over real OTLP/HTTP.
+
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReplica } from '../support/replica.js';
+import type { Replica } from '../support/replica.js';
+
+interface OtlpSpan { name: string; spanId: string; parentSpanId?: string; traceId: string }
+const spans: OtlpSpan[] = [];
+const collector = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d) => { body += String(d); });
+  req.on('end', () => {
+    if (req.url === '/v1/traces') {
+      const data = JSON.parse(body) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }> };
+      for (const rs of data.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+});
+let taskhub: Replica;
+
+beforeAll(async () => {
+  await new Promise<void>((r) => collector.listen(0, '127.0.0.1', r));
+  const { port } = collector.address() as AddressInfo;
+  // No vendor variables: it serves its embedded emulators.
+  taskhub = await startReplica({
+    TASKHUB_OTEL_ENABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_BSP_SCHEDULE_DELAY: '50',
+  });
+}, 60_000);
+afterAll(async () => { await taskhub?.kill(); collector.close(); });
+
+describe('tracing in the built server', () => {
+  it('exports the operation span with the vendor call under it', async () => {
+    const res = await fetch(`${taskhub.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'query OpenOne { task(backend: K2, nativeId: "12_8") { id } }' }),
+    });
+    expect((await res.json() as { errors?: unknown }).errors).toBeUndefined();
+    let op: OtlpSpan | undefined;
+    for (let i = 0; i < 200 && !(op && spans.some((s) => s.parentSpanId === op!.spanId)); i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      op = spans.find((s) => s.name === 'graphql.query OpenOne');
+    }
+    expect(op).toBeDefined();
+    const children = spans.filter((s) => s.parentSpanId === op!.spanId);
+    expect(children.length).toBeGreaterThan(0);
+    expect(children.every((s) => s.traceId === op!.traceId)).toBe(true);
+  }, 30_000);
+});
