@@ -86,6 +86,15 @@ describe('SuperOffice PUT: refusals and unconfirmed replies', () => {
     expect(outcome).toMatchObject({ kind: 'ERROR', code: 'OUTCOME_UNKNOWN' });
   });
 
+  it('a PUT answered for the task, but without a value it was sent, is REJECTED: the vendor did not apply it', async () => {
+    const { emu, client } = await setup();
+    // 200 with the task as it was (a lying or rule-bound backend): nothing says the change was made.
+    emu.server.addFault({ fault: { kind: 'raw', status: 200, headers: {}, body: JSON.stringify(emu.tasks.get(102)) }, method: 'PUT' });
+    const [outcome] = await applyUpdates(client, [{ id: '102', state: 'Succeeded', description: 'Leads from trade fair' }]);
+    expect(outcome).toMatchObject({ kind: 'ERROR', code: 'REJECTED', retryable: false });
+    expect(outcome).toMatchObject({ message: expect.stringContaining('State Started, not Succeeded') });
+  });
+
   it('unknown id: NOT_FOUND from the read, or from the PUT itself', async () => {
     const { emu, client } = await setup();
     const [read, put] = await applyUpdates(client, [{ id: '999', description: 'x' }, all4('998')]);

@@ -125,14 +125,28 @@ describe('SuperOffice replies', () => {
   });
 
   it.each([[''], ['{}'], ['null'], ['{"Id":0,"State":"Unknown"}'], ['{"Id":null}']])('a PUT answered %j is not confirmed', (body) => {
-    const e = thrown(() => taskFromPutReply(101, 200, body));
+    const e = thrown(() => taskFromPutReply(101, 200, body, { id: '101', state: 'Failed' }));
     expect(e.code).toBe('OUTCOME_UNKNOWN');
     expect(e.retryable).toBe(false);
   });
 
+  it('a PUT is confirmed only with the values the caller gave; fields carried over from the read are not judged', () => {
+    const sent = { id: '101', state: 'Failed' as const, description: 'two\nlines' };
+    // Line endings may come back as CRLF from a .NET server: the same text.
+    expect(taskFromPutReply(101, 200, JSON.stringify(wire({ State: 'Failed', Description: 'two\r\nlines', Request: 'changed elsewhere' })), sent))
+      .toMatchObject({ id: 101, status: 'FAILED' });
+    const kept = thrown(() => taskFromPutReply(101, 200, JSON.stringify(wire({ State: 'Started', Description: 'two\nlines' })), sent));
+    expect(kept).toMatchObject({ code: 'REJECTED', retryable: false });
+    expect(kept.message).toContain('State Started, not Failed');
+    const cut = thrown(() => taskFromPutReply(101, 200, JSON.stringify(wire({ State: 'Failed', Description: 'two' })), sent));
+    expect(cut).toMatchObject({ code: 'REJECTED' });
+    expect(cut.message).toContain('Description');
+    expect(cut.message).not.toContain('two');
+  });
+
   it('a PUT answered for another task is not confirmed; for the task itself it is', () => {
-    expect(thrown(() => taskFromPutReply(102, 200, JSON.stringify(wire()))).code).toBe('OUTCOME_UNKNOWN');
-    expect(taskFromPutReply(101, 200, JSON.stringify(wire({ State: 'Failed' })))).toMatchObject({ id: 101, status: 'FAILED' });
+    expect(thrown(() => taskFromPutReply(102, 200, JSON.stringify(wire()), { id: '102', state: 'Failed' })).code).toBe('OUTCOME_UNKNOWN');
+    expect(taskFromPutReply(101, 200, JSON.stringify(wire({ State: 'Failed' })), { id: '101', state: 'Failed' })).toMatchObject({ id: 101, status: 'FAILED' });
   });
 });
 

@@ -198,7 +198,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
           idempotent: true,
           ...(signal ? { signal } : {}),
         });
-        return taskFromPutReply(id, res.status, res.text());
+        return taskFromPutReply(id, res.status, res.text(), update);
       });
       return task === null ? notJournaled(B) : { kind: 'UPDATED', task };
     });

@@ -172,10 +172,12 @@ export function tasksFromListReply(status: number, body: string): SuperOfficeTas
 }
 
 /**
- * PUT /api/v1/BatchTask/{Id}: confirmed only by a carrier for the requested id. An empty carrier or one
- * for another task leaves the item's fate unknown; never UPDATED.
+ * PUT /api/v1/BatchTask/{Id}: confirmed only by a carrier for the requested id, holding each value the caller
+ * gave in `update` (the reply is the task after the save). An empty carrier or one for another task leaves
+ * the item's fate unknown; a carrier without a value sent means SuperOffice did not apply it (a rule of its
+ * own, a field cut to its length): REJECTED. Never UPDATED either way.
  */
-export function taskFromPutReply(requestedId: number, status: number, body: string): SuperOfficeTask {
+export function taskFromPutReply(requestedId: number, status: number, body: string, update: SuperOfficeTaskUpdate): SuperOfficeTask {
   if (status < 200 || status > 299) throw errorFromReply(status, body);
   const parsed = parseJson(body);
   const id = carrierId(parsed);
@@ -189,10 +191,31 @@ export function taskFromPutReply(requestedId: number, status: number, body: stri
       `SuperOffice answered the update of BatchTask ${requestedId} with BatchTask ${id}; read the task to check`,
       { status, retryable: false });
   }
+  const unapplied = notApplied(update, parsed as BatchTaskInfoWire);
+  if (unapplied) {
+    throw new BackendError(B, 'REJECTED', `SuperOffice saved BatchTask ${requestedId} without the change: ${unapplied}`,
+      { status, retryable: false });
+  }
   return toSuperOfficeTask(parsed as BatchTaskInfoWire, id);
 }
 
 const WRITABLE = ['state', 'description', 'response', 'request'] as const;
+const WIRE_FIELD = { state: 'State', description: 'Description', response: 'Response', request: 'Request' } as const;
+// A .NET server may hand text back with CRLF line ends: the same text.
+const sameText = (a: unknown, b: unknown): boolean =>
+  typeof a === 'string' && typeof b === 'string' && a.replace(/\r\n/g, '\n') === b.replace(/\r\n/g, '\n');
+
+/** The first value the caller gave that the reply does not hold, said without the text itself; null if none. */
+function notApplied(update: SuperOfficeTaskUpdate, reply: BatchTaskInfoWire): string | null {
+  for (const k of WRITABLE) {
+    const sent = update[k];
+    if (!given(sent)) continue;
+    const got = reply[WIRE_FIELD[k]];
+    if (k === 'state' ? got === sent : sameText(got, sent)) continue;
+    return k === 'state' ? `it has State ${String(got)}, not ${String(sent)}` : `its ${WIRE_FIELD[k]} is not the text sent`;
+  }
+  return null;
+}
 
 // Absent and null both mean "keep the current value" (the GraphQL input documents it that way).
 const given = (v: unknown): boolean => v !== undefined && v !== null;
