@@ -2,6 +2,7 @@
 // Runs dist/main.js (npm test builds it first).
 
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { startRedis } from '../support/redis.js';
@@ -33,6 +34,12 @@ function start(env: Record<string, string>, until: RegExp, execArgv: string[] = 
 }
 
 describe('start-up', () => {
+  it('dist/main.js is one file, whose source map leads a stack trace back to src/', () => {
+    const map = JSON.parse(readFileSync('dist/main.js.map', 'utf8')) as { sources: string[] };
+    expect(map.sources).toEqual(expect.arrayContaining(['../src/main.ts', '../src/server.ts']));
+    expect(readFileSync('dist/main.js', 'utf8')).not.toMatch(/from ['"]\.\/server\.js['"]/);
+  });
+
   it('says which backends are configured and which are not', async () => {
     const { out } = await start({ ZUORA_BASE_URL: 'http://127.0.0.1:9', ZUORA_CLIENT_ID: 'id', ZUORA_CLIENT_SECRET: 'secret-value-123' }, /taskhub is serving/);
     const line = out.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => /backends/.test(l.msg));
