@@ -1,7 +1,9 @@
-// OpenTelemetry in the built server (`node dist/main.js`): the SDK is a package of its own, loaded when
-// TASKHUB_OTEL_ENABLED is set, while undici is bundled into dist/main.js (scripts/bundle-server.ts). Its
-// vendor-call spans come from undici's diagnostics channels, so this checks they still reach the exporter,
-// under the operation's span, over real OTLP/HTTP.
+// What the built server (`node dist/main.js`, one file plus dist/chunks/: scripts/bundle-server.ts) must
+// still do that the in-process tests cannot see:
+// - OpenTelemetry: the SDK is a package of its own, loaded when TASKHUB_OTEL_ENABLED is set, while undici is
+//   bundled. Vendor-call spans come from undici's diagnostics channels, so this checks they still reach the
+//   exporter, under the operation's span, over real OTLP/HTTP.
+// - A job file upload: its parsers live in a chunk and read schema/schema.graphql relative to it.
 
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,7 +36,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => { await taskhub?.kill(); collector.close(); });
 
-describe('tracing in the built server', () => {
+describe('the built server', () => {
   it('exports the operation span with the vendor call under it', async () => {
     const res = await fetch(`${taskhub.url}/graphql`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
@@ -50,5 +52,19 @@ describe('tracing in the built server', () => {
     const children = spans.filter((s) => s.parentSpanId === op!.spanId);
     expect(children.length).toBeGreaterThan(0);
     expect(children.every((s) => s.traceId === op!.traceId)).toBe(true);
+  }, 30_000);
+
+  it('takes a job file upload, checked against the schema the file parsers read from disk', async () => {
+    const upload = async (line: string) => {
+      const form = new FormData();
+      form.set('operations', JSON.stringify({ query: 'mutation($f: File!) { startBatchUpdateJob(input: { file: $f }) { id total } }', variables: { f: null } }));
+      form.set('map', JSON.stringify({ 0: ['variables.f'] }));
+      form.set('0', new Blob([`${line}\n`]), 'updates.jsonl');
+      const res = await fetch(`${taskhub.url}/graphql`, { method: 'POST', headers: { 'x-graphql-yoga-csrf': '1' }, body: form });
+      return await res.json() as { data?: { startBatchUpdateJob: { id: string; total: number } } | null; errors?: Array<{ message: string }> };
+    };
+    expect((await upload('{"superOffice":{"id":"102","description":"from a file"}}')).data?.startBatchUpdateJob.total).toBe(1);
+    const refused = await upload('{"superOffice":{"id":"102","colour":"blue"}}');
+    expect(refused.errors?.[0]?.message).toContain('line 1: superOffice: Field "colour" is not defined by type "BatchTaskUpdateInput"');
   }, 30_000);
 });
