@@ -1,6 +1,7 @@
 // The last step of `npm run build`: joins the server's modules, as tsc emitted them to dist/, and the packages
-// they load at start into one file, dist/main.js (what `npm start` runs), plus dist/chunks/ for the modules
-// the server imports only when they are used (the embedded emulators, the Redis stores, the job file parsers).
+// they load at start into dist/main.js (what `npm start` runs) and a few chunks in dist/chunks/ it shares with
+// the modules the server imports only when they are used (the vendor emulators, the Redis stores, the job
+// file parsers), which get chunks of their own there.
 //
 // Why: V8 keeps the source text of every module it loads, and Node a record per module. Loaded as ~1,200
 // separate files with their comments, the server held 116 MB after start and ~147 MB after 200 reads; as
@@ -11,20 +12,23 @@
 // tsc's own per-module output stays in dist/ beside it: the batch CLI (bin/taskhub-batch.js) runs it.
 //   npx tsx scripts/bundle-server.ts   (after `tsc -p tsconfig.build.json`; `npm run build` runs both)
 
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
 /**
- * Packages left out of the bundle: each is imported only on demand (`await import()` behind a setting, or
- * by a module that is), so as separate packages they cost nothing until then, and a test can watch that they
- * do not load at start. A package imported on demand but missing here is bundled into a chunk: still loaded
- * only on demand, only no longer visible to that test.
+ * Packages left out of the bundle. All but the OpenTelemetry API are imported only on demand (`await import()`
+ * behind a setting, or by a module that is), so as separate packages they cost nothing until then, and a test
+ * can watch that they do not load at start. A package imported on demand but missing here is bundled into a
+ * chunk: still loaded only on demand, only no longer visible to that test.
  */
-export const ON_DEMAND_PACKAGES = [
+export const EXTERNAL_PACKAGES = [
   'ioredis', 'bullmq', // TASKHUB_REDIS_URL
+  // The OpenTelemetry API registers the SDK's providers on a global: one copy, the SDK's own, so a tracer made
+  // before the SDK starts still reaches it. It is small, and loads at start.
+  '@opentelemetry/api',
   '@opentelemetry/sdk-node', '@opentelemetry/exporter-trace-otlp-http', '@opentelemetry/instrumentation-undici', // TASKHUB_OTEL_ENABLED
   'jose', // the first JWT to check
   'rate-limiter-flexible', // <BACKEND>_MAX_REQUESTS_PER_SECOND
@@ -39,7 +43,8 @@ export async function bundleServer(): Promise<void> {
   // tsc is not incremental here (tsconfig.build.json), so each build starts from its fresh dist/main.js; a
   // bundle as input would mean tsc did not run.
   if (readFileSync(`${dist}main.js`, 'utf8').startsWith(BANNER)) throw new Error('dist/main.js is already bundled: run tsc -p tsconfig.build.json first');
-  rmSync(`${dist}chunks`, { recursive: true, force: true });
+  // The chunks of earlier builds stay: a server still running from one loads its on-demand chunks by their
+  // names (which carry a hash of their content) when first needed, after a rebuild too.
   await build({
     entryPoints: [`${dist}main.js`],
     outdir: dist,
@@ -52,7 +57,7 @@ export async function bundleServer(): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: [...ON_DEMAND_PACKAGES],
+    external: [...EXTERNAL_PACKAGES],
     minifyWhitespace: true,
     minifySyntax: true,
     sourcemap: 'linked',

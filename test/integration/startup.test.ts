@@ -34,7 +34,7 @@ function start(env: Record<string, string>, until: RegExp, execArgv: string[] = 
 }
 
 describe('start-up', () => {
-  it('dist/main.js is one file, whose source map leads a stack trace back to src/', () => {
+  it('dist/main.js is bundled, and its source map leads a stack trace back to src/', () => {
     const map = JSON.parse(readFileSync('dist/main.js.map', 'utf8')) as { sources: string[] };
     expect(map.sources).toEqual(expect.arrayContaining(['../src/main.ts', '../src/server.ts']));
     expect(readFileSync('dist/main.js', 'utf8')).not.toMatch(/from ['"]\.\/server\.js['"]/);
@@ -45,6 +45,21 @@ describe('start-up', () => {
     const line = out.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => /backends/.test(l.msg));
     expect(line).toMatchObject({ configured: ['ZUORA'], notConfigured: ['IBM_BPM', 'K2', 'SUPEROFFICE'] });
     expect(out).not.toContain('secret-value-123');
+  }, 30_000);
+
+  it('pointed at its vendors, it loads none of the emulators\' code', async () => {
+    const vendors = {
+      ZUORA_BASE_URL: 'http://127.0.0.1:9', ZUORA_CLIENT_ID: 'id', ZUORA_CLIENT_SECRET: 'secret-value-123',
+      IBM_BPM_BASE_URL: 'http://127.0.0.1:9', IBM_BPM_USERNAME: 'u', IBM_BPM_PASSWORD: 'p',
+      K2_BASE_URL: 'http://127.0.0.1:9/Api/Workflow/V1', K2_USERNAME: 'u', K2_PASSWORD: 'p',
+      SUPEROFFICE_BASE_URL: 'http://127.0.0.1:9/Cust1', SUPEROFFICE_TOKEN: 'token-value-123',
+    };
+    const { out } = await start(vendors, /taskhub is serving/, TRACE_IMPORTS);
+    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!);
+    expect(files.some((f) => f.endsWith('/dist/main.js'))).toBe(true); // the trace sees the program's files
+    // Bundled, an emulator may share a file with other code: each defines a start<Vendor>Emulator function.
+    const emulatorCode = files.filter((f) => /function start\w+Emulator\(/.test(readFileSync(new URL(f), 'utf8')));
+    expect(emulatorCode).toEqual([]);
   }, 30_000);
 
   it('an invalid LOG_LEVEL stops it with a message naming the variable', async () => {
@@ -90,11 +105,12 @@ describe('start-up', () => {
 
   it('loads the Redis client and BullMQ only when TASKHUB_REDIS_URL is set, the rate limiter only with a request rate, jose only for a JWT, and the CLI file parsers only for an upload (memory otherwise spent for nothing)', async () => {
     const alone = packagesLoaded((await start({}, /taskhub is serving/, TRACE_IMPORTS)).out);
-    // dist/main.js carries every package the server needs at start (scripts/bundle-server.ts); of those it
-    // leaves out, none loads here: not the Redis client and BullMQ, not the CLI's file parsers (with their own
-    // schema from the SDL) before a job file is uploaded, not jose without a JWT to check, not the rate
-    // limiter without a request rate. The runs below show the trace does see packages.
-    expect([...alone]).toEqual([]);
+    // dist/main.js carries every package the server needs at start (scripts/bundle-server.ts) but the
+    // OpenTelemetry API, which must be the SDK's own copy; of those it leaves out, none loads here: not the
+    // Redis client and BullMQ, not the CLI's file parsers (with their own schema from the SDL) before a job
+    // file is uploaded, not jose without a JWT to check, not the rate limiter without a request rate. The
+    // runs below show the trace does see packages.
+    expect([...alone]).toEqual(['@opentelemetry/api']);
     const rated = packagesLoaded((await start({ ZUORA_MAX_REQUESTS_PER_SECOND: '50' }, /taskhub is serving/, TRACE_IMPORTS)).out);
     expect(rated.has('rate-limiter-flexible')).toBe(true);
     const redis = await startRedis();

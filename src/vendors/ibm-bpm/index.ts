@@ -3,7 +3,6 @@
 import { defineVendor } from '../vendor.js';
 import { IBM_BPM_WRITES } from './model.js';
 import { IbmBpmClient } from './client.js';
-import { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } from './emulator.js';
 import { ibmBpmSchema } from './schema.js';
 
 export interface IbmBpmSettings { baseUrl: string; username: string; password: string }
@@ -25,7 +24,10 @@ export const ibmBpm = defineVendor({
   nativeIdOf: (update) => update.id,
   createAdapter: (s, common) => new IbmBpmClient({ ...common, username: s.username, password: s.password }),
   schema: ibmBpmSchema,
+  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
+  // real vendor never loads it.
   startEmulator: async (options) => {
+    const { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } = await import('./emulator.js');
     const emulator = await startIbmBpmEmulator(options);
     return Object.assign(emulator, { settings: { baseUrl: emulator.server.url, ...IBM_BPM_DEMO_CREDENTIALS } as IbmBpmSettings });
   },

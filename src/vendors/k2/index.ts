@@ -3,7 +3,6 @@
 import { defineVendor } from '../vendor.js';
 import { K2_WRITES } from './model.js';
 import { K2Client } from './client.js';
-import { K2_DEMO_CREDENTIALS, startK2Emulator } from './emulator.js';
 import { k2Schema } from './schema.js';
 
 export interface K2Settings { baseUrl: string; username: string; password: string }
@@ -25,7 +24,10 @@ export const k2 = defineVendor({
   nativeIdOf: (update) => update.serialNumber,
   createAdapter: (s, common) => new K2Client({ ...common, username: s.username, password: s.password }),
   schema: k2Schema,
+  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
+  // real vendor never loads it.
   startEmulator: async (options) => {
+    const { K2_DEMO_CREDENTIALS, startK2Emulator } = await import('./emulator.js');
     const emulator = await startK2Emulator(options);
     return Object.assign(emulator, { settings: { baseUrl: emulator.serviceRoot, ...K2_DEMO_CREDENTIALS } as K2Settings });
   },

@@ -3,7 +3,6 @@
 import { defineVendor } from '../vendor.js';
 import { SUPEROFFICE_WRITES } from './model.js';
 import { SuperOfficeClient } from './client.js';
-import { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } from './emulator.js';
 import { superOfficeSchema } from './schema.js';
 
 export interface SuperOfficeSettings { baseUrl: string; token: string; appToken?: string; writeConcurrency: number }
@@ -33,7 +32,10 @@ export const superOffice = defineVendor({
     ...common, token: s.token, ...(s.appToken === undefined ? {} : { appToken: s.appToken }), writeConcurrency: s.writeConcurrency,
   }),
   schema: superOfficeSchema,
+  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
+  // real vendor never loads it.
   startEmulator: async (options) => {
+    const { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } = await import('./emulator.js');
     const emulator = await startSuperOfficeEmulator(options);
     const settings: SuperOfficeSettings = { baseUrl: emulator.tenantUrl, ...SUPEROFFICE_DEMO_CREDENTIALS, writeConcurrency: 8 };
     return Object.assign(emulator, { settings });

@@ -3,7 +3,6 @@
 import { defineVendor } from '../vendor.js';
 import { ZUORA_TRAFFIC, ZUORA_WRITES } from './model.js';
 import { ZuoraClient } from './client.js';
-import { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } from './emulator.js';
 import { zuoraSchema } from './schema.js';
 
 export interface ZuoraSettings { baseUrl: string; clientId: string; clientSecret: string }
@@ -26,7 +25,10 @@ export const zuora = defineVendor({
   nativeIdOf: (update) => update.id,
   createAdapter: (s, common) => new ZuoraClient({ ...common, clientId: s.clientId, clientSecret: s.clientSecret }),
   schema: zuoraSchema,
+  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
+  // real vendor never loads it.
   startEmulator: async (options) => {
+    const { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } = await import('./emulator.js');
     const emulator = await startZuoraEmulator(options);
     return Object.assign(emulator, { settings: { baseUrl: emulator.server.url, ...ZUORA_DEMO_CREDENTIALS } as ZuoraSettings });
   },
