@@ -50,14 +50,15 @@ describe('vendor budget', () => {
     const server = await serve();
     const { budget, paused } = recordingBudget();
     const d = compose(server.url, budgetGate(budget));
-    const cases: Array<[Record<string, string>, number]> = [
-      [{ 'retry-after': '7' }, 7_000],
-      [{ 'ratelimit-reset': '30' }, 30_000],
-      [{ 'retry-after': new Date(Date.now() + 60_000).toUTCString() }, 60_000],
+    // Headers made just before their call: the date's whole seconds are then the only rounding.
+    const cases: Array<[() => Record<string, string>, number]> = [
+      [() => ({ 'retry-after': '7' }), 7_000],
+      [() => ({ 'ratelimit-reset': '30' }), 30_000],
+      [() => ({ 'retry-after': new Date(Date.now() + 60_000).toUTCString() }), 60_000],
     ];
-    for (const [headers, waitMs] of cases) {
-      server.addFault({ fault: { kind: 'status', status: 429, headers }, times: 1 });
+    for (const [headersNow, waitMs] of cases) {
       const before = Date.now();
+      server.addFault({ fault: { kind: 'status', status: 429, headers: headersNow() }, times: 1 });
       await call(d);
       const until = paused.at(-1)!;
       // An HTTP date has whole seconds: allow for the rounding.
