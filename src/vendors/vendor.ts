@@ -111,7 +111,11 @@ export interface VendorModule<
   createAdapter(settings: S, common: ClientCommon): BackendAdapter<U>;
   /** Registers the vendor's task type and update input (its schema.ts). */
   schema(kit: VendorSchemaKit): VendorSchemaParts<U>;
-  /** The vendor's documented behaviour as a real HTTP server with demo data (tests, the embedded default). */
+  /**
+   * The vendor's documented behaviour as a real HTTP server with demo data (tests, the embedded default).
+   * It imports its emulator (`await import('./emulator.js')`), so a server pointed at the real vendor never
+   * loads the emulator's code (a start-up test reads every file the built server loads).
+   */
   startEmulator(options: EmulatorOptions): Promise<E>;
 }
 

@@ -24,8 +24,6 @@ export const ibmBpm = defineVendor({
   nativeIdOf: (update) => update.id,
   createAdapter: (s, common) => new IbmBpmClient({ ...common, username: s.username, password: s.password }),
   schema: ibmBpmSchema,
-  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
-  // real vendor never loads it.
   startEmulator: async (options) => {
     const { IBM_BPM_DEMO_CREDENTIALS, startIbmBpmEmulator } = await import('./emulator.js');
     const emulator = await startIbmBpmEmulator(options);

@@ -24,8 +24,6 @@ export const k2 = defineVendor({
   nativeIdOf: (update) => update.serialNumber,
   createAdapter: (s, common) => new K2Client({ ...common, username: s.username, password: s.password }),
   schema: k2Schema,
-  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
-  // real vendor never loads it.
   startEmulator: async (options) => {
     const { K2_DEMO_CREDENTIALS, startK2Emulator } = await import('./emulator.js');
     const emulator = await startK2Emulator(options);

@@ -32,8 +32,6 @@ export const superOffice = defineVendor({
     ...common, token: s.token, ...(s.appToken === undefined ? {} : { appToken: s.appToken }), writeConcurrency: s.writeConcurrency,
   }),
   schema: superOfficeSchema,
-  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
-  // real vendor never loads it.
   startEmulator: async (options) => {
     const { SUPEROFFICE_DEMO_CREDENTIALS, startSuperOfficeEmulator } = await import('./emulator.js');
     const emulator = await startSuperOfficeEmulator(options);

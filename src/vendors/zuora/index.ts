@@ -25,8 +25,6 @@ export const zuora = defineVendor({
   nativeIdOf: (update) => update.id,
   createAdapter: (s, common) => new ZuoraClient({ ...common, clientId: s.clientId, clientSecret: s.clientSecret }),
   schema: zuoraSchema,
-  // Imported when an emulator is started (the embedded default, tests, benchmarks): a server pointed at the
-  // real vendor never loads it.
   startEmulator: async (options) => {
     const { ZUORA_DEMO_CREDENTIALS, startZuoraEmulator } = await import('./emulator.js');
     const emulator = await startZuoraEmulator(options);
