@@ -15,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import type { Plugin } from 'esbuild';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
 
@@ -35,6 +36,29 @@ export const EXTERNAL_PACKAGES = [
   'csv-parse', // the first CSV job file
   '@graphql-yoga/render-graphiql', // the first GraphiQL page (9 MB of assets)
 ] as const;
+
+/**
+ * Modules replaced, for one importing package only, by a file of scripts/bundle-shims/ that says why: code a
+ * package imports at its top but that taskhub never runs at start, or never at all. Elsewhere the real module
+ * is bundled (src/schema/federation.ts imports @apollo/subgraph itself, on demand, into a chunk). A start-up
+ * test (test/integration/startup.test.ts) checks, from the source maps, that neither loads at start.
+ */
+export const SHIMS = [
+  { importer: '@pothos/plugin-federation', module: '@apollo/subgraph', shim: 'pothos-subgraph-printer.ts' },
+  { importer: 'graphql-jit', module: 'fast-json-stringify', shim: 'no-fast-json-stringify.ts' },
+] as const;
+
+const shims: Plugin = {
+  name: 'taskhub-shims',
+  setup(b) {
+    for (const { importer, module, shim } of SHIMS) {
+      const exact = new RegExp(`^${module.replace(/[/.]/g, '\\$&')}$`);
+      b.onResolve({ filter: exact }, (args) => (args.importer.includes(`/node_modules/${importer}/`)
+        ? { path: fileURLToPath(new URL(`./bundle-shims/${shim}`, import.meta.url)) }
+        : undefined));
+    }
+  },
+};
 
 /** The first line of the bundle: bundled CommonJS packages (undici, pino, prom-client) call require() for built-ins. */
 const BANNER = "import { createRequire as __taskhubCreateRequire } from 'node:module'; const require = __taskhubCreateRequire(import.meta.url);";
@@ -63,6 +87,7 @@ export async function bundleServer(): Promise<void> {
     sourcemap: 'linked',
     banner: { js: BANNER },
     logLevel: 'warning',
+    plugins: [shims],
   });
 }
 

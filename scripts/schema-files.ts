@@ -15,7 +15,7 @@ export async function schemaFiles(): Promise<Record<string, string>> {
     { outputFile: 'schema/possible-types.json' });
   return {
     'schema/schema.graphql': plain,
-    'schema/subgraph.graphql': printSdl(),
+    'schema/subgraph.graphql': await printSdl(),
     'schema/possible-types.json': `${String(possibleTypes)}\n`,
   };
 }

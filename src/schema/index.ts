@@ -15,7 +15,7 @@ import { defineBatchUpdate } from './batch-update.js';
 import { defineJobs } from './jobs.js';
 import type { OtherNodeKind } from './task.js';
 import type { VendorInput } from './batch-update.js';
-import { defineEntities, guardFederationFields, printSubgraphSdl } from './federation.js';
+import { defineEntities, guardFederationFields } from './federation.js';
 import { printPublicSdl } from './public-schema.js';
 
 const built = new WeakMap<readonly AnyVendorModule[], GraphQLSchema>();
@@ -42,10 +42,10 @@ function buildSchema(vendors: readonly AnyVendorModule[]): GraphQLSchema {
   defineJobs(builder, { NodeRef: kit.NodeRef, PageInfoRef }, batch, otherNodes);
   defineEntities(builder, kit.TaskRef, typeNames);
 
-  let sdl: string | undefined;
+  let sdl: Promise<string> | undefined;
   const schema = guardFederationFields(
     builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.6' }),
-    () => (sdl ??= `${printSubgraphSdl(schema)}\n`),
+    () => (sdl ??= printSdl(schema)),
   );
   // Fail at start-up, not at the first query, if a type breaks the GraphQL rules.
   assertValidSchema(schema);
@@ -70,7 +70,8 @@ export const schema = schemaFor(VENDORS);
  * schema/subgraph.graphql, also what `_service { sdl }` answers: the subgraph schema as a gateway composes it
  * (with `@link` and `@key`, without `_service`/`_entities`), sorted, so diffs show real changes only.
  */
-export function printSdl(of: GraphQLSchema = schema): string {
+export async function printSdl(of: GraphQLSchema = schema): Promise<string> {
+  const { printSubgraphSdl } = await import('./subgraph-sdl.js');
   return `${printSubgraphSdl(of)}\n`;
 }
 

@@ -4,7 +4,11 @@
 //   bundled. Vendor-call spans come from undici's diagnostics channels, so this checks they still reach the
 //   exporter, under the operation's span, over real OTLP/HTTP.
 // - A job file upload: its parsers live in a chunk and read schema/schema.graphql relative to it.
+// - The subgraph SDL and compiled queries: two packages' imports are replaced in the bundle by shims
+//   (scripts/bundle-shims/), so `_service` prints with Apollo's library from a chunk of its own, and graphql-jit
+//   runs without fast-json-stringify.
 
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +56,20 @@ describe('the built server', () => {
     const children = spans.filter((s) => s.parentSpanId === op!.spanId);
     expect(children.length).toBeGreaterThan(0);
     expect(children.every((s) => s.traceId === op!.traceId)).toBe(true);
+  }, 30_000);
+
+  it('answers `_service { sdl }` with schema/subgraph.graphql, and runs a query compiled, again and again', async () => {
+    const post = async (query: string) => (await fetch(`${taskhub.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }),
+    })).json() as Promise<{ data?: Record<string, unknown>; errors?: unknown }>;
+    const service = await post('{ _service { sdl } }');
+    expect(service.errors).toBeUndefined();
+    expect((service.data?._service as { sdl: string }).sdl).toBe(readFileSync(new URL('../../schema/subgraph.graphql', import.meta.url), 'utf8'));
+    for (let i = 0; i < 5; i++) {
+      const read = await post('{ tasks(first: 3) { edges { node { backend nativeId name status } } } }');
+      expect(read.errors).toBeUndefined();
+      expect((read.data?.tasks as { edges: unknown[] }).edges).toHaveLength(3);
+    }
   }, 30_000);
 
   it('takes a job file upload, checked against the schema the file parsers read from disk', async () => {

@@ -233,8 +233,8 @@ describe('a backend that fails', () => {
 });
 
 describe('schema', () => {
-  it('has a description on every type and field', () => {
-    const sdl = printSdl();
+  it('has a description on every type and field', async () => {
+    const sdl = await printSdl();
     // Every declaration (type, field, argument, enum value) must follow a description block.
     const lines = sdl.split('\n');
     const missing: string[] = [];

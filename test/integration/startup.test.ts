@@ -62,6 +62,17 @@ describe('start-up', () => {
     expect(emulatorCode).toEqual([]);
   }, 30_000);
 
+  it('runs neither Apollo\'s federation library nor a JSON-schema compiler at start: `_service` loads the first when asked, and the second is never used', async () => {
+    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
+    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
+    // What each file loaded at start was made from, by its source map (scripts/bundle-server.ts writes one per file).
+    const sources = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources);
+    expect(sources.some((s) => s.includes('node_modules/graphql/'))).toBe(true); // the maps do name packages
+    expect(sources.filter((s) => /node_modules\/(@apollo\/federation-internals|fast-json-stringify|ajv)\//.test(s))).toEqual([]);
+    // Both are left out by a shim that says why, in the one place each package imports them.
+    expect(sources).toEqual(expect.arrayContaining(['../scripts/bundle-shims/pothos-subgraph-printer.ts', '../scripts/bundle-shims/no-fast-json-stringify.ts']));
+  }, 30_000);
+
   it('an invalid LOG_LEVEL stops it with a message naming the variable', async () => {
     const { out, code } = await start({ LOG_LEVEL: 'verbose' }, /$^/);
     expect(code).toBe(2);
