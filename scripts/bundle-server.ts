@@ -40,7 +40,7 @@ export const EXTERNAL_PACKAGES = [
 /**
  * Modules replaced, for one importing package only, by a file of scripts/bundle-shims/ that says why: code a
  * package imports at its top but that taskhub never runs at start, or never at all. Elsewhere the real module
- * is bundled (src/schema/federation.ts imports @apollo/subgraph itself, on demand, into a chunk). A start-up
+ * is bundled (src/schema/subgraph-sdl.ts imports @apollo/subgraph itself, on demand, into a chunk). A start-up
  * test (test/integration/startup.test.ts) checks, from the source maps, that neither loads at start.
  */
 export const SHIMS = [
