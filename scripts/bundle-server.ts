@@ -12,7 +12,9 @@
 // tsc's own per-module output stays in dist/ beside it: the batch CLI (bin/taskhub-batch.js) runs it.
 //   npx tsx scripts/bundle-server.ts   (after `tsc -p tsconfig.build.json`; `npm run build` runs both)
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
@@ -60,6 +62,28 @@ const shims: Plugin = {
   },
 };
 
+/**
+ * graphql as one ES module graph. Its package has a CommonJS build (`main`) and an ES module build (`module`,
+ * `.mjs` beside each `.js`), and no `exports` map. esbuild takes `main` for Node, so each module of ours or of
+ * a package that imports graphql got an interop copy of its ~400 exports as getters (44 copies: ~2.5 MB of
+ * RSS after start, BENCHMARKS.md), and every call into graphql went through two getters. Every import of graphql, bare or deep, `.js`
+ * or not, and required or imported, goes to the `.mjs` file: one copy of each class, so `instanceof
+ * GraphQLError` still holds across packages.
+ */
+const graphqlAsModules: Plugin = {
+  name: 'graphql-as-modules',
+  setup(b) {
+    const root = dirname(createRequire(import.meta.url).resolve('graphql/package.json'));
+    b.onResolve({ filter: /^graphql(\/.*)?$/ }, ({ path }) => {
+      const sub = path.slice('graphql'.length).replace(/^\//, '').replace(/\.m?js$/, '');
+      const file = join(root, sub);
+      const mjs = existsSync(`${file}.mjs`) ? `${file}.mjs` : join(file, 'index.mjs');
+      if (!existsSync(mjs)) throw new Error(`graphql-as-modules: no ES module for ${path}`);
+      return { path: mjs };
+    });
+  },
+};
+
 /** The first line of the bundle: bundled CommonJS packages (undici, pino, prom-client) call require() for built-ins. */
 const BANNER = "import { createRequire as __taskhubCreateRequire } from 'node:module'; const require = __taskhubCreateRequire(import.meta.url);";
 
@@ -87,7 +111,7 @@ export async function bundleServer(): Promise<void> {
     sourcemap: 'linked',
     banner: { js: BANNER },
     logLevel: 'warning',
-    plugins: [shims],
+    plugins: [shims, graphqlAsModules],
   });
 }
 

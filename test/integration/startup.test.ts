@@ -73,6 +73,16 @@ describe('start-up', () => {
     expect(sources).toEqual(expect.arrayContaining(['../scripts/bundle-shims/pothos-subgraph-printer.ts', '../scripts/bundle-shims/no-fast-json-stringify.ts']));
   }, 30_000);
 
+  it('runs graphql\'s ES module build only: one copy of each class, whatever a package imports', async () => {
+    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
+    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
+    const graphql = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)
+      .filter((s) => s.includes('node_modules/graphql/'));
+    // graphql-jit imports graphql/error/index.js and graphql/execution/execute.js; Pothos and Yoga import graphql.
+    expect(graphql).toEqual(expect.arrayContaining([expect.stringMatching(/graphql\/error\/GraphQLError\.mjs$/), expect.stringMatching(/graphql\/execution\/execute\.mjs$/)]));
+    expect(graphql.filter((s) => !s.endsWith('.mjs'))).toEqual([]);
+  }, 30_000);
+
   it('an invalid LOG_LEVEL stops it with a message naming the variable', async () => {
     const { out, code } = await start({ LOG_LEVEL: 'verbose' }, /$^/);
     expect(code).toBe(2);
