@@ -8,7 +8,10 @@
 // The call's deadline (caller's signal or the total timeout) is the AbortSignal every piece sees in the
 // call's options and the reply collector turns into an abort, so it ends whichever attempt or wait is running.
 
-import { Pool } from 'undici';
+// Pool's own module, not undici's index: the index loads fetch, WebSocket, EventSource, the mock agents and
+// the cache stores (~400 KB of code run at start), none of which the server uses; the Pool alone left 3–4 MB
+// less resident after start (BENCHMARKS.md, "undici's Pool alone"). Typed by ./undici-pool.d.ts.
+import Pool from 'undici/lib/dispatcher/pool.js';
 import type { Dispatcher } from 'undici';
 import type { Backend } from '../domain.js';
 import { BackendError } from '../errors.js';

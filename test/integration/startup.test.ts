@@ -83,6 +83,17 @@ describe('start-up', () => {
     expect(graphql.filter((s) => !s.endsWith('.mjs'))).toEqual([]);
   }, 30_000);
 
+  it('runs undici\'s Pool without the rest of undici (fetch, WebSocket, mock agents, caches)', async () => {
+    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
+    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
+    const undici = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)
+      .filter((s) => s.includes('node_modules/undici/')).map((s) => s.slice(s.indexOf('node_modules/undici/') + 'node_modules/undici/'.length));
+    expect(undici).toEqual(expect.arrayContaining(['lib/dispatcher/pool.js', 'lib/dispatcher/client-h1.js']));
+    // The client's lazy require of fetch's body helpers (for a FormData body) brings a few lib/web/fetch files
+    // into the bundle, unrun; fetch itself, WebSocket, EventSource, the mocks and the caches stay out.
+    expect(undici.filter((s) => s === 'index.js' || /^lib\/(mock|cache|web\/websocket|web\/eventsource)\/|^lib\/web\/fetch\/index\.js$/.test(s))).toEqual([]);
+  }, 30_000);
+
   it('an invalid LOG_LEVEL stops it with a message naming the variable', async () => {
     const { out, code } = await start({ LOG_LEVEL: 'verbose' }, /$^/);
     expect(code).toBe(2);
