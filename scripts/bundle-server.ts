@@ -66,9 +66,9 @@ const shims: Plugin = {
  * graphql as one ES module graph. Its package has a CommonJS build (`main`) and an ES module build (`module`,
  * `.mjs` beside each `.js`), and no `exports` map. esbuild takes `main` for Node, so each module of ours or of
  * a package that imports graphql got an interop copy of its ~400 exports as getters (44 copies: ~2.5 MB of
- * RSS after start, BENCHMARKS.md), and every call into graphql went through two getters. Every import of graphql, bare or deep, `.js`
- * or not, and required or imported, goes to the `.mjs` file: one copy of each class, so `instanceof
- * GraphQLError` still holds across packages.
+ * RSS after start, BENCHMARKS.md), and every call into graphql went through two getters. Every import of
+ * graphql, bare or deep, `.js` or not, required or imported, goes to the `.mjs` file: one copy of each class,
+ * so `instanceof GraphQLError` still holds across packages (graphql-jit imports graphql/error/index.js).
  */
 const graphqlAsModules: Plugin = {
   name: 'graphql-as-modules',
