@@ -33,6 +33,15 @@ function start(env: Record<string, string>, until: RegExp, execArgv: string[] = 
   });
 }
 
+/**
+ * What the files taskhub loads at start (the embedded default) were made from, by their source maps
+ * (scripts/bundle-server.ts writes one per file): one process, shared by the tests that read it.
+ */
+let bundledAtStart: Promise<string[]> | undefined;
+const sourcesLoadedAtStart = () => (bundledAtStart ??= start({}, /taskhub is serving/, TRACE_IMPORTS).then(({ out }) => [...out.matchAll(/^import-file (\S+)$/gm)]
+  .map((m) => m[1]!).filter((f) => f.includes('/dist/'))
+  .flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)));
+
 describe('start-up', () => {
   it('dist/main.js is bundled, and its source map leads a stack trace back to src/', () => {
     const map = JSON.parse(readFileSync('dist/main.js.map', 'utf8')) as { sources: string[] };
@@ -63,10 +72,7 @@ describe('start-up', () => {
   }, 30_000);
 
   it('runs neither Apollo\'s federation library nor a JSON-schema compiler at start: `_service` loads the first when asked, and the second is never used', async () => {
-    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
-    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
-    // What each file loaded at start was made from, by its source map (scripts/bundle-server.ts writes one per file).
-    const sources = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources);
+    const sources = await sourcesLoadedAtStart();
     expect(sources.some((s) => s.includes('node_modules/graphql/'))).toBe(true); // the maps do name packages
     expect(sources.filter((s) => /node_modules\/(@apollo\/federation-internals|fast-json-stringify|ajv)\//.test(s))).toEqual([]);
     // Both are left out by a shim that says why, in the one place each package imports them.
@@ -74,20 +80,15 @@ describe('start-up', () => {
   }, 30_000);
 
   it('runs graphql\'s ES module build only: one copy of each class, whatever a package imports', async () => {
-    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
-    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
-    const graphql = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)
-      .filter((s) => s.includes('node_modules/graphql/'));
+    const graphql = (await sourcesLoadedAtStart()).filter((s) => s.includes('node_modules/graphql/'));
     // graphql-jit imports graphql/error/index.js and graphql/execution/execute.js; Pothos and Yoga import graphql.
     expect(graphql).toEqual(expect.arrayContaining([expect.stringMatching(/graphql\/error\/GraphQLError\.mjs$/), expect.stringMatching(/graphql\/execution\/execute\.mjs$/)]));
     expect(graphql.filter((s) => !s.endsWith('.mjs'))).toEqual([]);
   }, 30_000);
 
   it('runs undici\'s Pool without the rest of undici (fetch, WebSocket, mock agents, caches)', async () => {
-    const { out } = await start({}, /taskhub is serving/, TRACE_IMPORTS);
-    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!).filter((f) => f.includes('/dist/'));
-    const undici = files.flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)
-      .filter((s) => s.includes('node_modules/undici/')).map((s) => s.slice(s.indexOf('node_modules/undici/') + 'node_modules/undici/'.length));
+    const undici = (await sourcesLoadedAtStart()).filter((s) => s.includes('node_modules/undici/'))
+      .map((s) => s.slice(s.indexOf('node_modules/undici/') + 'node_modules/undici/'.length));
     expect(undici).toEqual(expect.arrayContaining(['lib/dispatcher/pool.js', 'lib/dispatcher/client-h1.js']));
     // The client's lazy require of fetch's body helpers (for a FormData body) brings a few lib/web/fetch files
     // into the bundle, unrun; fetch itself, WebSocket, EventSource, the mocks and the caches stay out.
