@@ -11,6 +11,8 @@ const TRACE_IMPORTS = ['--import', new URL('../support/trace-imports.mjs', impor
 /** The packages (not Node's built-ins) a traced process imported. */
 const packagesLoaded = (out: string) => new Set([...out.matchAll(/^import-trace (\S+)$/gm)].map((m) => m[1]!).filter((s) => !isBuiltin(s))
   .map((s) => s.split('/').slice(0, s.startsWith('@') ? 2 : 1).join('/')));
+/** The program's own files (file: URLs, outside node_modules) a traced process loaded. */
+const filesLoaded = (out: string) => [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!);
 
 /** Starts taskhub with `env`; resolves with its output once `until` matches it, or once it exits. */
 function start(env: Record<string, string>, until: RegExp, execArgv: string[] = []) {
@@ -38,8 +40,8 @@ function start(env: Record<string, string>, until: RegExp, execArgv: string[] = 
  * (scripts/bundle-server.ts writes one per file): one process, shared by the tests that read it.
  */
 let bundledAtStart: Promise<string[]> | undefined;
-const sourcesLoadedAtStart = () => (bundledAtStart ??= start({}, /taskhub is serving/, TRACE_IMPORTS).then(({ out }) => [...out.matchAll(/^import-file (\S+)$/gm)]
-  .map((m) => m[1]!).filter((f) => f.includes('/dist/'))
+const sourcesLoadedAtStart = () => (bundledAtStart ??= start({}, /taskhub is serving/, TRACE_IMPORTS).then(({ out }) => filesLoaded(out)
+  .filter((f) => f.includes('/dist/'))
   .flatMap((f) => (JSON.parse(readFileSync(new URL(`${f}.map`), 'utf8')) as { sources: string[] }).sources)));
 
 describe('start-up', () => {
@@ -64,7 +66,7 @@ describe('start-up', () => {
       SUPEROFFICE_BASE_URL: 'http://127.0.0.1:9/Cust1', SUPEROFFICE_TOKEN: 'token-value-123',
     };
     const { out } = await start(vendors, /taskhub is serving/, TRACE_IMPORTS);
-    const files = [...out.matchAll(/^import-file (\S+)$/gm)].map((m) => m[1]!);
+    const files = filesLoaded(out);
     expect(files.some((f) => f.endsWith('/dist/main.js'))).toBe(true); // the trace sees the program's files
     // Bundled, an emulator may share a file with other code: each defines a start<Vendor>Emulator function.
     const emulatorCode = files.filter((f) => /function start\w+Emulator\(/.test(readFileSync(new URL(f), 'utf8')));
