@@ -4,7 +4,7 @@
 // saying what was wrong (Yoga's 404/405/406/415 have none).
 
 import { createGraphQLError } from 'graphql-yoga';
-import type { Plugin } from 'graphql-yoga';
+import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import { jsonErrorResponse } from './json-error.js';
 
 /** `Application/Json; charset=UTF-8` → `application/json; charset=UTF-8`: the type is case-insensitive, parameters kept. */
@@ -93,17 +93,31 @@ export function useJsonErrorBodies(graphqlEndpoint: string): Plugin {
  * waits for (`PersistedQueryNotSupported`): it then sends the whole query, and keeps doing so. Yoga's own
  * answer ("Must provide query string.") made every query of such a client fail. taskhub keeps no registry
  * of queries: documents are small, and parsed once per text (Yoga's parser cache).
+ *
+ * Answered per operation: Apollo's BatchHttpLink sends a batch of hashes and needs one answer in each
+ * operation's place, or it fails them all. Yoga's own parameter check (a built-in onParams hook, before any
+ * plugin's) refuses an operation without a query first, so the parsed request's hash-only operations are
+ * given an empty query and marked, and this plugin's onParams answers each marked one.
  */
 export function usePersistedQueryRefusal(): Plugin {
+  const hashOnly = new WeakSet<object>();
   return {
     onRequestParse() {
       return {
-        onRequestParseDone({ requestParserResult }) {
-          const all = Array.isArray(requestParserResult) ? requestParserResult : [requestParserResult];
-          if (!all.some((p) => p.query === undefined && typeof p.extensions?.['persistedQuery'] === 'object')) return;
-          throw createGraphQLError('PersistedQueryNotSupported', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } });
+        onRequestParseDone({ requestParserResult, setRequestParserResult }) {
+          const mark = (p: GraphQLParams): GraphQLParams => {
+            if (p.query !== undefined || typeof p.extensions?.['persistedQuery'] !== 'object') return p;
+            const marked = { ...p, query: '' };
+            hashOnly.add(marked);
+            return marked;
+          };
+          setRequestParserResult(Array.isArray(requestParserResult) ? requestParserResult.map(mark) : mark(requestParserResult));
         },
       };
+    },
+    onParams({ params, setResult }) {
+      if (!hashOnly.has(params)) return;
+      setResult({ errors: [createGraphQLError('PersistedQueryNotSupported', { extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } })] });
     },
   };
 }

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
+import { BatchHttpLink } from '@apollo/client/link/batch-http';
 import { createPersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { Client, fetchExchange, gql as urqlGql } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
@@ -101,6 +102,23 @@ describe('Apollo Client 4 with InMemoryCache', () => {
     }
     // The hash alone once, answered PersistedQueryNotSupported; the whole query from then on.
     expect(bodies.map((b) => JSON.parse(b).query === undefined)).toEqual([true, false, false]);
+  });
+
+  it('with persisted queries over BatchHttpLink: each operation of the batch falls back to its query', async () => {
+    const bodies: string[] = [];
+    const recording: typeof fetch = (input, init) => { bodies.push(String(init?.body ?? '')); return fetch(input, init); };
+    const client = new ApolloClient({
+      link: createPersistedQueryLink({ sha256: (text: string) => createHash('sha256').update(text).digest('hex') })
+        .concat(new BatchHttpLink({ uri: url, fetch: recording, batchMax: 5, batchInterval: 20 })),
+      cache: new InMemoryCache({ possibleTypes }),
+    });
+    const answers = await Promise.all(['2771', '2772'].map((nativeId) =>
+      client.query({ query: gql(TASK), variables: { nativeId }, fetchPolicy: 'network-only' })));
+    expect(answers.map((res) => (res.data as { task: { name: string } }).task.name)).toEqual([expect.any(String), expect.any(String)]);
+    // One batch of two hashes, answered PersistedQueryNotSupported each; then the queries, batched again.
+    const sent = bodies.map((b) => (JSON.parse(b) as Array<{ query?: string }>).map((op) => op.query === undefined));
+    expect(sent[0]).toEqual([true, true]);
+    expect(sent.slice(1).flat()).toEqual([false, false]);
   });
 });
 

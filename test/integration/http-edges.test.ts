@@ -33,10 +33,29 @@ describe('a request with a persisted-query hash and no query', () => {
 
   it('is answered PersistedQueryNotSupported, which makes Apollo send the query', async () => {
     const res = await post({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
+    expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
     // The retry Apollo then sends, query and hash together, is answered.
     const retry = await post({ query: '{ __typename }', extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } });
     expect(await retry.json()).toEqual({ data: { __typename: 'Query' } });
+  });
+
+  it('by GET (Apollo\'s useGETForHashedQueries), is answered the same way', async () => {
+    const extensions = encodeURIComponent(JSON.stringify({ persistedQuery: { version: 1, sha256Hash: 'c'.repeat(64) } }));
+    const res = await fetch(`${url}/graphql?extensions=${extensions}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] });
+  });
+
+  it('in a JSON batch, is refused alone: the batch answers each operation in its place', async () => {
+    const hashOnly = { extensions: { persistedQuery: { version: 1, sha256Hash: 'b'.repeat(64) } } };
+    const res = await post([{ query: '{ __typename }' }, hashOnly, { query: 'query Two { __typename }' }]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual([
+      { data: { __typename: 'Query' } },
+      { errors: [{ message: 'PersistedQueryNotSupported', extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } }] },
+      { data: { __typename: 'Query' } },
+    ]);
   });
 });
 
