@@ -51,6 +51,7 @@ export interface HttpResponse {
   /** Lower-case header names. */
   headers: Record<string, string>;
   body: Buffer;
+  /** The body as UTF-8, decoded on the first call and kept. */
   text(): string;
 }
 
@@ -197,9 +198,11 @@ class CallOpts implements CallOptions {
   get callAborted(): boolean { return this.deadline.aborted; }
 }
 
+/** The text is decoded once: an adapter may read it for a not-found check and again to parse it. */
 class Reply implements HttpResponse {
+  private decoded: string | undefined;
   constructor(readonly status: number, readonly headers: Record<string, string>, readonly body: Buffer) {}
-  text(): string { return this.body.toString('utf8'); }
+  text(): string { return this.decoded ??= this.body.toString('utf8'); }
 }
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {

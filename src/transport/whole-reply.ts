@@ -7,9 +7,11 @@ import type { Controller, Handler, Headers } from './interceptor.js';
 
 export abstract class WholeReplyHandler implements Handler {
   private status = 0;
-  private headers: Headers = {};
+  private headers: Headers = NO_HEADERS;
   private statusMessage: string | undefined;
-  private readonly chunks: Buffer[] = [];
+  // Most replies arrive as one chunk: the first is kept on its own, an array made only for a second.
+  private first: Buffer | undefined;
+  private more: Buffer[] | undefined;
 
   /** The reply, complete. */
   protected abstract whole(status: number, headers: Headers, statusMessage: string | undefined, body: Buffer, trailers: Headers): void;
@@ -23,11 +25,15 @@ export abstract class WholeReplyHandler implements Handler {
   }
 
   onResponseData(_c: Controller, chunk: Buffer): void {
-    this.chunks.push(chunk);
+    if (this.first === undefined) this.first = chunk;
+    else (this.more ??= [this.first]).push(chunk);
   }
 
   onResponseEnd(_c: Controller, trailers: Headers): void {
-    const body = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    const body = this.more ? Buffer.concat(this.more) : this.first ?? EMPTY;
     this.whole(this.status, this.headers, this.statusMessage, body, trailers);
   }
 }
+
+const EMPTY = Buffer.alloc(0);
+const NO_HEADERS: Headers = Object.freeze({});
