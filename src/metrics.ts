@@ -114,6 +114,20 @@ export class Metrics {
     };
   }
 
+  /** The query admission's places, running and waiting queries, read at each scrape. */
+  watchQueryAdmission(admission: { readonly current: number; readonly inFlight: number; readonly queued: number }): void {
+    const registers = [this.registry];
+    new Gauge({
+      name: 'taskhub_query_admission_limit', help: 'Queries let run at once while the CPU is saturated (+Inf: no limit).',
+      registers, collect() { this.set(admission.current); },
+    });
+    new Gauge({ name: 'taskhub_query_admission_running', help: 'Queries executing.', registers, collect() { this.set(admission.inFlight); } });
+    new Gauge({
+      name: 'taskhub_query_admission_waiting', help: 'Queries waiting for a place while the CPU is saturated.',
+      registers, collect() { this.set(admission.queued); },
+    });
+  }
+
   /** GraphQL-level metrics (parse, validate, execute, HTTP) and the /metrics endpoint. */
   yogaPlugin(): Plugin {
     return usePrometheus({

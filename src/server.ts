@@ -37,6 +37,8 @@ import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodi
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
+import { useQueryAdmission } from './plugins/use-query-admission.js';
+import { QueryAdmission } from './query-admission.js';
 
 /** Armor's limits, reported through graphql-js's validation context instead of thrown out of it. */
 const reportedByValidation = {
@@ -68,6 +70,8 @@ export interface AppOptions {
   extraPlugins?: Plugin[];
   /** Run repeated queries compiled (graphql-jit); default true. Tests compare it with the standard executor. */
   compileQueries?: boolean;
+  /** Places for queries while the CPU is saturated (query-admission.ts); default: one of DEFAULT_ADMISSION. */
+  queryAdmission?: QueryAdmission;
   /** Batch jobs; default: built by `createJobs`. */
   jobs?: BatchJobs;
   /** How batch jobs are built: default in this process (jobs are lost on restart); with TASKHUB_REDIS_URL,
@@ -103,6 +107,8 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const { limits } = config;
 
   const requestLog = useRequestLog(logger);
+  const admission = opts.queryAdmission ?? new QueryAdmission();
+  opts.metrics?.watchQueryAdmission(admission);
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -189,6 +195,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Before the plugins that wrap execution (metrics, spans), so they wrap these executors too.
       ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
       useMutationExecutor(),
+      useQueryAdmission(admission),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),

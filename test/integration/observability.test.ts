@@ -38,6 +38,13 @@ describe('/metrics', () => {
     }
   });
 
+  it('shows the query admission: no limit and nothing waiting on an idle server', async () => {
+    const text = await metrics();
+    expect(text).toMatch(/^taskhub_query_admission_limit \+Inf$/m);
+    expect(text).toMatch(/^taskhub_query_admission_waiting 0$/m);
+    expect(text).toMatch(/^taskhub_query_admission_running 0$/m);
+  });
+
   it('has no taskhub_redis_up without TASKHUB_REDIS_URL: an alert on it must not fire on a replica without Redis', async () => {
     const text = await metrics();
     expect(text).toMatch(/taskhub_backend_requests_total/);
