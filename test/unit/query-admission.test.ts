@@ -18,6 +18,15 @@ async function enterMany(gate: QueryAdmission, n: number, signals: Array<AbortSi
 }
 const flush = () => new Promise((resolve) => setImmediate(resolve));
 
+/** A gate with `running` queries in and the limit at the floor (4), as after a saturated stretch. */
+function saturatedGate(running: number): QueryAdmission {
+  const gate = new QueryAdmission(SETTINGS);
+  for (let i = 0; i < running; i++) void gate.enter();
+  for (let i = 0; i < 20; i++) gate.observe(1);
+  expect(gate.current).toBe(4);
+  return gate;
+}
+
 describe('QueryAdmission', () => {
   it('admits every query at once while the loop is not saturated', async () => {
     const gate = new QueryAdmission(SETTINGS);
@@ -41,10 +50,7 @@ describe('QueryAdmission', () => {
   });
 
   it('holds new queries while saturated and lets them in, first come first served, as places free', async () => {
-    const gate = new QueryAdmission(SETTINGS);
-    for (let i = 0; i < 6; i++) void gate.enter();
-    for (let i = 0; i < 5; i++) gate.observe(1);
-    expect(gate.current).toBe(4);
+    const gate = saturatedGate(6);
     const { admitted } = await enterMany(gate, 3);
     expect(admitted).toEqual([]);
     expect(gate.queued).toBe(3);
@@ -62,10 +68,7 @@ describe('QueryAdmission', () => {
   });
 
   it('grows back while the loop has room, lets the waiting in, and drops the limit', async () => {
-    const gate = new QueryAdmission(SETTINGS);
-    for (let i = 0; i < 10; i++) void gate.enter();
-    for (let i = 0; i < 20; i++) gate.observe(1);
-    expect(gate.current).toBe(4);
+    const gate = saturatedGate(10);
     const { admitted } = await enterMany(gate, 5);
     expect(admitted).toEqual([]);
     for (let i = 0; i < 100 && gate.current !== Infinity; i++) gate.observe(0.3);
@@ -75,10 +78,7 @@ describe('QueryAdmission', () => {
   });
 
   it('between idle and busy: grows while queries wait, and holds when none does', async () => {
-    const gate = new QueryAdmission(SETTINGS);
-    for (let i = 0; i < 10; i++) void gate.enter();
-    for (let i = 0; i < 20; i++) gate.observe(1);
-    expect(gate.current).toBe(4);
+    const gate = saturatedGate(10);
     gate.observe(0.7);
     expect(gate.current).toBe(4);
     const { admitted } = await enterMany(gate, 1);
@@ -90,9 +90,7 @@ describe('QueryAdmission', () => {
   });
 
   it('a query whose client leaves while it waits never runs, and takes no place', async () => {
-    const gate = new QueryAdmission(SETTINGS);
-    for (let i = 0; i < 8; i++) void gate.enter();
-    for (let i = 0; i < 10; i++) gate.observe(1);
+    const gate = saturatedGate(8);
     const gone = new AbortController();
     const { admitted, entries } = await enterMany(gate, 2, [gone.signal, undefined]);
     gone.abort(new Error('client gone'));
