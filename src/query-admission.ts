@@ -7,9 +7,9 @@
 //
 // A fixed limit would cap throughput against slow vendors (8 queries waiting 200 ms each is 40 a second,
 // the CPU idle), so the limit moves with the event loop's utilisation: it shrinks by a quarter per sample
-// while the loop is saturated (from 32 to the floor in half a second), never below the floor; grows by a tenth per sample while the loop has room
-// and queries wait (or the loop is mostly idle); and goes away once it is well above what runs and waits.
-// Without saturation nothing ever waits.
+// while the loop is saturated (from 32 to the floor in half a second), never below the floor; grows by a
+// tenth per sample while the loop has room and queries wait (or the loop is mostly idle); and goes away
+// once it is well above what runs and waits. Without saturation nothing ever waits.
 
 export interface AdmissionSettings {
   /** Queries always admitted at once, saturated or not. */
