@@ -28,7 +28,8 @@ const seen = new WeakMap<DocumentNode, boolean>();
 /**
  * Whether the document holds @defer or @stream anywhere, in any of its operations, whatever their `if:`
  * says. A superset of what answers incrementally: the compiled-queries and mutation-executor plugins keep
- * such documents on Yoga's executor (the only one that streams, and which honours `if: false`).
+ * such documents on Yoga's executor (the only one that streams, and which honours `if: false`), and query
+ * admission never holds them (their answer streams for as long as the client reads it).
  */
 export function usesIncrementalDelivery(document: DocumentNode): boolean {
   let found = seen.get(document);
