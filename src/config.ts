@@ -43,6 +43,11 @@ export interface Config {
   introspection: boolean;
   graphiql: boolean;
   /**
+   * A query's vendor read may join an identical read already in flight for another request
+   * (transport/shared-reads.ts); false sends every read for its own request.
+   */
+  sharedReads: boolean;
+  /**
    * Web origins whose pages may call taskhub from a browser (CORS), `*` for any; empty: none, only pages
    * served from taskhub's own origin (GraphiQL) or through the same reverse proxy.
    */
@@ -223,6 +228,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     },
     introspection: bool('TASKHUB_INTROSPECTION', true),
     graphiql: bool('TASKHUB_GRAPHIQL', true),
+    sharedReads: bool('TASKHUB_SHARED_READS', true),
     corsOrigins,
     limits: {
       maxDepth: int('TASKHUB_MAX_DEPTH', 12, 1, 1000),

@@ -36,6 +36,10 @@ export class Metrics {
       labelNames: ['backend', 'method'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers,
     });
     const retries = new Counter({ name: 'taskhub_backend_retries_total', help: 'Retries of idempotent vendor calls.', labelNames: ['backend'], registers });
+    const sharedReads = new Counter({
+      name: 'taskhub_backend_shared_reads_total', help: 'Vendor reads answered by an identical read already in flight, not sent again.',
+      labelNames: ['backend'], registers,
+    });
     const breaker = new Gauge({ name: 'taskhub_backend_breaker_state', help: 'Circuit breaker: 0 closed, 1 half-open, 2 open.', labelNames: ['backend'], registers });
     for (const b of backends) breaker.set({ backend: b }, 0);
     const items = new Counter({
@@ -98,6 +102,7 @@ export class Metrics {
         latencyOf.observe(e.durationMs / 1000);
       },
       onRetry: (backend) => retries.inc({ backend }),
+      onSharedRead: (backend) => sharedReads.inc({ backend }),
       onBreakerChange: (backend, state) => breaker.set({ backend }, BREAKER_VALUE[state] ?? -1),
     };
     this.batch = {

@@ -12,6 +12,11 @@ import { watchAbort } from './transport/abort-fanout.js';
 export interface RequestScope {
   requestId: string;
   memo?: Map<string, Promise<unknown>>;
+  /**
+   * Set when the request runs anything but a query (plugins/use-read-sharing.ts): its vendor reads may feed
+   * writes, so they never join another request's read in flight (transport/shared-reads.ts).
+   */
+  exclusiveReads?: boolean;
 }
 
 const scopes = new WeakMap<AbortSignal, RequestScope>();

@@ -12,7 +12,7 @@ import { clientTextFor, redactorFor } from './config.js';
 import type { Config } from './config.js';
 import type { Redact } from './redact.js';
 import type { Metrics } from './metrics.js';
-import { bindRequestScope } from './request-scope.js';
+import { bindRequestScope, requestScopeOf } from './request-scope.js';
 import { useOperationSpans } from './tracing.js';
 import type { Context, Services } from './context.js';
 import type { Registry } from './registry.js';
@@ -37,6 +37,7 @@ import { useCaseInsensitiveMediaTypes, useExactGraphqlEndpoint, useJsonErrorBodi
 import { useNestingLimit } from './plugins/use-nesting-limit.js';
 import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
+import { useReadSharing } from './plugins/use-read-sharing.js';
 import { useQueryAdmission } from './plugins/use-query-admission.js';
 import { QueryAdmission } from './query-admission.js';
 
@@ -149,8 +150,10 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Every vendor call this request makes watches its signal through one shared listener
       // (transport/abort-fanout.ts), so no listener limit needs raising.
       const principal = principalOf(request);
-      // Vendor calls find the request id (and the request's memo) through the signal they carry.
-      bindRequestScope(request.signal, { requestId });
+      // Vendor calls find the request id (and the request's memo) through the signal they carry. The
+      // operations of a JSON batch share the request's signal, so they share one scope: a mutation among them
+      // makes every read after it exclusive (plugins/use-read-sharing.ts).
+      if (!requestScopeOf(request.signal)) bindRequestScope(request.signal, { requestId, exclusiveReads: !config.sharedReads });
       return {
         ...services,
         // The caller's name (a key's name, jwt:<sub>, anonymous), never the key itself.
@@ -195,6 +198,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       // Before the plugins that wrap execution (metrics, spans), so they wrap these executors too.
       ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
       useMutationExecutor(),
+      useReadSharing(),
       useQueryAdmission(admission),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),

@@ -31,6 +31,8 @@ export interface CallDeadline {
    * an EventTarget add and remove on every vendor call.
    */
   onAbort(fn: (reason: Error) => void): () => void;
+  /** Ends the call as its caller would (a read shared by callers who have all left: shared-reads.ts). */
+  cancel(reason: Error): void;
   /** Clears the timer and the caller listener; call it when the call is over, body included. */
   dispose(): void;
 }
@@ -73,9 +75,13 @@ class Deadline implements CallDeadline {
     this.unwatch?.();
   }
 
-  private callerAbort(): void {
+  cancel(reason: Error): void {
     this.callerAborted = !this.aborted;
-    this.abort(this.caller!.reason as Error);
+    this.abort(reason);
+  }
+
+  private callerAbort(): void {
+    this.cancel(this.caller!.reason as Error);
   }
 
   private abort(reason: Error): void {

@@ -31,6 +31,7 @@ import type { TrafficPolicy } from './policy.js';
 import { retry } from './retry.js';
 import { ReplyCollector } from './reply-collector.js';
 import type { CollectedReply } from './reply-collector.js';
+import { SharedReads } from './shared-reads.js';
 import { responseSizeCap } from './size-cap.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'PATCH';
@@ -60,6 +61,8 @@ export type HttpEvent = AttemptEvent;
 export interface HttpObserver {
   onAttempt?(event: HttpEvent): void;
   onRetry?(backend: Backend): void;
+  /** A read answered by an identical read already in flight (shared-reads.ts), not sent again. */
+  onSharedRead?(backend: Backend): void;
   /** `cause`: the code of the failure behind an opening (`ECONNREFUSED`, `HTTP_503`...). */
   onBreakerChange?(backend: Backend, state: BreakerState, cause?: string): void;
 }
@@ -81,12 +84,15 @@ export class VendorTransport {
   private readonly dispatcher: Dispatcher;
   private readonly basePath: string;
   private readonly requestIdHeader: string | undefined;
+  private readonly reads = new SharedReads<HttpResponse>();
+  private readonly onSharedRead: (() => void) | undefined;
 
   constructor(readonly backend: Backend, baseUrl: string, readonly policy: TrafficPolicy, options: VendorTransportOptions = {}) {
     const { observer = {}, budget = UNLIMITED } = options;
     const url = new URL(baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.requestIdHeader = options.requestIdHeader;
+    this.onSharedRead = observer.onSharedRead ? () => observer.onSharedRead!(backend) : undefined;
     this.pool = new Pool(url.origin, {
       connections: policy.maxConnections,
       connect: { timeout: policy.connectTimeoutMs },
@@ -112,9 +118,35 @@ export class VendorTransport {
   }
 
   async request(req: HttpRequest): Promise<HttpResponse> {
-    const deadline = callDeadline(this.policy.totalTimeoutMs, req.signal);
+    const scope = requestScopeOf(req.signal);
+    const requestId = this.requestIdHeader ? scope?.requestId : undefined;
+    if (req.method !== 'GET') {
+      // Reads in flight now are not joined by reads made after this write (shared-reads.ts).
+      this.reads.writeSeen();
+      try {
+        return await this.exchange(req, callDeadline(this.policy.totalTimeoutMs, req.signal), requestId);
+      } finally {
+        this.reads.writeSeen();
+      }
+    }
+    if (scope === undefined || scope.exclusiveReads === true || req.body !== undefined) {
+      return this.exchange(req, callDeadline(this.policy.totalTimeoutMs, req.signal), requestId);
+    }
+    return this.reads.read(readKey(req), req.signal, () => {
+      // The exchange belongs to every caller who joins it: its own deadline, ended early only when they
+      // have all left. It carries the first caller's request id.
+      const deadline = callDeadline(this.policy.totalTimeoutMs);
+      return { promise: this.exchange(req, deadline, requestId), cancel: (reason) => deadline.cancel(reason) };
+    }, (reason) => this.cancelledRead(reason), this.onSharedRead);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /** One call through the pieces; `deadline` is disposed when it ends. */
+  private async exchange(req: HttpRequest, deadline: CallDeadline, requestId: string | undefined): Promise<HttpResponse> {
     const trace: CallTrace = { backend: this.backend, sent: 0, attempts: 0 };
-    const requestId = this.requestIdHeader ? requestScopeOf(req.signal)?.requestId : undefined;
     try {
       // Ended before it started (a shutdown, a client gone): nothing is sent.
       if (deadline.aborted) throw deadline.reason;
@@ -131,8 +163,10 @@ export class VendorTransport {
     }
   }
 
-  async close(): Promise<void> {
-    await this.pool.close();
+  /** A caller who left a shared read: what it would have got had its own GET been cut off. */
+  private cancelledRead(reason: unknown): BackendError {
+    return new BackendError(this.backend, 'BACKEND_UNAVAILABLE', `${this.backend} call cancelled`,
+      { cause: reason, retryable: true, requestMayHaveBeenSent: true });
   }
 
   private toBackendError(err: unknown, req: HttpRequest, trace: CallTrace, deadline: CallDeadline): BackendError {
@@ -203,6 +237,14 @@ class Reply implements HttpResponse {
   private decoded: string | undefined;
   constructor(readonly status: number, readonly headers: Record<string, string>, readonly body: Buffer) {}
   text(): string { return this.decoded ??= this.body.toString('utf8'); }
+}
+
+/** What makes two reads the same: the path and the headers sent (the credentials among them). */
+function readKey(req: HttpRequest): string {
+  let key = req.path;
+  const h = req.headers;
+  for (const k in h) key += `\n${k}:${h[k]}`;
+  return key;
 }
 
 function flattenHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
