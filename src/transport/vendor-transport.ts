@@ -54,6 +54,12 @@ export interface HttpResponse {
   body: Buffer;
   /** The body as UTF-8, decoded on the first call and kept. */
   text(): string;
+  /**
+   * `read()`, made once for this reply and kept under `as` (what it reads it as): a reply shared by several
+   * requests' reads (shared-reads.ts) is parsed and mapped once, and they all get the same value, which
+   * none of them may change. A throw is not kept.
+   */
+  readOnce<T>(as: string, read: () => T): T;
 }
 
 export type HttpEvent = AttemptEvent;
@@ -235,8 +241,17 @@ class CallOpts implements CallOptions {
 /** The text is decoded once: an adapter may read it for a not-found check and again to parse it. */
 class Reply implements HttpResponse {
   private decoded: string | undefined;
+  private readAs: string | undefined;
+  private read: unknown;
   constructor(readonly status: number, readonly headers: Record<string, string>, readonly body: Buffer) {}
   text(): string { return this.decoded ??= this.body.toString('utf8'); }
+  readOnce<T>(as: string, read: () => T): T {
+    if (this.readAs !== as) {
+      this.read = read();
+      this.readAs = as;
+    }
+    return this.read as T;
+  }
 }
 
 /** What makes two reads the same: the path and the headers sent (the credentials among them). */

@@ -128,7 +128,7 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
       const text = res.text();
       if (meansNoSuchTask(res.status, text)) return null;
       if (res.status < 200 || res.status > 299) return errorFromResponse(res.status, text);
-      const task = taskFromWire(parseJson(text));
+      const task = res.readOnce('task', () => taskFromWire(parseJson(text)));
       if (task === null) return new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM sent an unreadable task', { status: res.status });
       if (task.tkiid.toLowerCase() !== id.toLowerCase()) {
         return new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM answered with a different task than requested', { status: res.status });
@@ -143,7 +143,7 @@ export class IbmBpmClient implements BackendAdapter<IbmBpmTaskUpdate> {
   private async page(offset: number, size: number, signal?: AbortSignal): Promise<DomainTask[]> {
     const res = await this.call('GET', `${ROOT}/tasks/filter?offset=${offset}&size=${size}`, undefined, signal);
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
-    const tasks = tasksFromList(parseJson(res.text()));
+    const tasks = res.readOnce('page', () => tasksFromList(parseJson(res.text())));
     if (tasks === null) throw new BackendError(B, 'BACKEND_UNAVAILABLE', 'IBM BPM sent an unreadable task list', { status: res.status });
     return tasks;
   }

@@ -169,7 +169,7 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
     if (!this.isValidNativeId(serialNumber)) return null;
     try {
       const res = await this.get(`/Task/Items(${pathSegment(serialNumber)})?${DETAIL}`, signal);
-      return interpretGetOne(res.status, res.text(), serialNumber);
+      return res.readOnce('task', () => interpretGetOne(res.status, res.text(), serialNumber));
     } catch (err) {
       return err instanceof Error ? err : new BackendError('K2', 'BACKEND_UNAVAILABLE', 'K2 read failed unexpectedly');
     }
@@ -177,7 +177,7 @@ export class K2Client implements BackendAdapter<K2TaskUpdate> {
 
   private async list(query: string, signal?: AbortSignal): Promise<K2Task[]> {
     const res = await this.get(`/Task/Items?${query}`, signal);
-    const tasks = interpretList(res.status, res.text());
+    const tasks = res.readOnce('page', () => interpretList(res.status, res.text()));
     if (tasks instanceof Error) throw tasks;
     return tasks;
   }

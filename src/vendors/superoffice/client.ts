@@ -113,7 +113,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
     // takes (a status-filtered page reads slice after slice).
     const all = await memoInRequest(signal, this.listKey, async () => {
       const res = await this.get('/api/v1/BatchTask/All', signal);
-      return tasksFromListReply(res.status, res.text());
+      return res.readOnce('list', () => tasksFromListReply(res.status, res.text()));
     });
     const start = Math.max(0, offset);
     const end = start + Math.max(0, limit);
@@ -206,7 +206,7 @@ export class SuperOfficeClient implements BackendAdapter<SuperOfficeTaskUpdate> 
 
   private async readTask(id: number, signal?: AbortSignal): Promise<SuperOfficeTask> {
     const res = await this.get(`/api/v1/BatchTask/${pathSegment(String(id))}`, signal);
-    return taskFromReadReply(id, res.status, res.text());
+    return res.readOnce('task', () => taskFromReadReply(id, res.status, res.text()));
   }
 
   private get(path: string, signal?: AbortSignal): Promise<HttpResponse> {

@@ -195,7 +195,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
     const res = await this.call('GET', `/workflows/tasks/${pathSegment(id)}`, signal);
     if (isZuoraNotFound(res.status, res.text())) return null;
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
-    const task = toZuoraTask(parseJson(res.text(), res.status));
+    const task = res.readOnce('task', () => toZuoraTask(parseJson(res.text(), res.status)));
     if (task.nativeId !== id) {
       throw new BackendError('ZUORA', 'BACKEND_UNAVAILABLE', `Zuora answered with task ${task.nativeId} when asked for task ${id}`);
     }
@@ -205,7 +205,7 @@ export class ZuoraClient implements BackendAdapter<ZuoraTaskUpdate> {
   private async fetchPage(page: number, length: number, signal?: AbortSignal) {
     const res = await this.call('GET', `/workflows/tasks?page=${page}&page_length=${length}`, signal);
     if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text());
-    return toTaskPage(parseJson(res.text(), res.status));
+    return res.readOnce('page', () => toTaskPage(parseJson(res.text(), res.status)));
   }
 
   // ---- auth ----

@@ -152,6 +152,28 @@ describe('identical reads in flight', () => {
     expect(v.seen).toHaveLength(2);
   });
 
+  it('a shared reply is parsed and mapped once: every caller gets the same value', async () => {
+    const v = await vendor();
+    let reads = 0;
+    const readValue = async (signal: AbortSignal) => {
+      const res = await v.transport.request({ method: 'GET', path: '/tasks/1', headers: { authorization: 'Bearer t' }, idempotent: true, signal });
+      return res.readOnce('value', () => { reads += 1; return JSON.parse(res.text()) as { value: string }; });
+    };
+    const [a, b] = await Promise.all([readValue(request().signal), readValue(request().signal)]);
+    expect(a).toEqual({ value: 'before' });
+    expect(b).toBe(a);
+    expect(reads).toBe(1);
+  });
+
+  it('a reading that throws is not kept: the next reader tries again', async () => {
+    const v = await vendor();
+    const res = await v.transport.request({ method: 'GET', path: '/tasks/1', idempotent: true, signal: request().signal });
+    expect(() => res.readOnce('value', () => { throw new Error('unreadable'); })).toThrow('unreadable');
+    expect(res.readOnce('value', () => 'read')).toBe('read');
+    expect(res.readOnce('value', () => 'again')).toBe('read');
+    expect(res.readOnce('other', () => 'other')).toBe('other');
+  });
+
   it('share a vendor error status and a failure alike', async () => {
     const v = await vendor();
     v.getStatus = 503;
