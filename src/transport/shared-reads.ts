@@ -29,11 +29,16 @@ class InFlight<T> {
 }
 
 export class SharedReads<T> {
-  private readonly inFlight = new Map<string, InFlight<T>>();
+  // A dictionary object, not a Map: with a Map (set on start, delete on settle) the replies of 200
+  // sequential reads were promoted out of the young generation 2.5 times as much (39 against 15 MB,
+  // --trace-gc-nvp) and the server held 15-20 MB more after them; with this object, as without sharing.
+  // Measured; what in V8's Map keeps a deleted entry's value reachable for a while was not found.
+  private readonly inFlight: Record<string, InFlight<T> | undefined> = Object.create(null) as Record<string, InFlight<T> | undefined>;
+  private count = 0;
   private epoch = 0;
 
   /** Reads being shared now (tests, metrics). */
-  get size(): number { return this.inFlight.size; }
+  get size(): number { return this.count; }
 
   /** A write to this vendor starts or ends: reads already in flight are not joined after it. */
   writeSeen(): void { this.epoch += 1; }
@@ -45,14 +50,15 @@ export class SharedReads<T> {
    */
   read(key: string, signal: AbortSignal | undefined, start: () => Exchange<T>, left: (reason: unknown) => Error, onJoined?: () => void): Promise<T> {
     if (signal?.aborted) return Promise.reject(left(signal.reason));
-    let entry = this.inFlight.get(key);
+    let entry = this.inFlight[key];
     if (entry !== undefined && entry.epoch === this.epoch) {
       onJoined?.();
     } else {
       const started = new InFlight(this.epoch, start());
-      const forget = () => { if (this.inFlight.get(key) === started) this.inFlight.delete(key); };
+      const forget = () => { if (this.inFlight[key] === started) { delete this.inFlight[key]; this.count -= 1; } };
       started.exchange.promise.then(forget, forget);
-      this.inFlight.set(key, started);
+      if (this.inFlight[key] === undefined) this.count += 1;
+      this.inFlight[key] = started;
       entry = started;
     }
     const shared = entry;
@@ -66,7 +72,7 @@ export class SharedReads<T> {
         shared.callers -= 1;
         if (shared.callers === 0) {
           // Nobody may join a read that is being cancelled.
-          if (this.inFlight.get(key) === shared) this.inFlight.delete(key);
+          if (this.inFlight[key] === shared) { delete this.inFlight[key]; this.count -= 1; }
           shared.exchange.cancel(signal.reason as Error);
         }
         reject(left(signal.reason));
