@@ -6,8 +6,8 @@
 //
 // What keeps it safe (vendor-transport.ts decides who may share):
 // - Only GETs made for a GraphQL query share. A request that runs a mutation never does: its reads feed
-//   writes (SuperOffice's read-modify-write under the task lock, the batch engine's checks, the read-back
-//   of updated tasks) and must see the vendor as it is once the lock is held, not as an earlier read did.
+//   writes (a read-modify-write under a task lock, the batch engine's checks, the read-back of updated
+//   tasks) and must see the vendor as it is once the lock is held, not as an earlier read did.
 //   Batch jobs and scripts (no GraphQL request) never share either.
 // - A read is never joined across a write to the same vendor by this process: a write starting or ending
 //   starts a new epoch, and only a read started in the current epoch is joined. So a client that saw its
