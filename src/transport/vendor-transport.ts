@@ -135,7 +135,8 @@ export class VendorTransport {
         this.reads.writeSeen();
       }
     }
-    if (scope === undefined || scope.exclusiveReads === true || req.body !== undefined) {
+    // A caller already gone takes the unshared path, which sends nothing and says so.
+    if (scope === undefined || scope.exclusiveReads === true || req.body !== undefined || req.signal!.aborted) {
       return this.exchange(req, callDeadline(this.policy.totalTimeoutMs, req.signal), requestId);
     }
     return this.reads.read(readKey(req), req.signal, () => {

@@ -136,6 +136,15 @@ describe('identical reads in flight', () => {
     expect(v.seen).toEqual([{ method: 'GET', path: '/tasks/1', cutOff: false }]);
   });
 
+  it('a caller whose request has already ended sends nothing and is told so, as without sharing', async () => {
+    const v = await vendor();
+    const gone = request();
+    gone.abort(new Error('client gone'));
+    const err = await get(v, gone.signal).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BACKEND_UNAVAILABLE', retryable: true, message: 'ZUORA call cancelled before it was sent' });
+    expect(v.seen).toHaveLength(0);
+  });
+
   it('is cancelled when its last caller leaves, and a new caller then gets a read of its own', async () => {
     const v = await vendor({ totalTimeoutMs: 60_000, firstByteTimeoutMs: 60_000 });
     v.getDelayMs = 30_000;
