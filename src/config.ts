@@ -2,6 +2,7 @@
 // reported together, each naming the variable, what was expected and what was given (secrets are never
 // echoed). Every variable is listed with its default in the README's configuration table.
 
+import { DEFAULT_ADMISSION } from './query-admission.js';
 import type { Backend } from './domain.js';
 import { DEFAULT_TRAFFIC_POLICY } from './transport/policy.js';
 import type { TrafficPolicy } from './transport/policy.js';
@@ -47,6 +48,11 @@ export interface Config {
    * (transport/shared-reads.ts); false sends every read for its own request.
    */
   sharedReads: boolean;
+  /**
+   * Queries always let run at once while the CPU is saturated (src/query-admission.ts); more wait for a
+   * place. 0 turns the admission off: every query runs at once.
+   */
+  queryAdmissionFloor: number;
   /**
    * Web origins whose pages may call taskhub from a browser (CORS), `*` for any; empty: none, only pages
    * served from taskhub's own origin (GraphiQL) or through the same reverse proxy.
@@ -229,6 +235,7 @@ export function loadConfig(env: Env, vendors: readonly AnyVendorModule[] = VENDO
     introspection: bool('TASKHUB_INTROSPECTION', true),
     graphiql: bool('TASKHUB_GRAPHIQL', true),
     sharedReads: bool('TASKHUB_SHARED_READS', true),
+    queryAdmissionFloor: int('TASKHUB_QUERY_ADMISSION_FLOOR', DEFAULT_ADMISSION.floor, 0, 100_000),
     corsOrigins,
     limits: {
       maxDepth: int('TASKHUB_MAX_DEPTH', 12, 1, 1000),

@@ -39,7 +39,7 @@ import { useCompiledQueries } from './plugins/use-compiled-queries.js';
 import { useMutationExecutor } from './plugins/use-mutation-executor.js';
 import { useReadSharing } from './plugins/use-read-sharing.js';
 import { useQueryAdmission } from './plugins/use-query-admission.js';
-import { QueryAdmission } from './query-admission.js';
+import { DEFAULT_ADMISSION, QueryAdmission } from './query-admission.js';
 
 /** Armor's limits, reported through graphql-js's validation context instead of thrown out of it. */
 const reportedByValidation = {
@@ -57,6 +57,8 @@ export interface App {
   access: Authenticator;
   /** Aborts writes still running when a graceful shutdown runs out of time. */
   abortInFlight(): void;
+  /** Places for queries while the CPU is saturated; undefined with TASKHUB_QUERY_ADMISSION_FLOOR=0. */
+  admission: QueryAdmission | undefined;
 }
 
 export interface AppOptions {
@@ -108,8 +110,9 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
   const { limits } = config;
 
   const requestLog = useRequestLog(logger);
-  const admission = opts.queryAdmission ?? new QueryAdmission();
-  opts.metrics?.watchQueryAdmission(admission);
+  const admission = opts.queryAdmission
+    ?? (config.queryAdmissionFloor > 0 ? new QueryAdmission({ ...DEFAULT_ADMISSION, floor: config.queryAdmissionFloor }) : undefined);
+  if (admission) opts.metrics?.watchQueryAdmission(admission);
   const yoga = createYoga<Record<string, never>, Context>({
     schema: schemaFor(registry.vendors),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -199,7 +202,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
       ...(opts.compileQueries === false ? [] : [useCompiledQueries()]),
       useMutationExecutor(),
       useReadSharing(),
-      useQueryAdmission(admission),
+      ...(admission ? [useQueryAdmission(admission)] : []),
       ...(opts.metrics ? [opts.metrics.yogaPlugin()] : []),
       ...(config.otelEnabled ? [useOperationSpans()] : []),
       ...(opts.extraPlugins ?? []),
@@ -209,7 +212,7 @@ export function createApp(config: Readonly<Config>, registry: Registry, logger: 
     ],
   });
 
-  return { yoga, readiness, services, access, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
+  return { yoga, readiness, services, access, admission, abortInFlight: () => shutdown.abort(new Error('shutting down')) };
 }
 
 /**

@@ -45,6 +45,26 @@ describe('/metrics', () => {
     expect(text).toMatch(/^taskhub_query_admission_running 0$/m);
   });
 
+  it('TASKHUB_QUERY_ADMISSION_FLOOR sets the places queries keep while the CPU is saturated; 0 turns it off', async () => {
+    const three = await startHarness({ env: { TASKHUB_QUERY_ADMISSION_FLOOR: '3' } });
+    const off = await startHarness({ env: { TASKHUB_QUERY_ADMISSION_FLOOR: '0' } });
+    try {
+      const gate = three.app.admission!;
+      for (let i = 0; i < 6; i++) void gate.enter();
+      for (let i = 0; i < 20; i++) gate.observe(1);
+      expect(gate.current).toBe(3);
+      for (let i = 0; i < 6; i++) gate.leave();
+
+      expect(off.app.admission).toBeUndefined();
+      const text = await (await off.app.yoga.fetch('http://taskhub/metrics')).text();
+      expect(text).not.toMatch(/taskhub_query_admission/);
+      expect((await off.gql('{ __typename }')).body).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await three.close();
+      await off.close();
+    }
+  });
+
   it('has no taskhub_redis_up without TASKHUB_REDIS_URL: an alert on it must not fire on a replica without Redis', async () => {
     const text = await metrics();
     expect(text).toMatch(/taskhub_backend_requests_total/);

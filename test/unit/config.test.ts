@@ -109,6 +109,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the query admission floor: 8 by default, 0 for off', () => {
+    expect(loadConfig({}).queryAdmissionFloor).toBe(8);
+    expect(loadConfig({ TASKHUB_QUERY_ADMISSION_FLOOR: '0' }).queryAdmissionFloor).toBe(0);
+    expect(loadConfig({ TASKHUB_QUERY_ADMISSION_FLOOR: '3' }).queryAdmissionFloor).toBe(3);
+    expect(problemsOf({ TASKHUB_QUERY_ADMISSION_FLOOR: '-1' })).toEqual(["TASKHUB_QUERY_ADMISSION_FLOOR must be a whole number from 0 to 100000; got '-1'"]);
+  });
+
   it('reads booleans strictly', () => {
     expect(loadConfig({ TASKHUB_INTROSPECTION: 'false' }).introspection).toBe(false);
     expect(problemsOf({ TASKHUB_INTROSPECTION: 'maybe' })).toEqual(["TASKHUB_INTROSPECTION must be true or false; got 'maybe'"]);
