@@ -34,11 +34,7 @@ export class SharedReads<T> {
   // --trace-gc-nvp) and the server held 15-20 MB more after them; with this object, as without sharing.
   // Measured; what in V8's Map keeps a deleted entry's value reachable for a while was not found.
   private readonly inFlight: Record<string, InFlight<T> | undefined> = Object.create(null) as Record<string, InFlight<T> | undefined>;
-  private count = 0;
   private epoch = 0;
-
-  /** Reads being shared now (tests, metrics). */
-  get size(): number { return this.count; }
 
   /** A write to this vendor starts or ends: reads already in flight are not joined after it. */
   writeSeen(): void { this.epoch += 1; }
@@ -55,9 +51,8 @@ export class SharedReads<T> {
       onJoined?.();
     } else {
       const started = new InFlight(this.epoch, start());
-      const forget = () => { if (this.inFlight[key] === started) { delete this.inFlight[key]; this.count -= 1; } };
+      const forget = () => { if (this.inFlight[key] === started) delete this.inFlight[key]; };
       started.exchange.promise.then(forget, forget);
-      if (this.inFlight[key] === undefined) this.count += 1;
       this.inFlight[key] = started;
       entry = started;
     }
@@ -72,7 +67,7 @@ export class SharedReads<T> {
         shared.callers -= 1;
         if (shared.callers === 0) {
           // Nobody may join a read that is being cancelled.
-          if (this.inFlight[key] === shared) { delete this.inFlight[key]; this.count -= 1; }
+          if (this.inFlight[key] === shared) delete this.inFlight[key];
           shared.exchange.cancel(signal.reason as Error);
         }
         reject(left(signal.reason));
