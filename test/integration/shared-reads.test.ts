@@ -1,7 +1,7 @@
 // Identical vendor reads of concurrent queries go out once (transport/shared-reads.ts); a mutation's reads
 // are always its own, so SuperOffice's read-modify-write never works from a read sent before it.
 
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BATCH, startHarness } from '../support/harness.js';
 import type { Harness } from '../support/harness.js';
 
@@ -23,7 +23,7 @@ async function readTwiceAtOnce(): Promise<number> {
 
 const SO_101 = /\/api\/v1\/BatchTask\/101$/;
 const soGets = () => h.vendors.superOffice.server.count('GET', SO_101);
-const until = async (cond: () => boolean) => { while (!cond()) await new Promise((r) => setTimeout(r, 5)); };
+const until = (cond: () => boolean) => vi.waitUntil(cond, { timeout: 10_000, interval: 5 });
 const sharedReads = async (backend: string) => {
   const text = await (await h.app.yoga.fetch('http://taskhub/metrics')).text();
   return Number(new RegExp(`^taskhub_backend_shared_reads_total\\{backend="${backend}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);

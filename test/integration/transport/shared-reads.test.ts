@@ -4,7 +4,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BackendError } from '../../../src/errors.js';
 import { bindRequestScope } from '../../../src/request-scope.js';
 import type { RequestScope } from '../../../src/request-scope.js';
@@ -64,7 +64,7 @@ const get = (v: Vendor, signal: AbortSignal | undefined, headers: Record<string,
     .then((r) => ({ status: r.status, value: (JSON.parse(r.text()) as { value: string }).value }));
 const put = (v: Vendor, value: string, signal?: AbortSignal) =>
   v.transport.request({ method: 'PUT', path: '/tasks/1', body: value, idempotent: true, signal });
-const until = async (cond: () => boolean) => { while (!cond()) await new Promise((r) => setTimeout(r, 5)); };
+const until = (cond: () => boolean) => vi.waitUntil(cond, { timeout: 10_000, interval: 5 });
 
 describe('identical reads in flight', () => {
   it('go out once for queries of different requests, and each gets the reply', async () => {
