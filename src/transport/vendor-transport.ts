@@ -144,7 +144,7 @@ export class VendorTransport {
       // have all left. It carries the first caller's request id.
       const deadline = callDeadline(this.policy.totalTimeoutMs);
       return { promise: this.exchange(req, deadline, requestId), cancel: (reason) => deadline.cancel(reason) };
-    }, (reason) => this.cancelledRead(reason), this.onSharedRead);
+    }, (reason) => this.cancelled(reason, true), this.onSharedRead);
   }
 
   async close(): Promise<void> {
@@ -170,10 +170,14 @@ export class VendorTransport {
     }
   }
 
-  /** A caller who left a shared read: what it would have got had its own GET been cut off. */
-  private cancelledRead(reason: unknown): BackendError {
-    return new BackendError(this.backend, 'BACKEND_UNAVAILABLE', `${this.backend} call cancelled`,
-      { cause: reason, retryable: true, requestMayHaveBeenSent: true });
+  /**
+   * A call its caller ended (a client gone, the shutdown deadline) that is safe to send again: a read,
+   * its own or shared (a caller who left a shared read gets what its own GET would have), or a write that
+   * never went out.
+   */
+  private cancelled(cause: unknown, sent: boolean): BackendError {
+    return new BackendError(this.backend, 'BACKEND_UNAVAILABLE', `${this.backend} call cancelled${sent ? '' : ' before it was sent'}`,
+      { cause, retryable: true, requestMayHaveBeenSent: sent });
   }
 
   private toBackendError(err: unknown, req: HttpRequest, trace: CallTrace, deadline: CallDeadline): BackendError {
@@ -193,8 +197,7 @@ export class VendorTransport {
           `${b} call was cut off after the request was sent; it may have been applied, check the task before retrying`,
           { cause: err, retryable: false, requestMayHaveBeenSent: true });
       }
-      return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} call cancelled${sent ? '' : ' before it was sent'}`,
-        { cause: err, retryable: true, requestMayHaveBeenSent: sent });
+      return this.cancelled(err, sent);
     }
     if (deadline.aborted) {
       return new BackendError(b, 'BACKEND_UNAVAILABLE', `${b} did not answer within ${this.policy.totalTimeoutMs} ms`,
