@@ -73,7 +73,7 @@ export interface AppOptions {
   extraPlugins?: Plugin[];
   /** Run repeated queries compiled (graphql-jit); default true. Tests compare it with the standard executor. */
   compileQueries?: boolean;
-  /** Places for queries while the CPU is saturated (query-admission.ts); default: one of DEFAULT_ADMISSION. */
+  /** Places for queries while the CPU is saturated (query-admission.ts); default: built from TASKHUB_QUERY_ADMISSION_FLOOR. */
   queryAdmission?: QueryAdmission;
   /** Batch jobs; default: built by `createJobs`. */
   jobs?: BatchJobs;
